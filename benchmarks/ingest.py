@@ -1,0 +1,84 @@
+"""Ingest throughput and memory at 10k and 100k generated stories.
+
+Prints stories/s and peak RSS of `dateline ingest` (parse + store, and parse + store + index),
+and a baseline measured in the same run: reading every file and inserting its bytes into one
+SQLite table (the floor cost of keeping the bytes).
+
+    python benchmarks/ingest.py [--stories 10000 100000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _measure import run_measured  # noqa: E402
+
+
+def baseline(corpus: Path, db: Path) -> float:
+    start = time.perf_counter()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE f (name TEXT, data BLOB)")
+    with conn:
+        for path in sorted(corpus.rglob("*")):
+            if path.is_file():
+                conn.execute("INSERT INTO f VALUES (?, ?)", (path.name, path.read_bytes()))
+    conn.close()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stories", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--keep", type=Path, default=None, help="keep corpora/archives here")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="dateline-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in args.stories:
+        corpus = root / f"corpus-{n}"
+        if not corpus.exists():
+            t = time.perf_counter()
+            from dateline.sample import generate
+
+            generate(corpus, stories=n, seed=1)
+            print(f"generated {n} stories in {time.perf_counter() - t:.1f} s", flush=True)
+        base_s = baseline(corpus, root / f"baseline-{n}.sqlite")
+        for label, extra in (("parse+store", ["--no-index"]), ("parse+store+index", [])):
+            arc = root / f"archive-{n}-{label}"
+            shutil.rmtree(arc, ignore_errors=True)
+            cmd = [sys.executable, "-m", "dateline", "ingest", str(corpus), "--archive", str(arc),
+                   "--quiet", "--format", "json", *extra]
+            seconds, tree, largest, result = run_measured(cmd)
+            summary = json.loads(result.stdout)
+            stories = summary["new"] + summary["duplicate"] + summary["revised"]
+            rows.append({
+                "stories": stories, "pipeline": label, "seconds": round(seconds, 1),
+                "stories_per_s": round(stories / seconds),
+                "peak_rss_tree_mib": round(tree), "peak_rss_process_mib": round(largest),
+                "baseline_s": round(base_s, 1), "vs_baseline": round(base_s / seconds, 2),
+                "archive_mib": round(sum(p.stat().st_size for p in arc.rglob("*")
+                                         if p.is_file()) / 2**20),
+            })
+            print(json.dumps(rows[-1]), flush=True)
+    print("\n| stories | pipeline | s | stories/s | peak RSS tree (MiB) | largest process (MiB) "
+          "| baseline s (read+insert bytes) | baseline/dateline | archive MiB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        print(f"| {r['stories']} | {r['pipeline']} | {r['seconds']} | {r['stories_per_s']} | "
+              f"{r['peak_rss_tree_mib']} | {r['peak_rss_process_mib']} | {r['baseline_s']} | "
+              f"{r['vs_baseline']} | {r['archive_mib']} |")
+    if args.keep is None:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Analysis along time: timelines, co-occurrence, threads, near-duplicates, distinctive terms."""

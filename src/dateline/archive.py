@@ -1,0 +1,257 @@
+"""``Archive``: the one object the CLI, the web app and library users talk to.
+
+An archive is a folder: ``dateline.sqlite`` (the store of record) and ``index/`` (the full-text
+index, derived from the store and rebuildable with :meth:`Archive.reindex`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from dateline import settings
+from dateline.analysis.api import AnalysisMixin
+from dateline.enrich.api import EntitiesMixin
+from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
+from dateline.model import StoredStory
+from dateline.store import DB_NAME, RejectRow, Store
+
+if TYPE_CHECKING:
+    from dateline.ingest import IngestReport, Progress
+    from dateline.readers import ReaderOptions
+    from dateline.search.base import IndexDoc, SearchEngine, SearchResults
+
+log = logging.getLogger(__name__)
+
+INDEX_WATERMARK = "index_seq"
+INDEX_DIR = "index"
+
+
+class Archive(EntitiesMixin, AnalysisMixin):
+    """A dateline archive folder.
+
+    >>> archive = Archive("kbs.dateline", create=True)      # doctest: +SKIP
+    >>> archive.ingest(["transcripts/"])                    # doctest: +SKIP
+    >>> archive.search("sanctions", date_from=date(2018, 1, 1)).hits[0].title  # doctest: +SKIP
+    """
+
+    def __init__(self, path: str | Path | None = None, *, create: bool = False,
+                 readonly: bool = False):
+        self.path = Path(path).expanduser() if path is not None else settings.default_archive()
+        self.readonly = readonly
+        if not (self.path / DB_NAME).exists():
+            if not create:
+                raise ArchiveNotFound(
+                    f"no dateline archive at {self.path}",
+                    hint="create one with: dateline ingest FILES --archive " + str(self.path),
+                )
+            if readonly:
+                raise PermissionDenied(f"cannot create {self.path} read-only")
+            self.path.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.path, readonly=readonly)
+        self._engine: SearchEngine | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+        self.store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def setting(self, name: str, override: Any = None) -> Any:
+        return settings.get(name, self.path, override)
+
+    def _require_writable(self) -> None:
+        if self.readonly:
+            raise PermissionDenied("this archive is open read-only")
+
+    # -- ingest -------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        options: ReaderOptions | None = None,
+        *,
+        workers: int | None = None,
+        progress: Callable[[Progress], None] | None = None,
+        index: bool = True,
+    ) -> IngestReport:
+        """Read, parse and store files and folders; then bring the search index up to date."""
+        from dateline.ingest import run_ingest
+
+        self._require_writable()
+        paths = list(paths)
+        if not paths:
+            raise InputError("nothing to ingest", hint="give one or more files or folders")
+        report = run_ingest(
+            self.store,
+            paths,
+            options,
+            workers=workers or self.setting("workers") or None,
+            batch_size=self.setting("batch_size"),
+            progress=progress,
+        )
+        self._after_ingest()
+        if index:
+            self.sync_index()
+        return report
+
+    # -- stories ------------------------------------------------------------------------------
+
+    def get(self, story_id: str) -> StoredStory:
+        """The current revision of a story, by id or unique id prefix."""
+        return self.store.get_story(story_id)
+
+    def stories(self, *, include_duplicates: bool = False) -> Iterator[StoredStory]:
+        """Every story's current revision, in the order they were stored."""
+        return self.store.iter_stories(include_duplicates=include_duplicates)
+
+    def revisions(self, story_id: str) -> list[dict[str, Any]]:
+        return self.store.revisions_of(story_id)
+
+    def duplicates(self, story_id: str) -> list[str]:
+        return self.store.duplicates_of(self.store.resolve_id(story_id))
+
+    def source(self, source_id: int) -> dict[str, Any]:
+        return self.store.source_info(source_id)
+
+    def raw(self, source_id: int) -> bytes:
+        """The exact bytes of a source as it was received."""
+        return self.store.raw_bytes(self.store.source_info(source_id)["sha256"])
+
+    def rejects(self, limit: int = 100, offset: int = 0) -> list[RejectRow]:
+        return self.store.rejects(limit, offset)
+
+    def reject_bytes(self, reject: RejectRow) -> bytes:
+        return self.store.raw_bytes(reject.sha256)
+
+    def stats(self) -> dict[str, Any]:
+        stats = self.store.stats()
+        stats["archive"] = str(self.path)
+        stats["index_behind"] = self.store.max_seq() - int(
+            self.store.get_meta(INDEX_WATERMARK, "0") or 0
+        )
+        return stats
+
+    # -- export -------------------------------------------------------------------------------
+
+    def export(self, out: IO[str] | IO[bytes], fmt: str = "jsonl", *,
+               include_duplicates: bool = False) -> int:
+        """Write every story in ``fmt`` (jsonl, csv, parquet, ninjs); returns the count."""
+        from dateline.export import export_stories
+
+        return export_stories(self.stories(include_duplicates=include_duplicates), out, fmt)
+
+    # -- search -------------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> SearchEngine:
+        if self._engine is None:
+            from dateline.search import get_engine
+
+            name = self.setting("engine")
+            self._engine = get_engine(name)(self.path / INDEX_DIR)
+        return self._engine
+
+    def index_doc(self, story: StoredStory) -> IndexDoc:
+        from dateline.search.base import IndexDoc
+
+        entities = self._doc_entities(story)
+        return IndexDoc(
+            id=story.id,
+            title=story.title,
+            text=story.indexed_text(),
+            date=story.date,
+            published_at=story.published_at,
+            program=story.program,
+            language=story.language,
+            reporter=story.reporter,
+            source=story.source_name,
+            speakers=sorted({q.speaker for q in story.quotes if q.speaker}),
+            quotes=[q.text for q in story.quotes],
+            persons=entities["persons"],
+            orgs=entities["orgs"],
+            places=entities["places"],
+        )
+
+    def sync_index(self) -> int:
+        """Send stories changed since the index watermark to the engine; returns how many.
+
+        The engine commits before the watermark moves, so a crash in between only means some
+        stories are sent again next time (adding is idempotent).
+        """
+        if self.readonly:
+            return 0
+        engine = self.engine
+        watermark = int(self.store.get_meta(INDEX_WATERMARK, "0") or 0)
+        batch_size = self.setting("index_batch")
+        sent = 0
+        live: list[StoredStory] = []
+        dead: list[str] = []
+
+        def flush(seq: int) -> None:
+            if dead:
+                engine.delete(dead)
+            if live:
+                engine.add(self.index_doc(s) for s in live)
+            engine.commit()
+            self.store.set_meta(INDEX_WATERMARK, str(seq))
+            live.clear()
+            dead.clear()
+
+        last = watermark
+        for story in self.store.iter_stories(include_duplicates=True, after_seq=watermark):
+            if story.duplicate_of:
+                dead.append(story.id)
+            else:
+                live.append(story)
+            last = story.seq
+            sent += 1
+            if len(live) + len(dead) >= batch_size:
+                flush(last)
+        if live or dead:
+            flush(last)
+        return sent
+
+    def reindex(self) -> int:
+        """Rebuild the full-text index from the store; returns the number of stories indexed."""
+        self._require_writable()
+        self.engine.clear()
+        self.store.set_meta(INDEX_WATERMARK, "0")
+        return self.sync_index()
+
+    def search(
+        self,
+        query: str,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        sort: str = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+        facets: bool = True,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """Full-text search with the query language of :mod:`dateline.search.query`."""
+        self.sync_index()
+        limit = max(1, min(int(limit), self.setting("max_page_size")))
+        return self.engine.search(
+            query,
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,  # type: ignore[arg-type]
+            limit=limit,
+            offset=max(0, int(offset)),
+            facets=facets,
+            snippets=snippets,
+        )

@@ -1,0 +1,277 @@
+"""Archive commands: ingest, inspect, stats, show, rejects, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from dateline.cli.common import (
+    ArchiveOpt,
+    Format,
+    FormatOpt,
+    app,
+    console,
+    console_err,
+    emit,
+    emit_mapping,
+    open_archive,
+)
+
+
+def _reader_options(fmt: str | None, encoding: str | None, include: list[str] | None,
+                    exclude: list[str] | None, fields: dict[str, str | None]) -> Any:
+    from dateline.readers import ReaderOptions
+
+    return ReaderOptions(
+        format=fmt,
+        encoding=encoding,
+        include=tuple(include or ()),
+        exclude=tuple(exclude or ()),
+        **{k: v for k, v in fields.items() if v},
+    )
+
+
+ReaderFormat = Annotated[str | None, typer.Option("--reader", help="force a reader: text, json, "
+                                                  "jsonl, csv, html, warc")]
+Encoding = Annotated[str | None, typer.Option(help="force an input encoding (e.g. cp949)")]
+Include = Annotated[list[str] | None, typer.Option("--include", "-i", help="glob of files to "
+                                                   "take (repeatable), e.g. '**/*.txt'")]
+Exclude = Annotated[list[str] | None, typer.Option("--exclude", "-x", help="glob of files to "
+                                                   "skip (repeatable)")]
+TextField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the story text")]
+TitleField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the title")]
+DateField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the date")]
+UrlField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the URL or id")]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files and folders to ingest")],
+    archive: ArchiveOpt = None,
+    reader: ReaderFormat = None,
+    encoding: Encoding = None,
+    include: Include = None,
+    exclude: Exclude = None,
+    text_field: TextField = None,
+    title_field: TitleField = None,
+    date_field: DateField = None,
+    url_field: UrlField = None,
+    workers: Annotated[int, typer.Option(help="parser processes (0: one per core)")] = 0,
+    no_index: Annotated[bool, typer.Option("--no-index", help="store only; index later")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="summary format")] = Format.table,
+) -> None:
+    """Ingest files and folders (txt, json, jsonl, csv, html, warc, .gz, .zip) into an archive.
+
+    Idempotent: files already stored are skipped; an interrupted run is finished by running the
+    same command again.
+    """
+    options = _reader_options(reader, encoding, include, exclude, {
+        "text_field": text_field, "title_field": title_field, "date_field": date_field,
+        "url_field": url_field,
+    })
+    with open_archive(archive, create=True) as arc:
+        show = not quiet and sys.stderr.isatty()
+        bar = Progress(
+            TextColumn("[bold]ingest[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[stories]} stories · {task.fields[rate]:.0f}/s"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console_err,
+            disable=not show,
+            transient=False,
+        )
+        with bar:
+            task = bar.add_task("ingest", total=None, stories=0, rate=0.0)
+
+            def progress(p: Any) -> None:
+                bar.update(task, completed=p.files_done, total=p.files_total,
+                           stories=p.stories, rate=p.rate)
+
+            report = arc.ingest(paths, options, workers=workers or None, progress=progress,
+                                index=False)
+            if not no_index:
+                bar.update(task, description="index")
+                arc.sync_index()
+        summary = report.as_dict()
+        if fmt is Format.table:
+            c = report.counts
+            console.print(
+                f"[bold]{report.files}[/] files ({c.sources} new sources, "
+                f"{c.unchanged_sources} already stored) in {report.seconds:.1f} s: "
+                f"[green]{c.new} new[/], {c.revised} revised, {c.duplicate} duplicate, "
+                f"{c.unchanged} unchanged, [red]{c.rejected} rejected[/], {c.warnings} warnings "
+                f"· {report.stories_per_second:.0f} stories/s",
+                highlight=False,
+            )
+            for reason in c.reject_reasons[:5]:
+                console.print(f"  [red]rejected[/] {reason}", highlight=False)
+            if c.rejected > 5:
+                console.print(f"  … see all with: dateline rejects --archive {arc.path}")
+        else:
+            emit_mapping(summary, fmt)
+
+
+@app.command()
+def inspect(
+    paths: Annotated[list[Path], typer.Argument(help="files to read and parse")],
+    reader: ReaderFormat = None,
+    encoding: Encoding = None,
+    text_field: TextField = None,
+    title_field: TitleField = None,
+    date_field: DateField = None,
+    url_field: UrlField = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl or json or table")] = (
+        Format.table
+    ),
+) -> None:
+    """Show how dateline understands files, without storing anything."""
+    from dateline.inspection import inspect_paths
+
+    options = _reader_options(reader, encoding, None, None, {
+        "text_field": text_field, "title_field": title_field, "date_field": date_field,
+        "url_field": url_field,
+    })
+    results = inspect_paths(paths, options)
+    if fmt is Format.jsonl:
+        for item in results:
+            sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+        return
+    items = list(results)
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        return
+    for item in items:
+        console.rule(f"[bold]{item['source']}[/]")
+        for warning in item["warnings"]:
+            console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        for i, story in enumerate(item["stories"], 1):
+            console.print(
+                f"[bold]{i}. {story['title'] or '(no title)'}[/]  {story['date'] or ''}  "
+                f"{story['program'] or ''}  reporter: {story['reporter'] or '-'}  "
+                f"published: {story['published_at'] or '-'}  updated: {story['updated_at'] or '-'}",
+                highlight=False,
+            )
+            kinds = [s["kind"] for s in story["segments"]]
+            console.print(f"   segments: {', '.join(kinds)}", highlight=False)
+            for q in story["quotes"]:
+                who = " / ".join(x for x in (q["speaker"], q["role"], q["organization"]) if x)
+                console.print(f"   [cyan]{who or '(unattributed)'}[/]: “{q['text'][:100]}”",
+                              highlight=False)
+
+
+@app.command()
+def stats(archive: ArchiveOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Counts of sources, stories, revisions, duplicates, quotes and rejects."""
+    with open_archive(archive, readonly=True) as arc:
+        emit_mapping(arc.stats(), fmt, title=f"archive {arc.path}")
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(help="story id (or a unique prefix)")],
+    archive: ArchiveOpt = None,
+    fmt: FormatOpt = Format.table,
+    revisions: Annotated[bool, typer.Option("--revisions", help="list every revision")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="print the source's raw bytes")] = False,
+) -> None:
+    """Show one story: metadata, segments, quotes, source, revisions and duplicates."""
+    from dateline.export import story_record
+
+    with open_archive(archive, readonly=True) as arc:
+        story = arc.get(story_id)
+        if raw:
+            sys.stdout.buffer.write(arc.raw(story.source_id))
+            return
+        record = story_record(story)
+        record["source_info"] = {k: v for k, v in arc.source(story.source_id).items()
+                                 if k in ("name", "sha256", "reader", "encoding", "ingested_at")}
+        record["revisions"] = [{k: v for k, v in r.items() if k != "text"}
+                               for r in arc.revisions(story.id)]
+        record["duplicates"] = arc.duplicates(story.id)
+        record.update(arc.story_extras(story.id))
+        record.update(arc.analysis_extras(story.id))
+        if fmt is not Format.table:
+            emit_mapping(record, fmt)
+            return
+        console.rule(f"[bold]{story.title or '(no title)'}[/]")
+        meta = [("id", story.id), ("date", story.date), ("published", story.published_at),
+                ("updated", story.updated_at), ("programme", story.program),
+                ("reporter", story.reporter), ("language", story.language), ("url", story.url),
+                ("source", f"{story.source_name} (revision {story.revision} of "
+                 f"{len(record['revisions'])})")]
+        for k, v in meta:
+            if v:
+                console.print(f"[bold]{k}:[/] {v}", highlight=False)
+        for dup in record["duplicates"]:
+            console.print(f"[bold]also appears as:[/] {dup}", highlight=False)
+        for seg in story.segments:
+            style = "dim" if seg.kind in ("noise", "header") else ""
+            console.print(f"\n[bold magenta][{seg.kind}][/] [{style}]{seg.text.strip()}[/]",
+                          highlight=False, markup=True)
+        if not story.segments:
+            console.print(story.text, highlight=False, markup=False)
+        if story.quotes:
+            console.print("\n[bold]quotes[/]")
+            for q in story.quotes:
+                who = " / ".join(x for x in (q.speaker, q.role, q.organization, q.language) if x)
+                console.print(f"  [cyan]{who or '(unattributed)'}[/]: “{q.text}”", highlight=False)
+
+
+@app.command()
+def rejects(
+    archive: ArchiveOpt = None,
+    fmt: FormatOpt = Format.table,
+    limit: Annotated[int, typer.Option(help="how many to list")] = 100,
+    offset: Annotated[int, typer.Option(help="skip this many")] = 0,
+    save: Annotated[Path | None, typer.Option(help="write each reject's raw bytes into this "
+                                              "folder")] = None,
+) -> None:
+    """List what could not be parsed, with the reason and the place; raw bytes are kept."""
+    with open_archive(archive, readonly=True) as arc:
+        rows = arc.rejects(limit, offset)
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            for r in rows:
+                (save / f"{r.id}-{Path(r.name).name}").write_bytes(arc.reject_bytes(r))
+        emit([{"id": r.id, "source": r.origin, "place": r.locator, "reason": r.reason,
+               "sha256": r.sha256[:12], "when": r.created_at} for r in rows], fmt,
+             ["id", "source", "place", "reason", "sha256", "when"], title="rejects")
+
+
+@app.command()
+def export(
+    archive: ArchiveOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, parquet or ninjs")] = (
+        "jsonl"
+    ),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write "
+                                                "(default: standard output)")] = None,
+    duplicates: Annotated[bool, typer.Option("--duplicates", help="include exact "
+                                             "duplicates")] = False,
+) -> None:
+    """Export every story (current revisions) as JSONL, CSV, Parquet or IPTC ninjs."""
+    with open_archive(archive, readonly=True) as arc:
+        if output is None:
+            if fmt == "parquet":
+                console_err.print("parquet needs --output FILE")
+                raise typer.Exit(2)
+            n = arc.export(sys.stdout, fmt, include_duplicates=duplicates)
+        else:
+            with output.open("wb") as fh:
+                n = arc.export(fh, fmt, include_duplicates=duplicates)
+        console_err.print(f"exported {n} stories", highlight=False)

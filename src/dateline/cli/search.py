@@ -1,0 +1,87 @@
+"""Search commands: search, reindex."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from dateline.cli.common import (
+    ArchiveOpt,
+    Format,
+    FormatOpt,
+    app,
+    console,
+    console_err,
+    emit,
+    open_archive,
+    parse_day,
+)
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _plain(snippet: str) -> str:
+    import html
+
+    return html.unescape(_MARK.sub(r"[bold yellow]\1[/]", snippet.replace("[", r"\[")))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="query: words, \"phrases\", AND/OR/NOT, -word, "
+                                         "field:value, date:2018-01..2018-12")],
+    archive: ArchiveOpt = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="YYYY[-MM[-DD]]")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="YYYY[-MM[-DD]]")] = None,
+    sort: Annotated[str, typer.Option(help="relevance, date or -date")] = "relevance",
+    limit: Annotated[int, typer.Option(help="results per page")] = 10,
+    offset: Annotated[int, typer.Option(help="skip this many results")] = 0,
+    fmt: FormatOpt = Format.table,
+    facets: Annotated[bool, typer.Option("--facets/--no-facets", help="show facet counts")] = False,
+) -> None:
+    """Full-text search in English and Korean, with highlighted snippets."""
+    with open_archive(archive) as arc:
+        results = arc.search(query, date_from=parse_day(date_from),
+                             date_to=parse_day(date_to, end=True), sort=sort, limit=limit,
+                             offset=offset)
+    for warning in results.warnings:
+        console_err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    rows = [
+        {"id": h.id, "date": h.date.isoformat() if h.date else None, "title": h.title,
+         "program": h.program, "language": h.language, "score": round(h.score, 3),
+         "snippet": " … ".join(h.snippets)}
+        for h in results.hits
+    ]
+    if fmt is Format.table:
+        console.print(f"[bold]{results.total}[/] stories match ({results.took_ms:.1f} ms)",
+                      highlight=False)
+        for i, h in enumerate(results.hits, offset + 1):
+            date = h.date.isoformat() if h.date else "????-??-??"
+            console.print(f"\n[bold]{i}. {date}  {h.title or '(no title)'}[/]  "
+                          f"[dim]{h.program or ''} · {h.id}[/]", highlight=False)
+            for snip in h.snippets[:2]:
+                console.print("   " + _plain(snip), highlight=False)
+        if facets:
+            for name, counts in results.facets.items():
+                top = ", ".join(f"{k} ({v})" for k, v in list(counts.items())[:10])
+                console.print(f"[bold]{name}:[/] {top}", highlight=False)
+        return
+    if fmt is Format.json:
+        import json
+        import sys
+
+        sys.stdout.write(json.dumps({"total": results.total, "hits": rows,
+                                     "facets": results.facets, "warnings": results.warnings},
+                                    ensure_ascii=False, indent=2) + "\n")
+        return
+    emit(rows, fmt)
+
+
+@app.command()
+def reindex(archive: ArchiveOpt = None) -> None:
+    """Rebuild the full-text index from the store of record."""
+    with open_archive(archive) as arc:
+        n = arc.reindex()
+    console.print(f"indexed {n} stories", highlight=False)

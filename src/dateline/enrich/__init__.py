@@ -1,0 +1,1 @@
+"""Enrichers: entities, aliases, reported speech; each with a name and a version."""

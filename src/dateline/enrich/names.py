@@ -1,0 +1,182 @@
+"""Names: normalised keys, romanised Korean names, display forms.
+
+A *key* is what the archive-wide resolution groups by: ``Lee Do-hoon``, ``Lee Do Hoon``,
+``LEE DOHOON`` and ``Lee Dohoon`` all have the key ``lee dohoon``; ``U.S.``, ``US`` and ``United
+States`` all have the place key ``united states``.  A coarser *romanisation key* also unifies
+spelling variants of Korean given names (``Seong-joon`` / ``Sung-jun``) but never surnames
+(``Kang`` and ``Gang`` stay apart).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Romanised Korean surnames (South and North Korean spellings).
+KOREAN_SURNAMES = frozenset(
+    """kim lee yi rhee ri park pak bak choi choe chae jung jeong chung chong kang gang cho jo
+    yoon yun jang chang lim im han oh o seo suh shin sin kwon gwon hwang ahn an song jeon jun
+    chun hong yoo yu ryu go ko moon mun yang son sohn bae pae baek paek heo hur huh nam noh roh
+    no ha kwak gwak sung seong cha joo ju woo wu koo ku min na jin ji eom um won chun bang
+    gong hyun hyeon ham byun byeon yeom yeo choo chu do so seok suk sun seol ma gil yeon wi
+    pyo myung myeong gi ki ban wang geum keum ok yuk in maeng je mo tak guk eun pyeon yong
+    kye gye jeon ryang ryom rim ro tae""".split()
+)
+
+#: One romanised Korean syllable (Revised Romanisation, McCune-Reischauer and common spellings).
+_SYLLABLE = (
+    r"(?:kk|tt|pp|ss|jj|ch|sh|ts|[bcdghjklmnprstwy])?"
+    r"(?:yae|yeo|wae|eo|ae|ya|ye|yo|yu|wa|we|wi|wo|oe|ui|eu|oo|ee|ou|ea|a|e|i|o|u)"
+    r"(?:ng|[kmnlprt])?"
+)
+_GIVEN_PART = re.compile(rf"^(?:{_SYLLABLE}){{1,2}}$", re.I)
+_HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
+_SPACES = re.compile(r"\s+")
+_NON_KEY = re.compile(r"[^\w\s'-]")
+
+#: Place aliases → canonical key (keys are casefolded, without dots).
+PLACE_ALIASES: dict[str, str] = {
+    "us": "united states", "usa": "united states", "u s": "united states", "america": "united states",
+    "united states of america": "united states", "the united states": "united states",
+    "n korea": "north korea", "dprk": "north korea", "north": "north korea",
+    "democratic people's republic of korea": "north korea", "nk": "north korea",
+    "s korea": "south korea", "rok": "south korea", "republic of korea": "south korea",
+    "uk": "united kingdom", "britain": "united kingdom", "great britain": "united kingdom",
+    "prc": "china", "people's republic of china": "china", "russian federation": "russia",
+    "washington dc": "washington", "washington d c": "washington",
+    "북한": "north korea", "한국": "south korea", "미국": "united states", "중국": "china",
+    "일본": "japan", "러시아": "russia", "서울": "seoul", "평양": "pyongyang",
+    "워싱턴": "washington", "남한": "south korea", "북": "north korea",
+}
+#: Organisation aliases → canonical key.
+ORG_ALIASES: dict[str, str] = {
+    "un": "united nations", "u n": "united nations",
+    "unsc": "un security council", "united nations security council": "un security council",
+    "security council": "un security council", "jcs": "joint chiefs of staff",
+    "wpk": "workers' party of korea", "workers party of korea": "workers' party of korea",
+    "kcna": "korean central news agency", "usfk": "us forces korea",
+    "united states forces korea": "us forces korea", "u s forces korea": "us forces korea",
+    "nis": "national intelligence service", "bok": "bank of korea",
+    "dp": "democratic party", "ppp": "people power party", "iaea": "international atomic "
+    "energy agency", "kpa": "korean people's army", "inss": "institute for national security "
+    "strategy", "pentagon": "us department of defense", "the pentagon": "us department of defense",
+    "us department of defense": "us department of defense",
+    "department of defense": "us department of defense",
+    "state department": "us state department", "us state department": "us state department",
+    "department of state": "us state department", "white house": "white house",
+}
+#: Display names of canonical place/org keys that title-casing gets wrong.
+DISPLAY: dict[str, str] = {
+    "united states": "United States", "north korea": "North Korea", "south korea": "South Korea",
+    "united nations": "United Nations", "un security council": "UN Security Council",
+    "us forces korea": "US Forces Korea", "us department of defense": "US Department of Defense",
+    "us state department": "US State Department", "workers' party of korea":
+    "Workers' Party of Korea", "korean people's army": "Korean People's Army",
+}
+
+
+def casefold_key(text: str) -> str:
+    """Casefold, drop dots and punctuation (keep hyphens and apostrophes), squeeze spaces."""
+    text = unicodedata.normalize("NFC", text).replace("’", "'").replace(".", " ")
+    text = _NON_KEY.sub(" ", text.casefold())
+    return _SPACES.sub(" ", text).strip(" -'")
+
+
+def is_given_name_part(token: str) -> bool:
+    """True for a romanised Korean given name or part of one: ``Do-hoon``, ``Jong``, ``Dohoon``."""
+    parts = [p for p in token.split("-") if p]
+    if not parts or len(parts) > 2:
+        return False
+    return all(_GIVEN_PART.match(p) for p in parts)
+
+
+def is_korean_name(tokens: list[str]) -> bool:
+    """``Lee Do-hoon``, ``Kim Jong Un``, ``MOON JAE-IN``, ``Lee Dohoon``: surname + syllables."""
+    if not 2 <= len(tokens) <= 3 or tokens[0].casefold() not in KOREAN_SURNAMES:
+        return False
+    given = tokens[1:]
+    if len(given) == 2 and ("-" in given[0] or "-" in given[1]):
+        return False
+    if len(given) == 1 and "-" not in given[0] and len(given[0]) > 8:
+        return False
+    return all(is_given_name_part(t) for t in given)
+
+
+def is_hangul_name(text: str) -> bool:
+    return bool(_HANGUL.match(text)) and 2 <= len(text) <= 4
+
+
+def person_key(name: str) -> str:
+    """``Lee Do-hoon`` → ``lee dohoon``; ``Mike Pompeo`` → ``mike pompeo``; Hangul kept whole."""
+    text = name.strip()
+    if _HANGUL.match(text.replace(" ", "")):
+        return text.replace(" ", "")
+    key = casefold_key(text)
+    tokens = key.split()
+    if len(tokens) >= 2 and is_korean_name(tokens):
+        return tokens[0] + " " + "".join(tokens[1:]).replace("-", "")
+    return key
+
+
+def romanisation_key(key: str) -> str:
+    """A coarser key: given-name vowel spellings unified (``seongjoon`` ≈ ``sungjun``)."""
+    tokens = key.split()
+    if len(tokens) != 2 or tokens[0] not in KOREAN_SURNAMES or not is_given_name_part(tokens[1]):
+        return key
+    given = tokens[1].replace("eo", "u").replace("oo", "u").replace("ee", "i")
+    return f"{tokens[0]} {given}"
+
+
+def surname_of(key: str) -> str | None:
+    """The family name of a person key: first token of a Korean name, else the last token."""
+    tokens = key.split()
+    if len(tokens) < 2:
+        return None
+    if tokens[0] in KOREAN_SURNAMES and is_given_name_part(tokens[1]) and len(tokens) == 2:
+        return tokens[0]
+    return tokens[-1]
+
+
+def place_key(name: str) -> str:
+    key = casefold_key(name)
+    if key.startswith("the "):
+        key = key[4:]
+    return PLACE_ALIASES.get(key, key)
+
+
+def org_key(name: str) -> str:
+    key = casefold_key(name)
+    key = PLACE_ALIASES.get(key, key) if key in ("dprk",) else key
+    if key.startswith("the "):
+        key = key[4:]
+    if key.startswith("u s "):
+        key = "us " + key[4:]
+    return ORG_ALIASES.get(key, key)
+
+
+def key_for(kind: str, name: str) -> str:
+    if kind == "person":
+        return person_key(name)
+    if kind == "place":
+        return place_key(name)
+    return org_key(name)
+
+
+def display_name(surface: str) -> str:
+    """A readable form of a name as written: ``MOON JAE-IN`` → ``Moon Jae-in``."""
+    text = _SPACES.sub(" ", surface.strip())
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 4:
+        words = []
+        for word in text.split(" "):
+            parts = word.split("-")
+            words.append("-".join([parts[0].capitalize(), *(p.lower() for p in parts[1:])]))
+        return " ".join(words)
+    return text
+
+
+def name_quality(surface: str) -> tuple[int, int, int]:
+    """Sort key for choosing a canonical surface: mixed case, hyphenated, longer first."""
+    letters = [c for c in surface if c.isalpha()]
+    mixed = int(not letters or not all(c.isupper() for c in letters))
+    return (mixed, int("-" in surface), len(surface))

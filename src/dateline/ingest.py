@@ -1,0 +1,216 @@
+"""The ingest pipeline: discover files, read and parse them on every core, store them in batches.
+
+Workers read and parse; the parent process alone writes, one transaction per batch, in the order
+the files were discovered.  Ids are derived from content and names, never from timing, so an
+interrupted run followed by a new run gives the same archive as one uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+import sqlite3
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dateline import transcript
+from dateline.readers import ReaderOptions, discover, read_path
+from dateline.store import IngestCounts, ParsedSource, Store
+from dateline.store.sqlite import DB_NAME
+
+log = logging.getLogger(__name__)
+
+PARSER_NAME = f"transcript@{getattr(transcript, '__version__', '0')}"
+
+
+@dataclass(slots=True)
+class Progress:
+    """What the pipeline reports after each stored batch."""
+
+    files_done: int
+    files_total: int | None
+    stories: int
+    started: float
+    counts: IngestCounts
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.stories / elapsed if elapsed > 0 else 0.0
+
+
+@dataclass(slots=True)
+class IngestReport:
+    run_id: int
+    files: int
+    counts: IngestCounts
+    seconds: float
+    interrupted: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def stories_per_second(self) -> float:
+        return self.counts.stories / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run_id,
+            "files": self.files,
+            "seconds": round(self.seconds, 3),
+            "stories_per_second": round(self.stories_per_second, 1),
+            "interrupted": self.interrupted,
+            **self.counts.as_dict(),
+        }
+
+
+# -- worker side ------------------------------------------------------------------------------
+
+_worker_options: ReaderOptions | None = None
+_worker_db: sqlite3.Connection | None = None
+
+
+def _init_worker(db_path: str, options: ReaderOptions) -> None:
+    global _worker_options, _worker_db
+    _worker_options = options
+    try:
+        _worker_db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    except sqlite3.Error:  # pragma: no cover - the parent created it; never expected
+        _worker_db = None
+
+
+def _already_stored(name: str, sha: str) -> bool:
+    if _worker_db is None:
+        return False
+    try:
+        row = _worker_db.execute(
+            "SELECT 1 FROM sources WHERE name = ? AND sha256 = ?", (name, sha)
+        ).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
+def parse_source(source: Any) -> ParsedSource:
+    """Parse every record of a source; a parser failure becomes a reject, never a crash."""
+    records = []
+    for record in source.records:
+        try:
+            doc = transcript.parse(record.text, record.hints)
+        except Exception as exc:  # the parser must not raise; if it does, keep the bytes
+            log.exception("parser failed on %s%s", source.origin, record.locator)
+            source.errors.append(_parser_error(record, exc))
+            continue
+        records.append((record.locator, doc.stories, [*record.warnings, *doc.warnings]))
+    return ParsedSource(source=source, records=records, parser=PARSER_NAME)
+
+
+def _parser_error(record: Any, exc: Exception) -> Any:
+    from dateline.model import RecordError
+
+    return RecordError(
+        reason=f"internal parser error ({type(exc).__name__}: {exc}); please report it",
+        locator=record.locator,
+        raw=record.text.encode("utf-8"),
+    )
+
+
+def _work(path: Path) -> list[ParsedSource | tuple[str, str]]:
+    """Read and parse one file: stored sources come back as (name, sha) markers only."""
+    options = _worker_options or ReaderOptions()
+    out: list[ParsedSource | tuple[str, str]] = []
+    for source in read_path(path, options):
+        if _already_stored(source.name, source.sha256):
+            out.append((source.name, source.sha256))
+            continue
+        try:
+            out.append(parse_source(source))
+        except Exception as exc:  # noqa: BLE001 - nothing may stop the other files
+            source.records = []
+            source.reject_reason = f"internal error: {exc}"
+            log.debug("%s", traceback.format_exc())
+            out.append(ParsedSource(source=source, records=[], parser=PARSER_NAME))
+    return out
+
+
+# -- parent side ------------------------------------------------------------------------------
+
+
+def count_files(paths: Iterable[str | Path], options: ReaderOptions) -> int:
+    return sum(1 for _ in discover(paths, options))
+
+
+def run_ingest(
+    store: Store,
+    paths: list[str | Path],
+    options: ReaderOptions | None = None,
+    *,
+    workers: int | None = None,
+    batch_size: int = 256,
+    progress: Callable[[Progress], None] | None = None,
+    count_first: bool = True,
+) -> IngestReport:
+    """Ingest files and folders into ``store``; see the module docstring for the guarantees."""
+    options = options or ReaderOptions()
+    workers = workers or os.cpu_count() or 1
+    total = count_files(paths, options) if count_first else None
+    run_id = store.start_run({"paths": [str(p) for p in paths], "workers": workers})
+    counts = IngestCounts()
+    started = time.monotonic()
+    files = 0
+    batch: list[ParsedSource] = []
+    status = "done"
+
+    def flush() -> None:
+        if batch:
+            counts.add(store.write_batch(batch, run_id))
+            batch.clear()
+        if progress is not None:
+            progress(Progress(files, total, counts.stories, started, counts))
+
+    results = _results(paths, options, workers, str(store.folder / DB_NAME))
+    try:
+        for items in results:
+            files += 1
+            for item in items:
+                if isinstance(item, tuple):
+                    counts.unchanged_sources += 1
+                else:
+                    batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+    except BaseException:
+        status = "interrupted"
+        raise
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+        store.finish_run(run_id, counts, status)
+    return IngestReport(run_id, files, counts, time.monotonic() - started)
+
+
+def _results(paths: list[str | Path], options: ReaderOptions, workers: int,
+             db_path: str) -> Iterator[list[ParsedSource | tuple[str, str]]]:
+    """Results of ``_work`` over all files, in discovery order, on ``workers`` processes."""
+    files = discover(paths, options)
+    if workers <= 1:
+        _init_worker(db_path, options)
+        for path in files:
+            yield _work(path)
+        return
+    # forkserver: never fork a parent that holds index threads or a database connection
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(db_path, options))
+    try:
+        yield from pool.imap(_work, files, chunksize=8)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()

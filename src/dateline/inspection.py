@@ -1,0 +1,36 @@
+"""``inspect``: how dateline reads and parses files, without storing anything (DESIGN.md contract)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from dateline.ingest import parse_source
+from dateline.model import story_to_inspect
+from dateline.readers import ReaderOptions, discover, read_path
+
+
+def inspect_paths(paths: Iterable[str | Path], options: ReaderOptions | None = None
+                  ) -> Iterator[dict[str, Any]]:
+    """One dict per source: ``{"source", "reader", "encoding", "stories", "warnings"}``."""
+    options = options or ReaderOptions()
+    for path in discover(paths, options):
+        for source in read_path(path, options):
+            parsed = parse_source(source)
+            warnings: list[str] = []
+            if source.reject_reason:
+                warnings.append(f"rejected: {source.reject_reason}")
+            warnings.extend(f"rejected {e.locator}: {e.reason}".replace(" :", ":")
+                            for e in source.errors)
+            stories = []
+            for locator, parsed_stories, record_warnings in parsed.records:
+                warnings.extend(f"{locator}: {w}" if locator else w for w in record_warnings)
+                stories.extend(story_to_inspect(s) for s in parsed_stories)
+            yield {
+                "source": source.name,
+                "reader": source.reader,
+                "encoding": source.encoding,
+                "stories": stories,
+                "warnings": warnings,
+            }

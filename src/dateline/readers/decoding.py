@@ -1,0 +1,247 @@
+"""Turning bytes into text: encoding detection for the formats dateline reads.
+
+The order is fixed and cheap first, because Korean news archives mix encodings freely:
+
+1. a byte-order mark: ``utf-8-sig``, ``utf-16`` (``utf-32`` too, rare);
+2. strict UTF-8 (``utf-8``);
+3. UTF-8 cut short at the very end of the file (a truncated download) — decoded up to the cut,
+   with a warning, still ``utf-8``;
+4. a charset declared by the document itself (HTML ``<meta charset>``), when given;
+5. strict CP949 (``cp949``, a superset of EUC-KR) when the result is mostly Hangul;
+6. charset-normalizer's best guess, when it is confident;
+7. CP949 even when it is not mostly Hangul, if it decoded strictly.
+
+Text that decodes but is full of control characters (NUL bytes above all) is binary and is
+refused: :class:`Undecodable` carries the reason the reader turns into a reject.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass, field
+
+from dateline.model import SourceFile
+from dateline.readers.registry import ReaderOptions
+
+log = logging.getLogger(__name__)
+
+BINARY_REASON = "binary or undecodable content"
+
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    # (bom, label recorded in SourceFile.encoding, codec that decodes the bytes after the bom)
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
+# control characters that never occur in text (tab, newlines, form feed, escape are allowed)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SAMPLE = 64 * 1024
+# Korean legacy encodings are all read as cp949 (a superset of EUC-KR); record them so
+_LABELS = {"euc_kr": "cp949", "cp949": "cp949"}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+class Undecodable(Exception):
+    """The bytes are not text in any encoding dateline knows (or not text at all)."""
+
+
+@dataclass(slots=True)
+class Decoded:
+    """Text decoded from bytes, with how it was decoded and what was odd about it."""
+
+    text: str
+    encoding: str  # the label recorded in SourceFile.encoding ("utf-8", "utf-16", "cp949"…)
+    codec: str  # the Python codec that re-encodes a piece of the text to its original bytes
+    bom: bytes = b""
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode(raw: bytes, encoding: str | None = None, *, declared: str | None = None) -> Decoded:
+    """Decode ``raw``; ``encoding`` forces a codec, ``declared`` is tried before the guesses.
+
+    Raises :class:`Undecodable` with a reason that says what to do.
+    """
+    if encoding:
+        return _forced(raw, encoding)
+    for bom, label, codec in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw[len(bom):].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise Undecodable(
+                    f"{BINARY_REASON}: starts with a {label} byte-order mark but is not valid "
+                    f"{label} at byte {exc.start + len(bom)}; give --encoding if you know it"
+                ) from exc
+            return _checked(Decoded(text, label, codec, bom))
+    try:
+        return _checked(Decoded(raw.decode("utf-8"), "utf-8", "utf-8"))
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    truncated = _truncated_utf8(raw, utf8_error)
+    if truncated is not None:
+        return _checked(truncated)
+    if declared:
+        found = _try(raw, declared)
+        if found is not None:
+            return _checked(found)
+    cp949 = _try(raw, "cp949")
+    if cp949 is not None and _mostly_hangul(cp949.text):
+        return _checked(cp949)
+    guessed = _charset_normalizer(raw)
+    if guessed is not None:
+        return _checked(guessed)
+    if cp949 is not None:
+        return _checked(cp949)
+    raise Undecodable(
+        f"{BINARY_REASON}: not UTF-8 (bad byte at {utf8_error.start}), not UTF-16 with a "
+        "byte-order mark, not CP949/EUC-KR, and no other encoding fits; if it is text, "
+        "give its encoding with --encoding"
+    )
+
+
+def encode_like(text: str, decoded: Decoded) -> bytes:
+    """Re-encode a piece of decoded text the way the source was encoded (for RecordError.raw)."""
+    try:
+        return text.encode(decoded.codec)
+    except (UnicodeEncodeError, LookupError):
+        return text.encode("utf-8", "surrogatepass")
+
+
+def sniff_declared_charset(raw: bytes) -> str | None:
+    """The charset an HTML/XML document declares in its first 4 KB, if it is a known codec."""
+    m = _META_CHARSET.search(raw[:4096])
+    if not m:
+        m = re.search(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", raw[:1024])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "replace")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def looks_binary(raw: bytes) -> bool:
+    """A quick test on the first bytes: NUL bytes without a UTF-16/32 byte-order mark."""
+    head = raw[:_SAMPLE]
+    return b"\x00" in head and not any(head.startswith(b) for b, _, _ in _BOMS)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _forced(raw: bytes, encoding: str) -> Decoded:
+    try:
+        codec = _codec_for(encoding)
+    except LookupError as exc:
+        raise Undecodable(
+            f"unknown encoding {encoding!r} given with --encoding; use a Python codec name "
+            "such as utf-8, utf-16, cp949"
+        ) from exc
+    label = _LABELS.get(codec, codec.replace("_", "-"))
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise Undecodable(
+            f"not valid {encoding} at byte {exc.start} ({exc.reason}); "
+            "check --encoding or leave it out to let dateline detect the encoding"
+        ) from exc
+    bom = b""
+    if text.startswith("\ufeff"):  # utf-8 with a BOM given as "utf-8": drop the mark
+        text = text[1:]
+        bom = next((b for b, _, _ in _BOMS if raw.startswith(b)), b"")
+    return _checked(Decoded(text, label, codec, bom))
+
+
+def _codec_for(name: str) -> str:
+    """Python's codec name; EUC-KR is read as its superset CP949 (they agree where both decode)."""
+    codec = codecs.lookup(name).name
+    return "cp949" if codec == "euc_kr" else codec
+
+
+def _try(raw: bytes, codec: str) -> Decoded | None:
+    try:
+        codec = _codec_for(codec)
+        text = raw.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    name = codecs.lookup(codec).name
+    label = _LABELS.get(name, name.replace("_", "-"))
+    return Decoded(text, label, codec)
+
+
+def _truncated_utf8(raw: bytes, exc: UnicodeDecodeError) -> Decoded | None:
+    """UTF-8 whose only fault is a multi-byte character cut off by the end of the file."""
+    if exc.reason != "unexpected end of data" or len(raw) - exc.start > 3:
+        return None
+    try:
+        text = raw[: exc.start].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lost = raw[exc.start:]
+    warning = (
+        f"the file ends in the middle of a UTF-8 character (last {len(lost)} byte(s) "
+        f"{lost.hex(' ')} dropped); it was probably truncated — check the original"
+    )
+    return Decoded(text, "utf-8", "utf-8", warnings=[warning])
+
+
+def _mostly_hangul(text: str) -> bool:
+    sample = text[:_SAMPLE]
+    non_ascii = len(_NON_ASCII.findall(sample))
+    return non_ascii > 0 and len(_HANGUL.findall(sample)) >= 0.6 * non_ascii
+
+
+def _charset_normalizer(raw: bytes) -> Decoded | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a core dependency
+        return None
+    best = from_bytes(raw[: 4 * _SAMPLE]).best()
+    if best is None:
+        return None
+    codec = best.encoding
+    log.debug("charset-normalizer guessed %s", codec)
+    return _try(raw, codec)
+
+
+def _checked(decoded: Decoded) -> Decoded:
+    sample = decoded.text[:_SAMPLE]
+    if "\x00" in sample:
+        raise Undecodable(f"{BINARY_REASON}: contains NUL bytes")
+    bad = len(_CONTROL.findall(sample))
+    if sample and bad > max(2, len(sample) // 100):
+        raise Undecodable(f"{BINARY_REASON}: {bad} control characters in the first "
+                          f"{len(sample)} characters")
+    return decoded
+
+
+def decode_source(source: SourceFile, options: ReaderOptions,
+                  declared: str | None = None) -> Decoded | None:
+    """Decode a source's raw bytes and record the encoding; ``None`` (and a reject) if binary."""
+    try:
+        decoded = decode(source.raw, options.encoding, declared=declared)
+    except Undecodable as exc:
+        source.reject_reason = str(exc)
+        return None
+    source.encoding = decoded.encoding
+    return decoded
+
+
+def attach_warnings(source: SourceFile, decoded: Decoded) -> None:
+    """Source-level decoding warnings go on the last record (a truncated file's cut is there)."""
+    if not decoded.warnings:
+        return
+    if source.records:
+        source.records[-1].warnings.extend(decoded.warnings)
+    elif source.reject_reason:
+        source.reject_reason += "; " + "; ".join(decoded.warnings)
+    else:
+        for error in source.errors[-1:]:
+            error.reason += "; " + "; ".join(decoded.warnings)

@@ -1,0 +1,288 @@
+"""The search engine interface every full-text backend implements, and the engine registry.
+
+An engine is derived state: the store of record feeds it :class:`IndexDoc` objects and can rebuild
+it at any time.  Built-in engines register themselves exactly the way a plug-in would::
+
+    from dateline.search import register_engine, get_engine
+    register_engine(MyEngine)               # MyEngine.name == "mine"
+    engine = get_engine("mine")(path)
+
+Engines share the query language of :mod:`dateline.search.query`, the snippet format of
+:func:`dateline.search.snippets.render_snippet` (HTML-safe, terms in ``<mark>``) and the facet
+names in :data:`FACETS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar, Literal
+
+from dateline.errors import InputError
+from dateline.search.query import Query
+
+__all__ = [
+    "FACETS",
+    "Hit",
+    "IndexDoc",
+    "SearchEngine",
+    "SearchResults",
+    "available_engines",
+    "bucket_start",
+    "fill_histogram",
+    "get_engine",
+    "register_engine",
+]
+
+log = logging.getLogger(__name__)
+
+Sort = Literal["relevance", "date", "-date"]
+Interval = Literal["day", "week", "month", "quarter", "year"]
+#: facet names in :attr:`SearchResults.facets`
+FACETS: tuple[str, ...] = ("year", "month", "program", "speaker", "language")
+SORTS: tuple[str, ...] = ("relevance", "date", "-date")
+INTERVALS: tuple[str, ...] = ("day", "week", "month", "quarter", "year")
+
+
+@dataclass(slots=True)
+class IndexDoc:
+    """What an engine indexes for one story (the store builds it; engines never read the store)."""
+
+    id: str
+    title: str | None
+    text: str
+    date: date | None = None
+    published_at: datetime | None = None
+    program: str | None = None
+    language: str | None = None
+    reporter: str | None = None
+    source: str = ""
+    speakers: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+
+    def effective_date(self) -> date | None:
+        """The story date, else the date it was published (in its own time zone)."""
+        if self.date is not None:
+            return self.date
+        return self.published_at.date() if self.published_at is not None else None
+
+
+@dataclass(slots=True)
+class Hit:
+    """One matching story; ``snippets`` are HTML-safe with the matched terms in ``<mark>``."""
+
+    id: str
+    score: float
+    date: date | None
+    title: str | None
+    program: str | None
+    language: str | None
+    snippets: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SearchResults:
+    hits: list[Hit]
+    total: int
+    #: facet name (see :data:`FACETS`) → value → number of matching stories
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    took_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "hits": [
+                {
+                    "id": h.id,
+                    "score": h.score,
+                    "date": h.date.isoformat() if h.date else None,
+                    "title": h.title,
+                    "program": h.program,
+                    "language": h.language,
+                    "snippets": h.snippets,
+                }
+                for h in self.hits
+            ],
+            "facets": self.facets,
+            "warnings": self.warnings,
+            "took_ms": self.took_ms,
+        }
+
+
+class SearchEngine(ABC):
+    """A full-text engine over :class:`IndexDoc` objects.
+
+    Writes (``add``/``delete``/``clear``) become visible to ``search`` after ``commit``.
+    ``add`` is idempotent: adding a document whose id is already indexed replaces it.
+    """
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def add(self, docs: Iterable[IndexDoc]) -> None: ...
+
+    @abstractmethod
+    def delete(self, ids: Iterable[str]) -> None: ...
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove every document (visible after ``commit``)."""
+
+    @abstractmethod
+    def doc_count(self) -> int:
+        """Number of committed documents."""
+
+    @abstractmethod
+    def search(
+        self,
+        query: str | Query,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        sort: Sort = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+        facets: bool = True,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """Stories matching ``query`` dated ``date_from``..``date_to`` (inclusive).
+
+        Raises :class:`~dateline.errors.QueryError` only when the query has nothing to search;
+        other problems come back as ``warnings``.
+        """
+
+    @abstractmethod
+    def histogram(
+        self,
+        query: str | Query | None,
+        *,
+        by: Interval,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> list[tuple[date, int]]:
+        """Matching stories per day/week/month/quarter/year, oldest first, gaps filled with 0.
+
+        ``query=None`` counts every story.  Buckets are keyed by their first day (weeks start
+        on Monday).  Stories without a date are not counted.
+        """
+
+    def close(self) -> None:  # noqa: B027 (optional hook)
+        """Release files and locks; the engine is unusable afterwards."""
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def check_search_args(sort: str, limit: int, offset: int) -> None:
+    if sort not in SORTS:
+        raise InputError(f"unknown sort {sort!r}", hint=f"use one of: {', '.join(SORTS)}")
+    if limit < 0 or offset < 0:
+        raise InputError("limit and offset must not be negative")
+
+
+def check_interval(by: str) -> None:
+    if by not in INTERVALS:
+        raise InputError(f"unknown interval {by!r}", hint=f"use one of: {', '.join(INTERVALS)}")
+
+
+def bucket_start(day: date, by: Interval) -> date:
+    """The first day of the bucket holding ``day``."""
+    if by == "day":
+        return day
+    if by == "week":
+        return day - timedelta(days=day.weekday())
+    if by == "month":
+        return day.replace(day=1)
+    if by == "quarter":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, 1, 1)
+
+
+def _next_bucket(start: date, by: Interval) -> date:
+    if by == "day":
+        return start + timedelta(days=1)
+    if by == "week":
+        return start + timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "year": 12}[by]
+    m = start.month - 1 + months
+    return date(start.year + m // 12, m % 12 + 1, 1)
+
+
+def fill_histogram(
+    day_counts: dict[date, int],
+    by: Interval,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[tuple[date, int]]:
+    """Roll per-day counts up into buckets and fill the gaps with zeros."""
+    buckets: dict[date, int] = {}
+    for day, n in day_counts.items():
+        if n:
+            key = bucket_start(day, by)
+            buckets[key] = buckets.get(key, 0) + n
+    first = date_from if date_from is not None else (min(buckets) if buckets else None)
+    last = date_to if date_to is not None else (max(buckets) if buckets else None)
+    if first is None or last is None or first > last:
+        return []
+    out: list[tuple[date, int]] = []
+    cur = bucket_start(first, by)
+    end = bucket_start(last, by)
+    while cur <= end:
+        out.append((cur, buckets.get(cur, 0)))
+        cur = _next_bucket(cur, by)
+    return out
+
+
+# ----------------------------------------------------------------------------- registry
+
+EngineFactory = Callable[..., SearchEngine]
+_ENGINES: dict[str, type[SearchEngine]] = {}
+
+
+def register_engine(engine: type[SearchEngine], *, replace: bool = False) -> type[SearchEngine]:
+    """Make an engine class available by its ``name`` (usable as a class decorator)."""
+    name = getattr(engine, "name", None)
+    if not name:
+        raise ValueError(f"{engine!r} has no name")
+    if name in _ENGINES and _ENGINES[name] is not engine and not replace:
+        raise ValueError(f"a search engine named {name!r} is already registered")
+    _ENGINES[name] = engine
+    return engine
+
+
+def get_engine(name: str) -> type[SearchEngine]:
+    """The engine class registered as ``name``."""
+    _load_builtins()
+    try:
+        return _ENGINES[name]
+    except KeyError:
+        raise InputError(
+            f"no search engine named {name!r}",
+            hint=f"available engines: {', '.join(sorted(_ENGINES))}",
+        ) from None
+
+
+def available_engines() -> list[str]:
+    _load_builtins()
+    return sorted(_ENGINES)
+
+
+def _load_builtins() -> None:
+    # importing the modules registers them (the same hook a plug-in uses)
+    from dateline.search import memory, tantivy_engine  # noqa: F401

@@ -1,0 +1,124 @@
+"""Korean analysis for search: kiwipiepy morphemes as index and query tokens.
+
+Korean attaches particles and endings to words (철도를, 철도가, 연결됐다), so whole words never
+match.  We index the content morphemes instead — nouns, proper nouns, verb and adjective stems,
+roots, numbers, foreign words and hanja — and drop particles and endings, so ``철도`` finds
+철도를/철도가 and ``남북철도`` finds 남북 철도 (as a phrase of two tokens).  Queries go through
+the same analysis.
+
+The Kiwi model takes seconds to load, so it is loaded lazily, once per process, and only when a
+text actually contains Hangul.  Names the analyser splits (이도훈 → 이도 + 후 + ᆫ) can be taught with
+:func:`add_user_words`; re-index afterwards so documents and queries agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dateline.errors import MissingExtra
+
+__all__ = [
+    "KoToken",
+    "add_user_words",
+    "analyze",
+    "analyze_many",
+    "has_hangul",
+    "terms",
+]
+
+log = logging.getLogger(__name__)
+
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+#: kiwi tags (before any "-I"/"-R" irregular suffix) whose morphemes become search tokens
+KEEP_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SH", "SN"})
+
+_lock = threading.Lock()
+_kiwi: Any = None
+_user_words: dict[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class KoToken:
+    """A search token with its span in the analysed text (a stem's span covers its surface)."""
+
+    form: str
+    start: int
+    end: int
+
+
+def has_hangul(text: str) -> bool:
+    return _HANGUL.search(text) is not None
+
+
+def _get_kiwi() -> Any:
+    global _kiwi
+    if _kiwi is None:
+        with _lock:
+            if _kiwi is None:
+                try:
+                    from kiwipiepy import Kiwi
+                except ImportError as exc:  # pragma: no cover - a declared dependency
+                    raise MissingExtra("kiwipiepy", "all", "Korean search") from exc
+                log.info("loading the Kiwi Korean model")
+                kiwi = Kiwi(num_workers=min(2, os.cpu_count() or 1))
+                for word, tag in _user_words.items():
+                    kiwi.add_user_word(word, tag)
+                kiwi.tokenize("")  # finish Kiwi's own lazy initialisation now
+                _kiwi = kiwi
+    return _kiwi
+
+
+def add_user_words(words: Iterable[str | tuple[str, str]]) -> int:
+    """Teach the analyser known names (``"이도훈"`` or ``("이도훈", "NNP")``); returns how many
+    were new.  Does not load the model: words given before it loads are applied when it does."""
+    added = 0
+    with _lock:
+        for item in words:
+            word, tag = (item, "NNP") if isinstance(item, str) else item
+            word = word.strip()
+            if not word or " " in word or _user_words.get(word) == tag:
+                continue
+            _user_words[word] = tag
+            if _kiwi is not None:
+                _kiwi.add_user_word(word, tag)
+            added += 1
+    return added
+
+
+def _keep(tokens: Sequence[Any]) -> list[KoToken]:
+    out = []
+    for t in tokens:
+        tag = t.tag.split("-", 1)[0]
+        if tag in KEEP_TAGS:
+            out.append(KoToken(t.form.lower(), t.start, t.start + t.len))
+    return out
+
+
+def analyze(text: str) -> list[KoToken]:
+    """Search tokens of ``text``; ``[]`` (without loading the model) when it has no Hangul."""
+    if not has_hangul(text):
+        return []
+    return _keep(_get_kiwi().tokenize(text))
+
+
+def analyze_many(texts: Sequence[str]) -> list[list[KoToken]]:
+    """:func:`analyze` for many texts at once (Kiwi uses its worker threads)."""
+    out: list[list[KoToken]] = [[] for _ in texts]
+    todo = [i for i, t in enumerate(texts) if has_hangul(t)]
+    if not todo:
+        return out
+    kiwi = _get_kiwi()
+    for i, tokens in zip(todo, kiwi.tokenize([texts[i] for i in todo]), strict=True):
+        out[i] = _keep(tokens)
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Just the token forms of :func:`analyze`."""
+    return [t.form for t in analyze(text)]

@@ -1,0 +1,444 @@
+"""The embedded default engine: a tantivy index in a folder of the archive.
+
+Schema (see :mod:`dateline.search.plan` for which query reaches which field)::
+
+    id            raw, stored                  the story id (updates delete by it)
+    title         English stemmed, stored      text       English stemmed, stored (snippets)
+    text_exact    lowercased, unstemmed        phrases search it
+    title_ko      Korean morphemes             text_ko    Korean morphemes of title + text
+    quotes        English stemmed
+    speakers persons orgs places program reporter    lowercased words (names)
+    program_raw   raw, stored, fast            facet         speaker_raw   raw, fast: facet
+    language      raw lowercased, stored, fast facet and lang:
+    source        raw
+    date          date, indexed, stored, fast  ranges, date order, histograms
+    year, month   u64 fast (2018, 201803)      facets
+
+Korean morphemes come from :mod:`dateline.search.korean` and are indexed as space-separated tokens
+with a whitespace analyser, so tantivy never needs to know Korean.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Any, ClassVar
+
+from dateline.errors import ArchiveError, MissingExtra
+from dateline.search import korean
+from dateline.search import snippets as snip
+from dateline.search.base import (
+    Hit,
+    IndexDoc,
+    Interval,
+    SearchEngine,
+    SearchResults,
+    Sort,
+    check_interval,
+    check_search_args,
+    fill_histogram,
+    register_engine,
+)
+from dateline.search.plan import (
+    AnyOf,
+    Highlights,
+    PAnd,
+    PlanNode,
+    PNot,
+    POr,
+    build_plan,
+    highlight_terms,
+    normalize_language,
+    with_dates,
+)
+from dateline.search.query import DateRange, Query, as_query
+
+__all__ = ["SCHEMA_VERSION", "TantivyEngine"]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_META = "dateline-search.json"
+_BATCH = 512
+_FACET_SIZES = {"year": 500, "month": 2000, "program": 50, "speaker": 50, "language": 20}
+_FACET_FIELDS = {
+    "year": "year",
+    "month": "month",
+    "program": "program_raw",
+    "speaker": "speaker_raw",
+    "language": "language",
+}
+
+
+def _tantivy() -> Any:
+    try:
+        import tantivy
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise MissingExtra("tantivy", "all", "full-text search") from exc
+    return tantivy
+
+
+def _analyzers(t: Any) -> dict[str, Any]:
+    def simple(stem: bool) -> Any:
+        b = t.TextAnalyzerBuilder(t.Tokenizer.simple()).filter(t.Filter.remove_long(40))
+        b = b.filter(t.Filter.lowercase())
+        if stem:
+            b = b.filter(t.Filter.stemmer("english"))
+        return b.build()
+
+    ko = t.TextAnalyzerBuilder(t.Tokenizer.whitespace()).filter(t.Filter.lowercase()).build()
+    return {"dl_en": simple(True), "dl_exact": simple(False), "dl_ko": ko}
+
+
+def _schema(t: Any) -> Any:
+    sb = t.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("title", stored=True, tokenizer_name="dl_en")
+    sb.add_text_field("text", stored=True, tokenizer_name="dl_en")
+    sb.add_text_field("text_exact", tokenizer_name="dl_exact")
+    sb.add_text_field("title_ko", tokenizer_name="dl_ko")
+    sb.add_text_field("text_ko", tokenizer_name="dl_ko")
+    sb.add_text_field("quotes", tokenizer_name="dl_en")
+    for name in ("speakers", "persons", "orgs", "places", "program", "reporter"):
+        sb.add_text_field(name, tokenizer_name="dl_exact")
+    sb.add_text_field("program_raw", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_text_field("speaker_raw", fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("language", stored=True, fast=True, tokenizer_name="raw")
+    sb.add_text_field("source", tokenizer_name="raw", index_option="basic")
+    sb.add_date_field("date", stored=True, indexed=True, fast=True)
+    sb.add_unsigned_field("year", fast=True)
+    sb.add_unsigned_field("month", fast=True)
+    return sb.build()
+
+
+def _utc(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+@register_engine
+class TantivyEngine(SearchEngine):
+    """Full-text engine on a tantivy index stored in ``path`` (created when missing).
+
+    ``heap_size`` bounds the writer's indexing memory (shared by ``num_threads``); ``add`` commits
+    by itself every ``auto_commit`` documents so a huge rebuild stays durable as it goes.  The
+    writer (and its lock on the folder) is only taken on the first write, so read-only users can
+    search an index another process is writing.  ``recreate`` wipes an index built by another
+    schema version instead of refusing it.
+    """
+
+    name: ClassVar[str] = "tantivy"
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        heap_size: int = 64_000_000,
+        num_threads: int | None = None,
+        auto_commit: int | None = 100_000,
+        recreate: bool = False,
+    ) -> None:
+        t = _tantivy()
+        self._t = t
+        self.path = Path(path)
+        self._heap = heap_size
+        self._threads = num_threads or min(2, os.cpu_count() or 1)
+        self._auto_commit = auto_commit
+        self._open_dir(recreate)
+        self._schema = _schema(t)
+        self._index = t.Index(self._schema, path=str(self.path), reuse=True)
+        self._an = _analyzers(t)
+        for name, analyzer in self._an.items():
+            self._index.register_tokenizer(name, analyzer)
+        self._writer: Any = None
+        self._uncommitted = 0
+        self._dirty = False
+
+    def _open_dir(self, recreate: bool) -> None:
+        meta = self.path / _META
+        if meta.exists():
+            found = json.loads(meta.read_text("utf-8")).get("schema_version")
+            if found != SCHEMA_VERSION:
+                if not recreate:
+                    raise ArchiveError(
+                        f"the search index in {self.path} has schema version {found}, "
+                        f"this dateline uses {SCHEMA_VERSION}",
+                        hint="rebuild it with `dateline reindex`",
+                    )
+                log.warning("recreating search index %s (schema %s → %s)", self.path, found,
+                            SCHEMA_VERSION)
+                shutil.rmtree(self.path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        if not meta.exists():
+            meta.write_text(json.dumps({"engine": self.name, "schema_version": SCHEMA_VERSION}),
+                            "utf-8")
+
+    # ------------------------------------------------------------------ writes
+    def _w(self) -> Any:
+        if self._writer is None:
+            self._writer = self._index.writer(heap_size=self._heap, num_threads=self._threads)
+        return self._writer
+
+    def add(self, docs: Iterable[IndexDoc]) -> None:
+        it: Iterator[IndexDoc] = iter(docs)
+        while batch := list(islice(it, _BATCH)):
+            self._add_batch(batch)
+
+    def _add_batch(self, batch: list[IndexDoc]) -> None:
+        w = self._w()
+        ko_title = korean.analyze_many([d.title or "" for d in batch])
+        ko_text = korean.analyze_many([f"{d.title or ''}\n{d.text}" for d in batch])
+        for d, kt, kx in zip(batch, ko_title, ko_text, strict=True):
+            w.delete_documents_by_term("id", d.id)
+            w.add_document(self._document(d, kt, kx))
+        self._dirty = True
+        self._uncommitted += len(batch)
+        if self._auto_commit and self._uncommitted >= self._auto_commit:
+            self.commit()
+
+    def _document(self, d: IndexDoc, ko_title: list[korean.KoToken],
+                  ko_text: list[korean.KoToken]) -> Any:
+        doc = self._t.Document()
+        doc.add_text("id", d.id)
+        if d.title:
+            doc.add_text("title", d.title)
+        doc.add_text("text", d.text)
+        doc.add_text("text_exact", d.text)
+        if ko_title:
+            doc.add_text("title_ko", " ".join(t.form for t in ko_title))
+        if ko_text:
+            doc.add_text("text_ko", " ".join(t.form for t in ko_text))
+        for field, values in (("quotes", d.quotes), ("speakers", d.speakers),
+                              ("persons", d.persons), ("orgs", d.orgs), ("places", d.places)):
+            for v in values:
+                doc.add_text(field, v)
+        for s in dict.fromkeys(d.speakers):
+            doc.add_text("speaker_raw", s)
+        if d.program:
+            doc.add_text("program", d.program)
+            doc.add_text("program_raw", d.program)
+        if d.reporter:
+            doc.add_text("reporter", d.reporter)
+        lang = normalize_language(d.language)
+        if lang:
+            doc.add_text("language", lang)
+        if d.source:
+            doc.add_text("source", d.source)
+        day = d.effective_date()
+        if day is not None:
+            doc.add_date("date", _utc(day))
+            doc.add_unsigned("year", day.year)
+            doc.add_unsigned("month", day.year * 100 + day.month)
+        return doc
+
+    def delete(self, ids: Iterable[str]) -> None:
+        w = self._w()
+        for i in ids:
+            w.delete_documents_by_term("id", i)
+            self._dirty = True
+
+    def clear(self) -> None:
+        self._w().delete_all_documents()
+        self._dirty = True
+
+    def commit(self) -> None:
+        if self._writer is None or not self._dirty:
+            return
+        self._writer.commit()
+        self._index.reload()
+        self._uncommitted = 0
+        self._dirty = False
+
+    def doc_count(self) -> int:
+        return int(self._index.searcher().num_docs)
+
+    def close(self) -> None:
+        """Commit what is pending, wait for merges and release the writer's lock."""
+        if self._writer is not None:
+            self.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    # ------------------------------------------------------------------ query compilation
+    def _analyze(self, name: str, text: str) -> list[str]:
+        analyzer = self._an["dl_en" if name == "en" else "dl_exact"]
+        return [str(tok) for tok in analyzer.analyze(text)]
+
+    def _compile(self, node: PlanNode) -> Any:
+        t, q, schema = self._t, self._t.Query, self._schema
+        occur = t.Occur
+        if isinstance(node, AnyOf):
+            subs = []
+            for m in node.matches:
+                if len(m.tokens) == 1:
+                    sub = q.term_query(schema, m.field, m.tokens[0])
+                else:
+                    sub = q.phrase_query(schema, m.field, list(m.tokens))
+                if m.boost != 1.0:
+                    sub = q.boost_query(sub, m.boost)
+                subs.append(sub)
+            if len(subs) == 1:
+                return subs[0]
+            return q.boolean_query([(occur.Should, s) for s in subs])
+        if isinstance(node, DateRange):
+            lo = _utc(node.start) if node.start else None
+            hi = _utc(node.end + timedelta(days=1)) if node.end else None
+            return q.range_query(schema, "date", t.FieldType.Date, lo, hi,
+                                 include_upper=hi is None)
+        if isinstance(node, PNot):
+            return q.boolean_query([(occur.Must, q.all_query()),
+                                    (occur.MustNot, self._compile(node.item))])
+        if isinstance(node, POr):
+            return q.boolean_query([(occur.Should, self._compile(s)) for s in node.should])
+        if isinstance(node, PAnd):
+            clauses = [(occur.Must, self._compile(s)) for s in node.must]
+            if not clauses:
+                clauses.append((occur.Must, q.all_query()))
+            clauses += [(occur.MustNot, self._compile(s)) for s in node.must_not]
+            return q.boolean_query(clauses)
+        raise TypeError(f"not a plan node: {node!r}")
+
+    def _to_query(self, query: str | Query | None, date_from: date | None,
+                  date_to: date | None) -> tuple[Any | None, list[str], Query | None]:
+        """The tantivy query (``None``: matches nothing), warnings and the parsed query."""
+        if query is None:
+            plan = with_dates(None, date_from, date_to)
+            return (self._compile(plan) if plan else self._t.Query.all_query()), [], None
+        parsed = as_query(query)
+        plan, warnings = build_plan(parsed.root, self._analyze)
+        warnings = [*parsed.warnings, *warnings]
+        if plan is None:
+            warnings.append("nothing in the query could be searched")
+            return None, warnings, parsed
+        return self._compile(with_dates(plan, date_from, date_to) or plan), warnings, parsed
+
+    # ------------------------------------------------------------------ reads
+    def search(
+        self,
+        query: str | Query,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        sort: Sort = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+        facets: bool = True,
+        snippets: bool = True,
+    ) -> SearchResults:
+        t0 = time.perf_counter()
+        check_search_args(sort, limit, offset)
+        tq, warnings, parsed = self._to_query(query, date_from, date_to)
+        if tq is None:
+            return SearchResults([], 0, {}, warnings, (time.perf_counter() - t0) * 1000)
+        searcher = self._index.searcher()
+        kwargs: dict[str, Any] = {}
+        if sort != "relevance":
+            kwargs["order_by_field"] = "date"
+            kwargs["order"] = self._t.Order.Asc if sort == "date" else self._t.Order.Desc
+        # tantivy rejects limit=0; ask for one and drop it
+        result = searcher.search(tq, max(limit, 1), count=True, offset=offset, **kwargs)
+        raw_hits = result.hits[:limit]
+        marks = highlight_terms(parsed.root, self._analyze) if snippets and parsed else None
+        generator = self._snippet_generator(searcher, marks) if marks else None
+        hits = []
+        for key, address in raw_hits:
+            doc = searcher.doc(address)
+            hits.append(self._hit(doc, float(key) if sort == "relevance" else 0.0, marks,
+                                  generator))
+        return SearchResults(
+            hits=hits,
+            total=int(result.count or 0),
+            facets=self._facets(searcher, tq) if facets else {},
+            warnings=warnings,
+            took_ms=(time.perf_counter() - t0) * 1000,
+        )
+
+    def _hit(self, doc: Any, score: float, marks: Highlights | None, generator: Any) -> Hit:
+        day = doc.get_first("date")
+        text = doc.get_first("text") or ""
+        snips: list[str] = []
+        if marks is not None:
+            snips.append(self._snippet(doc, text, marks, generator))
+        return Hit(
+            id=doc.get_first("id"),
+            score=score,
+            date=day.date() if isinstance(day, datetime) else None,
+            title=doc.get_first("title"),
+            program=doc.get_first("program_raw"),
+            language=doc.get_first("language"),
+            snippets=snips,
+        )
+
+    def _snippet_generator(self, searcher: Any, marks: Highlights) -> Any:
+        if not marks.stems:
+            return None
+        q = self._t.Query
+        terms = [q.term_query(self._schema, "text", s) for s in sorted(marks.stems)]
+        hq = q.boolean_query([(self._t.Occur.Should, x) for x in terms])
+        gen = self._t.SnippetGenerator.create(searcher, hq, self._schema, "text")
+        gen.set_max_num_chars(snip.MAX_CHARS)
+        return gen
+
+    @staticmethod
+    def _snippet(doc: Any, text: str, marks: Highlights, generator: Any) -> str:
+        if generator is not None:
+            sn = generator.snippet_from_doc(doc)
+            frag = sn.fragment()
+            if frag:
+                raw = frag.encode("utf-8")  # tantivy's highlight offsets are UTF-8 bytes
+                spans = [(len(raw[: r.start].decode("utf-8", "ignore")),
+                          len(raw[: r.end].decode("utf-8", "ignore")))
+                         for r in sn.highlighted()]
+                spans += snip.find_substrings(frag, marks.korean)
+                start = text.find(frag)
+                return snip.render(
+                    frag, spans, prefix="…" if start > 0 else "",
+                    suffix="…" if start >= 0 and start + len(frag) < len(text) else "")
+        return snip.snippet(text, snip.find_substrings(text, marks.korean))
+
+    def _facets(self, searcher: Any, tq: Any) -> dict[str, dict[str, int]]:
+        agg = {name: {"terms": {"field": _FACET_FIELDS[name], "size": size}}
+               for name, size in _FACET_SIZES.items()}
+        res = searcher.aggregate(tq, agg)
+        out: dict[str, dict[str, int]] = {}
+        for name in _FACET_SIZES:
+            buckets = res.get(name, {}).get("buckets", [])
+            values: dict[str, int] = {}
+            for b in buckets:
+                key = b["key"]
+                if name == "year":
+                    key = f"{int(key):04d}"
+                elif name == "month":
+                    key = f"{int(key) // 100:04d}-{int(key) % 100:02d}"
+                values[str(key)] = int(b["doc_count"])
+            out[name] = values
+        return out
+
+    def histogram(
+        self,
+        query: str | Query | None,
+        *,
+        by: Interval,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> list[tuple[date, int]]:
+        check_interval(by)
+        tq, _, _ = self._to_query(query, date_from, date_to)
+        if tq is None:
+            return fill_histogram({}, by, date_from, date_to)
+        agg = {"days": {"date_histogram": {"field": "date", "fixed_interval": "1d",
+                                           "min_doc_count": 1}}}
+        res = self._index.searcher().aggregate(tq, agg)
+        days: dict[date, int] = {}
+        for b in res.get("days", {}).get("buckets", []):
+            n = int(b["doc_count"])
+            if n:
+                day = datetime.fromtimestamp(b["key"] / 1000, tz=UTC).date()
+                days[day] = days.get(day, 0) + n
+        return fill_histogram(days, by, date_from, date_to)

@@ -1,0 +1,71 @@
+"""One table of settings feeds the CLI flags, the docs and the defaults.
+
+Precedence: built-in default < ``settings.toml`` in the archive folder < ``DATELINE_*`` environment
+variable < an explicit flag or argument.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "DATELINE_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("archive", "archive.dateline", "archive folder used when --archive is not given"),
+    Setting("workers", 0, "parser processes for ingest (0: one per core)"),
+    Setting("batch_size", 256, "sources stored per transaction during ingest"),
+    Setting("engine", "tantivy", "full-text engine of the archive (tantivy, memory)"),
+    Setting("index_batch", 2000, "stories sent to the full-text engine per commit"),
+    Setting("dup_threshold", 0.8, "Jaccard similarity above which two stories are near-duplicates"),
+    Setting("max_query_length", 1000, "longest query the web API accepts, in characters"),
+    Setting("max_page_size", 200, "most results one API or CLI page returns"),
+    Setting("host", "127.0.0.1", "address `dateline serve` binds to"),
+    Setting("port", 8000, "port `dateline serve` binds to"),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    if isinstance(setting.default, bool):
+        return str(value).lower() in {"1", "true", "yes", "on"}
+    if isinstance(setting.default, int):
+        return int(value)
+    if isinstance(setting.default, float):
+        return float(value)
+    return str(value)
+
+
+def get(name: str, folder: Path | None = None, override: Any = None) -> Any:
+    """The effective value of a setting (see the module docstring for precedence)."""
+    setting = _BY_NAME[name]
+    if override is not None:
+        return _coerce(setting, override)
+    env = os.environ.get(setting.env)
+    if env not in (None, ""):
+        return _coerce(setting, env)
+    if folder is not None:
+        file = Path(folder) / "settings.toml"
+        if file.is_file():
+            with file.open("rb") as fh:
+                data = tomllib.load(fh)
+            if name in data:
+                return _coerce(setting, data[name])
+    return setting.default
+
+
+def default_archive() -> Path:
+    return Path(get("archive")).expanduser()

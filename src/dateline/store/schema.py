@@ -1,0 +1,137 @@
+"""Schema of the store of record, as an ordered list of migrations.
+
+Each migration runs once, in order, inside a transaction; ``PRAGMA user_version`` records how far
+an archive has come.  Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from dateline.errors import SchemaTooNew
+from dateline.store.schema_analysis import ANALYSIS_V1
+from dateline.store.schema_entities import ENTITIES_V1
+
+MIGRATIONS: list[str] = [
+    # 1: sources, blobs, stories, revisions, quotes, rejects, runs
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        status      TEXT NOT NULL DEFAULT 'running',   -- running | done | interrupted
+        args        TEXT NOT NULL DEFAULT '{}',
+        counts      TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        size   INTEGER NOT NULL,
+        codec  TEXT NOT NULL,                           -- zstd | raw
+        data   BLOB NOT NULL
+    );
+    CREATE TABLE sources (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL,                      -- identity: file name or archive!member
+        origin      TEXT NOT NULL,                      -- where it was read from
+        sha256      TEXT NOT NULL REFERENCES blobs(sha256),
+        size        INTEGER NOT NULL,
+        reader      TEXT NOT NULL,
+        encoding    TEXT,
+        status      TEXT NOT NULL,                      -- ok | partial | rejected
+        warnings    TEXT NOT NULL DEFAULT '[]',
+        run_id      INTEGER REFERENCES runs(id),
+        ingested_at TEXT NOT NULL,
+        UNIQUE (name, sha256)
+    );
+    CREATE INDEX sources_sha ON sources(sha256);
+    CREATE TABLE stories (
+        id           TEXT PRIMARY KEY,                  -- stable hash of key
+        key          TEXT NOT NULL UNIQUE,              -- url or source name + record + position
+        revision     INTEGER NOT NULL,                  -- current revision
+        duplicate_of TEXT REFERENCES stories(id),       -- set when the text is another story's
+        seq          INTEGER NOT NULL,                  -- change counter for derived indexes
+        first_run    INTEGER REFERENCES runs(id)
+    );
+    CREATE INDEX stories_seq ON stories(seq);
+    CREATE INDEX stories_dup ON stories(duplicate_of);
+    CREATE TABLE revisions (
+        story_id     TEXT NOT NULL REFERENCES stories(id),
+        revision     INTEGER NOT NULL,
+        text_hash    TEXT NOT NULL,
+        title        TEXT,
+        date         TEXT,
+        published_at TEXT,
+        updated_at   TEXT,
+        program      TEXT,
+        reporter     TEXT,
+        language     TEXT,
+        url          TEXT,
+        text         TEXT NOT NULL,
+        segments     TEXT NOT NULL DEFAULT '[]',        -- JSON [[kind, start, end], …]
+        source_id    INTEGER NOT NULL REFERENCES sources(id),
+        position     INTEGER NOT NULL,
+        locator      TEXT NOT NULL DEFAULT '',
+        run_id       INTEGER REFERENCES runs(id),
+        parser       TEXT NOT NULL DEFAULT '',          -- parser name/version that made it
+        PRIMARY KEY (story_id, revision)
+    ) WITHOUT ROWID;
+    CREATE INDEX revisions_hash ON revisions(text_hash);
+    CREATE INDEX revisions_date ON revisions(date);
+    CREATE TABLE quotes (
+        story_id     TEXT NOT NULL,
+        revision     INTEGER NOT NULL,
+        idx          INTEGER NOT NULL,
+        kind         TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        speaker      TEXT,
+        role         TEXT,
+        organization TEXT,
+        language     TEXT,
+        label        TEXT,
+        start        INTEGER NOT NULL,
+        "end"        INTEGER NOT NULL,
+        confidence   REAL NOT NULL DEFAULT 1.0,
+        maker        TEXT NOT NULL DEFAULT '',          -- enricher/parser name@version
+        PRIMARY KEY (story_id, revision, idx)
+    ) WITHOUT ROWID;
+    CREATE INDEX quotes_speaker ON quotes(speaker);
+    CREATE TABLE rejects (
+        id         INTEGER PRIMARY KEY,
+        source_id  INTEGER REFERENCES sources(id),
+        name       TEXT NOT NULL,
+        origin     TEXT NOT NULL,
+        locator    TEXT NOT NULL DEFAULT '',
+        reason     TEXT NOT NULL,
+        sha256     TEXT NOT NULL REFERENCES blobs(sha256),
+        run_id     INTEGER REFERENCES runs(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX rejects_source ON rejects(source_id);
+    """,
+    # 2: entities, aliases, mentions, titles, enrichment bookkeeping (schema_entities.py)
+    ENTITIES_V1,
+    # 3: near-duplicate clusters, threads (schema_analysis.py)
+    ANALYSIS_V1,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring an archive's schema up to date; returns the version it is at."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"this archive has schema version {current}, newer than this dateline knows "
+            f"({SCHEMA_VERSION})",
+            hint="upgrade dateline: pip install -U dateline",
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        conn.executescript(
+            "BEGIN;\n" + MIGRATIONS[version - 1] + f"\nPRAGMA user_version = {version};\nCOMMIT;"
+        )
+    return SCHEMA_VERSION

@@ -1,0 +1,35 @@
+"""Schema of near-duplicate clusters, story threads and other analysis results (migration 3).
+
+Everything here is derived from the stories and can be rebuilt (``dateline dups --rebuild``);
+the watermarks live in ``meta`` (``dups_seq``: store sequence the near-duplicate pass has seen,
+``dups_params``: the MinHash/LSH parameters it used; a change of parameters forces a rebuild).
+
+- ``dup_bands``: the persisted LSH state.  One row per (story, band): ``key`` folds the band
+  number and the hash of that band of the story's MinHash signature into one 63-bit integer, so
+  "which stories share a band with this one" is one indexed lookup.
+- ``dup_members``: near-duplicate clusters; ``cluster`` is the id of the cluster's first story,
+  ``similarity`` the exact word-shingle Jaccard with the story that brought it in.  Stories
+  without a near-duplicate have no row.
+- ``thread_cache``: story threads as last computed, valid while ``seq`` equals the store
+  sequence (any ingest invalidates it).
+"""
+
+ANALYSIS_V1 = """
+CREATE TABLE dup_bands (
+    key      INTEGER NOT NULL,
+    story_id TEXT NOT NULL,
+    PRIMARY KEY (key, story_id)
+) WITHOUT ROWID;
+CREATE INDEX dup_bands_story ON dup_bands(story_id);
+CREATE TABLE dup_members (
+    story_id   TEXT PRIMARY KEY,
+    cluster    TEXT NOT NULL,
+    similarity REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX dup_members_cluster ON dup_members(cluster);
+CREATE TABLE thread_cache (
+    story_id TEXT PRIMARY KEY,
+    seq      INTEGER NOT NULL,
+    thread   TEXT NOT NULL              -- JSON, see dateline.analysis.threads.Thread.to_dict
+) WITHOUT ROWID;
+"""

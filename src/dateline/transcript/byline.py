@@ -1,0 +1,67 @@
+"""The reporter: sign-offs (``Name, KBS World Radio News.``, ``KBS 뉴스 서지영입니다.``,
+``This is KBS News, Name.``) and introductions (``Kim Bum-soo has more.``, ``This is a report by
+reporter X``, ``서지영 기자입니다``)."""
+
+from __future__ import annotations
+
+import re
+
+_NAME = r"(?:[A-Z][a-z]+(?:-[a-z]+)?)(?:[ ][A-Z][a-z]+(?:-[a-z]+)?){1,2}"
+_KO_NAME = r"[가-힣]{2,4}"
+_NOT_KO_NAMES = frozenset(
+    "취재 담당 현장 사진 영상 카메라 촬영 편집 그래픽 특파원 기상 스포츠 사회부 정치부 경제부 국제부 문화부".split()
+)
+
+_SIGN_ANCHOR = re.compile(r"KBS World Radio News|KBS News|KBS ?뉴스")
+_NAME_BEFORE = re.compile(rf"(?<![A-Za-z])({_NAME}), $")
+_THIS_IS_BEFORE = re.compile(r"This (?:is|has been) $")
+_NAME_AFTER = re.compile(rf",? ({_NAME})\b[^\n]*")
+_KO_AFTER = re.compile(rf",? ?({_KO_NAME})입니다\.?")
+
+#: introductions in the anchor lead
+INTROS = re.compile(
+    rf"(?:[Rr]eporter (?P<n2>{_NAME})(?![A-Za-z]))"
+    rf"|(?:(?<![A-Za-z])(?:Our |KBS )?(?!Reporter |Correspondent )(?P<n1>{_NAME}) "
+    rf"(?:has more|reports|has the (?:story|details|report)|has this report|has details|"
+    rf"brings us|filed this report))"
+    rf"|(?:(?<![가-힣])(?P<n3>{_KO_NAME}) 기자(?:입니다|가|의|는|와|를)(?![가-힣]))"
+)
+
+
+def find_signoffs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Sign-off spans in ``text[start:end]``: (start, end, reporter name)."""
+    out: list[tuple[int, int, str]] = []
+    for m in _SIGN_ANCHOR.finditer(text, start, end):
+        lit = m[0]
+        if lit == "KBS World Radio News":
+            w0 = max(start, m.start() - 50)
+            b = _NAME_BEFORE.search(text[w0:m.start()])
+            if b:
+                e = m.end() + (1 if text[m.end():m.end() + 1] == "." else 0)
+                out.append((w0 + b.start(1), e, b[1]))
+        elif lit == "KBS News":
+            w0 = max(start, m.start() - 14)
+            b = _THIS_IS_BEFORE.search(text[w0:m.start()])
+            a = _NAME_AFTER.match(text, m.end(), end) if b else None
+            if a:
+                out.append((w0 + b.start(), a.end(), a[1]))  # type: ignore[union-attr]
+        else:
+            a = _KO_AFTER.match(text, m.end(), end)
+            if a:
+                ls = max(start, text.rfind("\n", 0, m.start()) + 1)
+                s0 = ls if m.start() - ls <= 40 else m.start()
+                out.append((s0, a.end(), a[1]))
+    return out
+
+
+def find_reporter(text: str, start: int, end: int) -> str | None:
+    """The reporter of ``text[start:end]``: the sign-off wins over the introduction."""
+    sign = find_signoffs(text, start, end)
+    if sign:
+        return sign[0][2]
+    for m in INTROS.finditer(text, start, end):
+        name = m["n1"] or m["n2"] or m["n3"]
+        if m["n3"] and name in _NOT_KO_NAMES:
+            continue
+        return name
+    return None

@@ -1,0 +1,243 @@
+"""Page headers and footers: the ``date`` line, titles, programmes, 입력/수정 and Written/Updated
+times, and the navigation noise around them.
+
+Everything here works on single lines; :mod:`dateline.transcript.split` decides which lines form
+the header zone of a story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+
+from dateline.model import SEOUL
+from dateline.transcript.text import Line, squash
+
+#: `` date 2018-10-08 rest-of-line`` as the first line of scraped pages
+DATE_LINE = re.compile(r"\A\s*date[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*([^\n]*)")
+
+#: 입력 2015.01.19 (14:21) / 입력 2022-04-07 15:18:25 / 수정2025-05-29 16:25:41
+TIME_KO = re.compile(
+    r"(입력|수정)\s*:?\s*(\d{4})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\.?"
+    r"(?:[ \t]*\(?[ \t]*(\d{1,2}):(\d{2})(?::(\d{2}))?[ \t]*\)?)?"
+)
+#: Written: 2022-09-14 10:55:01Updated: 2022-09-14 11:30:25 / Write: … / Updated: 0000-00-00
+TIME_EN = re.compile(
+    r"(Written|Write|Updated|Update|Posted|Published|Edited|Modified)\s*:\s*"
+    r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_PUBLISHED_WORDS = frozenset({"입력", "Written", "Write", "Posted", "Published"})
+
+#: programme names as KBS writes them (English and Korean)
+PROGRAMME = re.compile(
+    r"(?<![\w])(News Today|News 9|News 7|News 12|News Plus|KBS World Radio News|"
+    r"뉴스 ?9|뉴스 ?7|뉴스 ?12|뉴스 ?광장|뉴스라인|930 ?뉴스|아침 ?뉴스 ?타임|뉴스 ?타임|"
+    r"뉴스 ?집중|시사기획 창|일요진단)(?![\w])"
+)
+_BRACKET_PROGRAMME = re.compile(r"^\[\s*(" + PROGRAMME.pattern + r")\s*\]\s*")
+
+#: whole lines that are navigation (compared case-insensitively)
+_NAV_LINES = frozenset(p.casefold() for p in (
+    "Menu Content", "Search", "Korean", "English", "About KBS", "Go to KBS", "About KBS Go to KBS",
+    "Go Top", "List", "Editor's Pick", "Editor’s Pick", "Close", "Main News",
+    "Korean Peninsula A to Z", "Photo : YONHAP News", "Photo: YONHAP News", "Photo : KBS News",
+    "Photo : KBS", "KBS NEWS", "Share", "Print", "Top", "Politics", "Economy", "Society",
+    "Culture", "Sports", "World", "Inter-Korea", "IT・Science", "Science", "Opinion",
+    "Entertainment", "Latest News", "Hot Issues", "Related News", "Prev", "Next", "Home",
+    "Photo : YONHAP News KBS NEWS",
+))
+#: words that, all together on one line, make Korean navigation (share buttons, player, notice)
+_NAV_TOKENS = frozenset(
+    """읽어주기 기능은 크롬기반의 브라우저에서만 사용하실 수 있습니다. 있습니다 댓글 좋아요 스크랩하기 스크랩
+    공유하기 글씨 크게보기 작게보기 가 고화질 표준화질 자동재생 키보드 컨트롤 안내 동영상영역 동영상 시작 끝
+    동영상설명 고정 취소 다음기사 이전기사 기사 본문 영역 상세페이지 프린트 닫기 제보하기""".split()
+)
+_NAV_STRIP = " \t•·-–|>▶▷■□◆◇※*:"
+_NOISE_START = ("▷", "■", "※", "☞", "ⓒ", "©", "Copyright", "저작권자", "This website uses cookies")
+
+
+@dataclass(slots=True)
+class HeaderInfo:
+    """What a page's header (and footer) says about its first story."""
+
+    date: date | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    title: str | None = None
+    program: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def to_datetime(y: str, mo: str, d: str, h: str | None, mi: str | None,
+                sec: str | None) -> datetime | None:
+    """A Seoul datetime from matched digits, or None when they are no real time (0000-00-00)."""
+    try:
+        return datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(sec or 0),
+                        tzinfo=SEOUL)
+    except ValueError:
+        return None
+
+
+def find_times(s: str) -> list[tuple[str, datetime | None, int, int]]:
+    """Every 입력/수정/Written/Updated time in ``s``: (kind, datetime, start, end), kind being
+    ``"published"`` or ``"updated"``."""
+    out: list[tuple[str, datetime | None, int, int]] = []
+    for rx in (TIME_KO, TIME_EN):
+        for m in rx.finditer(s):
+            kind = "published" if m[1] in _PUBLISHED_WORDS else "updated"
+            out.append((kind, to_datetime(m[2], m[3], m[4], m[5], m[6], m[7]),
+                        m.start(), m.end()))
+    out.sort(key=lambda t: t[2])
+    return out
+
+
+@lru_cache(maxsize=8192)
+def is_time_line(s: str) -> bool:
+    """A line made of 입력/수정/Written/Updated times (plus programme names and bullets)."""
+    if not s or ("입력" not in s and "수정" not in s and ":" not in s):
+        return False
+    rest = TIME_KO.sub("", s)
+    rest = TIME_EN.sub("", rest)
+    if rest == s:
+        return False
+    rest = PROGRAMME.sub("", rest)
+    return rest.strip(_NAV_STRIP + "()") == ""
+
+
+@lru_cache(maxsize=8192)
+def is_noise_line(s: str) -> bool:
+    """Navigation text, share buttons, the 읽어주기 notice, 제보 blocks, cookie banners…"""
+    if not s:
+        return False
+    if s.startswith(_NOISE_START):
+        return True
+    if "다음기사" in s or "이전기사" in s:
+        return True
+    if len(s) > 200:
+        return False
+    core = s.strip(_NAV_STRIP)
+    if core.casefold() in _NAV_LINES:
+        return True
+    toks = core.split()
+    return bool(toks) and all(t in _NAV_TOKENS for t in toks)
+
+
+def programme_in(s: str) -> str | None:
+    m = PROGRAMME.search(s)
+    return m[1] if m else None
+
+
+def is_programme_line(s: str) -> bool:
+    s2 = s.strip(_NAV_STRIP + "[]")
+    return bool(s2) and PROGRAMME.fullmatch(s2) is not None
+
+
+def clean_title(s: str) -> tuple[str | None, str | None]:
+    """Strip programme names, times and navigation from a header line: (title, programme)."""
+    prog = None
+    m = _BRACKET_PROGRAMME.match(s)
+    if m:
+        prog = m[1]
+        s = s[m.end():]
+    cut = TIME_KO.search(s) or TIME_EN.search(s)
+    if cut:
+        prog = prog or programme_in(s[cut.start():])
+        s = s[: cut.start()]
+    s = s.strip(_NAV_STRIP)
+    m2 = re.search(r"(?:^|\s)(" + PROGRAMME.pattern + r")\s*$", s)
+    if m2:
+        prog = prog or m2[1]
+        s = s[: m2.start()]
+    if is_noise_line(s.strip()):
+        return None, prog
+    s = squash(s.strip(_NAV_STRIP))
+    return (s or None), prog
+
+
+@lru_cache(maxsize=8192)
+def looks_like_title(s: str) -> bool:
+    """A short headline-like line: not a sentence, not navigation, not a time line."""
+    if not s or len(s) > 160 or len(s) < 3:
+        return False
+    if is_noise_line(s) or is_time_line(s) or is_programme_line(s):
+        return False
+    if s[0] in "[<(\"“":
+        return s.startswith("[") and _BRACKET_PROGRAMME.match(s) is not None
+    if s.endswith((".", ":", ",", "?\"", ".\"", ".”", "다.", "요.")) and not s.endswith(".."):
+        # headlines seldom end with a full stop; allow "U.S." style abbreviations
+        return bool(re.search(r"\b[A-Z]\.[A-Z]?\.?$", s))
+    return True
+
+
+def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
+    """Read the header zone ``text[:zone_end]`` (lines wholly inside it) of a page."""
+    info = HeaderInfo()
+    m = DATE_LINE.match(text)
+    first_title: str | None = None
+    if m:
+        try:
+            info.date = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            info.warnings.append(f"invalid date {m[1]}-{m[2]}-{m[3]} on line 1")
+        first_title, prog = clean_title(m[4])
+        info.program = prog
+    zone = [ln for ln in lines if ln.end <= zone_end and ln.s]
+    # times: the first published and the first updated time in the header
+    for ln in zone:
+        for kind, dt, _s, _e in find_times(ln.s):
+            if kind == "published" and info.published_at is None and dt is not None:
+                info.published_at = dt
+            elif kind == "updated" and info.updated_at is None and dt is not None:
+                info.updated_at = dt
+        if info.program is None and (is_time_line(ln.s) or is_programme_line(ln.s)):
+            info.program = programme_in(ln.s)
+    info.title = first_title or pick_title(zone, text)
+    if info.program is None:
+        for ln in zone:
+            if ln.s.startswith("[") and _BRACKET_PROGRAMME.match(ln.s):
+                info.program = _BRACKET_PROGRAMME.match(ln.s)[1]  # type: ignore[index]
+                break
+            if TIME_KO.search(ln.s) or TIME_EN.search(ln.s):
+                p = programme_in(ln.s)
+                if p:
+                    info.program = p
+                    break
+    return info
+
+
+def pick_title(zone: list[Line], text: str) -> str | None:
+    """Choose the headline among header lines (see docs/howto-inspect.md for the rules)."""
+    start_i = 1 if zone and DATE_LINE.match(text) and zone[0].start <= 1 else 0
+    cands: list[tuple[int, str]] = []  # (line index, cleaned title)
+    for i in range(start_i, len(zone)):
+        s = zone[i].s
+        if TIME_KO.search(s) or TIME_EN.search(s):
+            # "TITLE News Today 입력 …" on one line
+            t, _p = clean_title(s)
+            if t and looks_like_title(t):
+                return t
+            # the headline written right before the time line
+            for j in range(i - 1, start_i - 1, -1):
+                prev = zone[j].s
+                if is_noise_line(prev):
+                    continue
+                t, _p = clean_title(prev)
+                if t and looks_like_title(t) and not is_time_line(prev):
+                    return t
+                break
+            continue
+        if looks_like_title(s):
+            t, _p = clean_title(s)
+            if t:
+                cands.append((i, t))
+    if not cands:
+        return None
+    seen: dict[str, int] = {}
+    for _i, t in cands:
+        key = t.casefold()
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] == 2:
+            return t
+    return cands[-1][1]

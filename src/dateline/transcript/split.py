@@ -1,0 +1,240 @@
+"""Structure markers, the header zone, the repeated block after a footer, and the story split.
+
+A page is cut into: a header zone (date line, title, times, navigation), a live region holding
+one or more stories, and a tail (a footer and/or the page repeated verbatim) that belongs to the
+last story as noise.  Stories start at a numbered ``2. Title`` line or at a new title, byline or
+``[Anchor Lead]`` followed by an anchor marker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dateline.transcript.header import (
+    DATE_LINE,
+    TIME_EN,
+    TIME_KO,
+    is_noise_line,
+    is_programme_line,
+    is_time_line,
+    looks_like_title,
+)
+from dateline.transcript.text import Line, squash
+
+_AFTER_SENTENCE = r"(?:^|(?<=[.!?\"”’)\]]))[ \t]*"
+
+MARKERS = re.compile(
+    r"(?P<anchor_lead>\[[ \t]*Anchor[ \t]+Lead[ \t]*\])"
+    r"|(?P<anchor>\[[ \t]*Anchor[ \t]*\]|<[ \t]*앵커(?:[ \t]*멘트)?[ \t]*>|"
+    + _AFTER_SENTENCE + r"Anchor[ \t]*:)"
+    r"|(?P<report>\[[ \t]*(?:Pkg|PKG|Package|Report|Reporter)[ \t]*\]|<[ \t]*리포트[ \t]*>|"
+    + _AFTER_SENTENCE + r"Report[ \t]*:)"
+    r"|(?P<sb_world>\[[ \t]*(?i:sound[ \t]*bite)[ \t]*:[^\]\n]*(?:\]|$))"
+    r"|(?P<sb>\[[ \t]*(?i:sound[ \t]*bite)[ \t]*\]|<[ \t]*(?:녹취|인터뷰|현장음|현장녹취|녹취[ \t]*인터뷰)[ \t]*>)"
+    r"|(?P<sb_bracket>^\[[^\[\]\n:\"“]{1,160}:[ \t]*[\"“]|^\[[ \t]*[\"“]"
+    r"|^\[[^\[\]\n:\"“/]{1,80}/[^\[\]\n:\"“]{1,160}:[ \t])",
+    re.M,
+)
+BODY_KINDS = frozenset({"anchor_lead", "anchor", "report", "sb_world", "sb", "sb_bracket"})
+ANCHOR_KINDS = frozenset({"anchor_lead", "anchor"})
+SOUNDBITE_KINDS = frozenset({"sb_world", "sb", "sb_bracket"})
+
+_NUMBERED = re.compile(r"^(\d{1,2})\.[ \t]+(\S.{0,150})$")
+_SIGNOFF_LINE = re.compile(
+    r"KBS ?뉴스,? ?[가-힣]{2,4}입니다|KBS World Radio News\.?$|This (?:is|has been) KBS News"
+)
+
+
+@dataclass(slots=True)
+class Marker:
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class StoryCut:
+    """Where one story lies in the record and what introduces it."""
+
+    start: int
+    end: int
+    title: str | None = None
+    #: end of the story's own header (title line) — body starts after it
+    header_end: int | None = None
+
+
+def find_markers(text: str) -> list[Marker]:
+    out = []
+    for m in MARKERS.finditer(text):
+        kind = m.lastgroup or ""
+        start = m.start()
+        # the Anchor:/Report: forms may have swallowed leading blanks
+        while start < m.end() and text[start] in " \t":
+            start += 1
+        out.append(Marker(kind, start, m.end()))
+    return out
+
+
+def header_zone_end(text: str, lines: list[Line], markers: list[Marker]) -> int:
+    """End of the page header: the first body marker, or, in a page without markers, the end
+    of the last header-like line (date line, times, photo credit) before the first paragraph."""
+    for mk in markers:
+        if mk.kind in BODY_KINDS:
+            # the header zone is made of whole lines before the marker's line
+            for ln in lines:
+                if ln.start <= mk.start <= ln.end:
+                    return ln.start
+            return mk.start
+    has_date = DATE_LINE.match(text) is not None
+    last = -1
+    for ln in lines[:40]:
+        s = ln.s
+        if not s:
+            continue
+        if (has_date and ln.start == lines[0].start) or is_time_line(s) or is_noise_line(s) \
+                or TIME_EN.search(s) or TIME_KO.search(s):
+            last = ln.end
+            continue
+        if len(s) > 160 or (len(s) > 60 and s.endswith((".", "다.", "”", "\""))):
+            break
+    if last < 0:
+        return 0
+    # short lines right after the last header line (a repeated headline, a photo credit)
+    for ln in lines:
+        if ln.start < last or not ln.s:
+            continue
+        if (looks_like_title(ln.s) and len(ln.s) < 120) or is_noise_line(ln.s):
+            last = ln.end
+            continue
+        break
+    return last
+
+
+def find_tail(text: str, lines: list[Line], body_start: int, title: str | None,
+              markers: list[Marker]) -> int:
+    """Start of the footer / repeated block after the body, or ``len(text)`` when none."""
+    n = len(text)
+    tail = n
+    tkey = squash(title).casefold() if title else None
+    first_body_marker = next((m for m in markers if m.start >= body_start
+                              and m.kind in BODY_KINDS), None)
+    for ln in lines:
+        if ln.start < body_start or not ln.s:
+            continue
+        s = ln.s
+        if first_body_marker is not None and ln.end <= first_body_marker.start:
+            continue
+        core = s.strip(" \t•·-–")
+        if (
+            s.startswith("■")
+            or (tkey is not None and squash(core).casefold() == tkey)
+            or (is_time_line(s) and ln.start > body_start)
+        ):
+            tail = ln.start
+            break
+    rep = _find_repeat(text, lines, body_start, markers)
+    if rep is not None and rep < tail:
+        tail = rep
+    return tail
+
+
+def _find_repeat(text: str, lines: list[Line], body_start: int,
+                 markers: list[Marker]) -> int | None:
+    """The page repeated verbatim further down (without a footer): where the repeat starts."""
+    first = next((m for m in markers if m.start >= body_start and m.kind in BODY_KINDS), None)
+    probe_from = first.end if first is not None else body_start
+    # the first content line after the first marker
+    probe = None
+    for ln in lines:
+        if ln.end <= probe_from or not ln.s:
+            continue
+        seg = text[max(ln.start, probe_from): ln.end].strip()
+        if len(seg) >= 20:
+            probe = seg[:60]
+            probe_pos = max(ln.start, probe_from)
+            break
+    if probe is None:
+        return None
+    at = text.find(probe, probe_pos + len(probe))
+    while at >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        before = text[line_start:at]
+        if before.strip() == "" or MARKERS.fullmatch(before.strip()) is not None:
+            return _back_over_footer(text, lines, line_start, body_start)
+        at = text.find(probe, at + 1)
+    return None
+
+
+def _back_over_footer(text: str, lines: list[Line], pos: int, floor: int) -> int:
+    """Walk back from ``pos`` over blank, footer and navigation lines that lead into a repeat."""
+    idx = next((i for i, ln in enumerate(lines) if ln.start >= pos), len(lines))
+    start = pos
+    for i in range(idx - 1, -1, -1):
+        ln = lines[i]
+        if ln.start < floor:
+            break
+        s = ln.s
+        if not s or is_noise_line(s) or is_time_line(s) or is_programme_line(s) \
+                or s.startswith(("•", "-")) or (looks_like_title(s) and len(s) < 120
+                                               and not _SIGNOFF_LINE.search(s)):
+            start = ln.start
+            continue
+        break
+    return start
+
+
+def split_stories(text: str, lines: list[Line], markers: list[Marker], body_start: int,
+                  live_end: int) -> list[StoryCut]:
+    """Cut the live region into stories; the first story starts at 0."""
+    cuts: list[StoryCut] = [StoryCut(0, live_end)]
+    line_idx = {ln.start: i for i, ln in enumerate(lines)}
+    seen_anchor = False
+    body_seen = False
+    for mk in markers:
+        if mk.start >= live_end:
+            break
+        if mk.start < body_start:
+            continue
+        if mk.kind not in ANCHOR_KINDS:
+            body_seen = True
+            continue
+        if not seen_anchor:
+            seen_anchor = True
+            continue
+        # a later anchor marker: what stands on the lines right before it?
+        ls = text.rfind("\n", 0, mk.start) + 1
+        i = line_idx.get(ls)
+        if i is None:
+            continue
+        j = i - 1
+        while j >= 0 and not lines[j].s:
+            j -= 1
+        prev = lines[j] if j >= 0 else None
+        title: str | None = None
+        cut_at: int | None = None
+        if prev is not None and prev.start >= body_start:
+            m = _NUMBERED.match(prev.s)
+            if m and int(m[1]) >= 2:
+                title, cut_at = m[2].strip(), prev.start
+            elif looks_like_title(prev.s) and not is_noise_line(prev.s):
+                title, cut_at = prev.s, prev.start
+            elif _SIGNOFF_LINE.search(prev.s):
+                cut_at = ls
+        if cut_at is None and mk.kind == "anchor_lead" and body_seen:
+            cut_at = ls
+        if cut_at is None or cut_at <= cuts[-1].start:
+            continue
+        cuts[-1].end = cut_at
+        cuts.append(StoryCut(cut_at, live_end, title=title, header_end=ls))
+        body_seen = False
+    # a numbered "2. Title" line at the very end of the live region (page cut after it)
+    for ln in lines:
+        if ln.start < max(body_start, cuts[-1].start + 1) or ln.start >= live_end:
+            continue
+        m = _NUMBERED.match(ln.s)
+        if m and int(m[1]) >= 2 and not text[ln.end:live_end].strip():
+            cuts[-1].end = ln.start
+            cuts.append(StoryCut(ln.start, live_end, title=m[2].strip(), header_end=ln.end))
+            break
+    return cuts

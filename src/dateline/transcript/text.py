@@ -1,0 +1,98 @@
+"""Small text helpers shared by the transcript modules: lines with offsets, quote marks, names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: opening and closing quote marks the transcripts use
+OPEN_QUOTES = "\"“"
+CLOSE_QUOTES = "\"”"
+ALL_QUOTES = "\"“”"
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_WS = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the record: ``text[start:end]`` without its newline; ``s`` the stripped text."""
+
+    start: int
+    end: int
+    s: str
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines of ``text`` with their offsets (newline excluded)."""
+    out: list[Line] = []
+    pos = 0
+    n = len(text)
+    find = text.find
+    while pos <= n:
+        nl = find("\n", pos)
+        if nl < 0:
+            nl = n
+        out.append(Line(pos, nl, text[pos:nl].strip()))
+        pos = nl + 1
+    return out
+
+
+def squash(s: str) -> str:
+    """Collapse whitespace runs to one space and strip."""
+    return _WS.sub(" ", s).strip()
+
+
+def has_hangul(s: str) -> bool:
+    return _HANGUL.search(s) is not None
+
+
+def strip_quote_marks(s: str) -> str:
+    """Remove one pair (or a lone opening/closing mark) of surrounding quote marks."""
+    s = s.strip()
+    if s and s[0] in OPEN_QUOTES:
+        s = s[1:]
+    if s and s[-1] in CLOSE_QUOTES:
+        s = s[:-1]
+    return s.strip()
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_top_parens(s: str) -> tuple[str, list[str], bool]:
+    """Split ``"Name (Role (x)) (Korean)"`` into the text outside brackets and the top-level
+    bracket contents; the last flag is True when a bracket is left open (a cut label)."""
+    base: list[str] = []
+    groups: list[str] = []
+    depth = 0
+    cur: list[str] = []
+    for ch in s:
+        if ch == "(":
+            if depth > 0:
+                cur.append(ch)
+            depth += 1
+        elif ch == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                groups.append("".join(cur).strip())
+                cur = []
+            else:
+                cur.append(ch)
+        elif depth > 0:
+            cur.append(ch)
+        else:
+            base.append(ch)
+    return "".join(base).strip(), groups, depth > 0
+
+
+def drop_nested_parens(s: str) -> str:
+    """``"Witness(VOICE MODIFIED)"`` → ``"Witness"``: bracketed qualifiers removed."""
+    base, _groups, _cut = split_top_parens(s)
+    return squash(base)

@@ -1,0 +1,302 @@
+"""The data behind every page and API endpoint, built from :class:`~dateline.Archive` calls only.
+
+Each ``*_data`` function returns a JSON-ready ``dict``: the API sends it as it is, the HTML pages
+render it with a template.  One set of functions means a page never shows something the API
+cannot give, and the same checks (limits, path scrubbing, snippet cleaning) apply to both.
+
+No file-system path leaves this module: source *names* are shown, origins and the archive
+folder never are.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
+
+from dateline.errors import DatelineError
+from dateline.export import story_record
+from dateline.web.params import SearchRequest
+
+if TYPE_CHECKING:
+    from dateline.archive import Archive
+
+log = logging.getLogger(__name__)
+
+#: keys that may carry a file-system path; dropped from every payload
+PATH_KEYS = frozenset({"origin", "archive", "path", "folder"})
+_MARK_SPLIT = re.compile(r"(</?mark>)")
+_ABS_PATH = re.compile(r"(?:[A-Za-z]:[\\/]|/)(?:[^\s'\"]+[\\/])+([^\s'\"\\/]+)")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def plain(obj: Any) -> Any:
+    """A JSON-ready copy of ``obj``: ``to_dict()`` results, dataclasses, dates as ISO 8601."""
+    if hasattr(obj, "to_dict") and callable(obj.to_dict):
+        obj = obj.to_dict()
+    elif is_dataclass(obj) and not isinstance(obj, type):
+        obj = asdict(obj)
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items() if str(k) not in PATH_KEYS}
+    if isinstance(obj, list | tuple | set | frozenset):
+        return [plain(v) for v in obj]
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, float) and obj != obj:  # NaN is not JSON
+        return None
+    return obj
+
+
+def public_name(name: str | None) -> str | None:
+    """A source name fit to show: an absolute path is cut down to its file name."""
+    if not name:
+        return name
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", name):
+        pure = PureWindowsPath(name) if "\\" in name else PurePosixPath(name)
+        return pure.name
+    return name
+
+
+def scrub_paths(text: str | None) -> str | None:
+    """Absolute paths inside a message (a reject reason) replaced by their file names."""
+    if not text:
+        return text
+    return _ABS_PATH.sub(lambda m: m.group(1), text)
+
+
+def clean_snippet(snippet: str) -> str:
+    """A snippet that is HTML-safe with ``<mark>`` as its only markup, whatever came in.
+
+    Engines promise escaped text with ``<mark>`` around the matches; this keeps that promise
+    for them: the text between the marks is unescaped and escaped again (a no-op on good input,
+    and any other tag becomes visible text), and the marks are balanced.
+    """
+    out: list[str] = []
+    depth = 0
+    for piece in _MARK_SPLIT.split(snippet):
+        if piece == "<mark>":
+            if depth == 0:
+                out.append(piece)
+                depth = 1
+        elif piece == "</mark>":
+            if depth == 1:
+                out.append(piece)
+                depth = 0
+        elif piece:
+            out.append(str(escape(html.unescape(piece))))
+    if depth:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """:func:`clean_snippet` as markup a template may print without escaping."""
+    return Markup(clean_snippet(snippet))  # noqa: S704 (cleaned above: only <mark> remains)
+
+
+# ----------------------------------------------------------------------------- search
+
+
+def search_data(arc: Archive, req: SearchRequest) -> dict[str, Any]:
+    """Search results with cleaned snippets, facets, warnings and the request echoed back."""
+    query = req.engine_query()
+    start, end = req.effective_range()
+    results = arc.search(query, date_from=start, date_to=end, sort=req.sort, limit=req.limit,
+                         offset=req.offset)
+    data = plain(results)
+    for hit in data.get("hits", []):
+        hit["snippets"] = [clean_snippet(s) for s in hit.get("snippets") or []]
+    data["query"] = query
+    data["request"] = {
+        "q": req.q,
+        "from": req.date_from.isoformat() if req.date_from else None,
+        "to": req.date_to.isoformat() if req.date_to else None,
+        "year": req.year,
+        "filters": dict(req.filters),
+        "sort": req.sort,
+        "limit": req.limit,
+        "offset": req.offset,
+    }
+    return data
+
+
+# ----------------------------------------------------------------------------- stories
+
+
+def _segment_quotes(segments: list[dict[str, Any]], quotes: list[dict[str, Any]]) -> None:
+    """Attach to each segment the quotes that start inside it (a sound bite's speaker)."""
+    for seg in segments:
+        seg["quotes"] = [q for q in quotes
+                         if seg["start"] <= q.get("start", -1) < max(seg["end"], seg["start"] + 1)]
+
+
+def story_data(arc: Archive, story_id: str) -> dict[str, Any]:
+    """One story: metadata, segments with their text and speakers, source, revisions, dups."""
+    story = arc.get(story_id)
+    record = story_record(story)
+    record["source"] = public_name(story.source_name)
+    quotes = [
+        {"speaker": q.speaker, "role": q.role, "organization": q.organization,
+         "language": q.language, "kind": q.kind, "label": q.label, "text": q.text,
+         "start": q.start, "end": q.end}
+        for q in story.quotes
+    ]
+    segments = [{"kind": s.kind, "start": s.start, "end": s.end, "text": s.text}
+                for s in story.segments]
+    if not segments:
+        segments = [{"kind": "report", "start": 0, "end": len(story.text), "text": story.text}]
+    _segment_quotes(segments, quotes)
+    record["segments"] = segments
+    record["quotes"] = quotes
+    info = arc.source(story.source_id)
+    record["source_info"] = {
+        "name": public_name(info.get("name")),
+        "sha256": info.get("sha256"),
+        "size": info.get("size"),
+        "reader": info.get("reader"),
+        "encoding": info.get("encoding"),
+        "ingested_at": info.get("ingested_at"),
+    }
+    record["revisions"] = [
+        {"revision": r.get("revision"), "title": r.get("title"),
+         "published_at": r.get("published_at"), "updated_at": r.get("updated_at"),
+         "source": public_name(r.get("source")), "ingested_at": r.get("ingested_at"),
+         "text_hash": r.get("text_hash"), "current": r.get("revision") == story.revision}
+        for r in arc.revisions(story.id)
+    ]
+    record["duplicates"] = arc.duplicates(story.id)
+    extras: dict[str, Any] = {}
+    for method in ("story_extras", "analysis_extras"):
+        fn = getattr(arc, method, None)
+        if fn is None:
+            continue
+        try:
+            extras.update(plain(fn(story.id)))
+        except NotImplementedError:
+            continue
+    for key, value in extras.items():
+        record.setdefault(key, value)
+    return plain(record)
+
+
+# ----------------------------------------------------------------------------- entities
+
+
+def entity_data(arc: Archive, name_or_id: str, *, timeline: bool = True) -> dict[str, Any]:
+    """An entity's profile (aliases, titles, counts, co-mentions, quotes) and its timeline."""
+    data = plain(arc.entity(name_or_id))
+    if timeline:
+        key = data.get("id") or data.get("name") or name_or_id
+        data["timeline"] = timeline_data(arc, entity=str(key), by="month")
+    return data
+
+
+def entities_data(arc: Archive, *, kind: str | None, top: int, date_from: date | None,
+                  date_to: date | None) -> dict[str, Any]:
+    result = plain(arc.entities(kind=kind, top=top, date_from=date_from, date_to=date_to))
+    if isinstance(result, list):
+        result = {"entities": result}
+    result.setdefault("kind", kind)
+    return result
+
+
+def quotes_data(arc: Archive, **kwargs: Any) -> dict[str, Any]:
+    result = plain(arc.quotes(**kwargs))
+    if isinstance(result, list):
+        result = {"quotes": result, "total": None}
+    result["request"] = plain({k: v for k, v in kwargs.items()})
+    return result
+
+
+def timeline_data(arc: Archive, **kwargs: Any) -> dict[str, Any]:
+    result = plain(arc.timeline(**kwargs))
+    if isinstance(result, list):
+        result = {"buckets": result}
+    result["series"] = series(result)
+    return result
+
+
+def cooccurrence_data(arc: Archive, entity: str, **kwargs: Any) -> dict[str, Any]:
+    result = plain(arc.cooccurrence(entity, **kwargs))
+    if isinstance(result, list):
+        result = {"entity": entity, "items": result}
+    return result
+
+
+_DATE_KEYS = ("start", "date", "bucket", "period", "month", "key", "label")
+_COUNT_KEYS = ("count", "n", "value", "stories", "mentions", "total")
+
+
+def series(data: Any) -> list[dict[str, Any]]:
+    """A timeline as ``[{"start": "2018-11-01", "count": 3}, …]``, whatever its container."""
+    items: Any = data
+    if isinstance(data, dict):
+        for key in ("buckets", "series", "points", "counts", "data", "items"):
+            if isinstance(data.get(key), list):
+                items = data[key]
+                break
+        else:
+            return []
+    out: list[dict[str, Any]] = []
+    for item in items or []:
+        start: Any = None
+        count: Any = None
+        if isinstance(item, list | tuple) and len(item) >= 2:
+            start, count = item[0], item[1]
+        elif isinstance(item, dict):
+            start = next((item[k] for k in _DATE_KEYS if item.get(k) is not None), None)
+            count = next((item[k] for k in _COUNT_KEYS if item.get(k) is not None), None)
+        if start is None or count is None:
+            continue
+        try:
+            value = float(count)
+        except (TypeError, ValueError):
+            continue
+        out.append({"start": str(start)[:10], "count": value})
+    return out
+
+
+# ----------------------------------------------------------------------------- stats, rejects
+
+
+def stats_data(arc: Archive) -> dict[str, Any]:
+    """Archive counts; the archive's folder is not among them."""
+    data = plain(arc.stats())
+    data.pop("archive", None)
+    return data
+
+
+def rejects_data(arc: Archive, *, limit: int, offset: int) -> dict[str, Any]:
+    rows = arc.rejects(limit, offset)
+    total = arc.stats().get("rejects")
+    return {
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "rejects": [
+            {"id": r.id, "source": public_name(r.name), "place": r.locator or None,
+             "reason": scrub_paths(r.reason), "sha256": r.sha256, "created_at": r.created_at}
+            for r in rows
+        ],
+    }
+
+
+class NotAvailable(DatelineError):
+    """A part of the archive a page needs is not in this version of dateline."""
+
+    code = "not_available"
+    status = 501
+
+
+def require(arc: Archive, method: str, feature: str) -> None:
+    """Raise a clean 501 when a part of the archive this page needs is not available."""
+    if not hasattr(arc, method):
+        raise NotAvailable(f"{feature} is not available in this version of dateline")
