@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEMO   ?= demo.dateline
 DEMO_STORIES ?= 2000
 
-.PHONY: demo test venv lint bench clean
+.PHONY: demo test venv lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
+
+docs: $(VENV)/.installed-base
+	$(BIN)/python scripts/gen_reference.py
 
 bench: $(VENV)/.installed-base
 	$(BIN)/python benchmarks/ingest.py

@@ -17,27 +17,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from dateline.transcript import parse  # noqa: E402
 from score_parser import find_shared  # noqa: E402
 
-SYNTHETIC = """ date 2031-04-02 ORCHARD FESTIVAL OPENS News Today 입력 2031.04.02 (15:01) 수정 2031.04.02 (16:12)
+from dateline.transcript import parse  # noqa: E402
 
-[Anchor Lead]
-
-The fictional town of Pinehollow opened its orchard festival on Tuesday. Organisers expect a record crowd.
-
-[Pkg]
-
-Visitors lined up before dawn at the gates of the Pinehollow orchard. {body}
-
-[Soundbite] Tarn Veloso(Festival Organiser) : "We planted these trees twenty years ago and today they feed the whole valley."
-
-{body}
-
-[Soundbite] (Visitor) : "It is my third year here and it gets better every time."
-
-{body}
-"""
+SYNTHETIC = (
+    " date 2031-04-02 ORCHARD FESTIVAL OPENS News Today 입력 2031.04.02 (15:01) "
+    "수정 2031.04.02 (16:12)\n\n[Anchor Lead]\n\nThe fictional town of Pinehollow opened its "
+    "orchard festival on Tuesday.\n\n[Pkg]\n\nVisitors lined up before dawn. {body}\n\n"
+    "[Soundbite] Tarn Veloso(Festival Organiser) : \"We planted these trees twenty years "
+    "ago.\"\n\n{body}\n\n[Soundbite] (Visitor) : \"It gets better every time.\"\n\n{body}\n"
+)
 
 
 def pages() -> list[str]:
@@ -68,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         n += len(texts)
     dt = time.perf_counter() - t0
     print(f"pages: {len(texts)} distinct, mean {chars / n / 1000:.2f} K chars")
-    print(f"parsed {n} pages in {dt:.2f} s: {n / dt:,.0f} pages/s, {chars / dt / 1e6:.2f} M chars/s")
+    print(f"parsed {n} pages in {dt:.2f} s: {n / dt:,.0f} pages/s, "
+          f"{chars / dt / 1e6:.2f} M chars/s")
     return 0
 
 

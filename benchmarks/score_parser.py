@@ -183,7 +183,8 @@ def score(cases: Iterable[Case], parse: Callable[[str, Hints], ParsedDocument]) 
         plang = first.language if first else None
         sc.page_language.add(plang == gold.get("page_language"))
         if plang != gold.get("page_language"):
-            sc.details.append(f"{case.name}: language {plang!r}, gold {gold.get('page_language')!r}")
+            sc.details.append(
+                f"{case.name}: language {plang!r}, gold {gold.get('page_language')!r}")
         pdate = first.date.isoformat() if first and first.date else None
         sc.page_date.add(pdate == gold.get("page_date"))
         if pdate != gold.get("page_date"):

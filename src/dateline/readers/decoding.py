@@ -9,7 +9,8 @@ The order is fixed and cheap first, because Korean news archives mix encodings f
 4. a charset declared by the document itself (HTML ``<meta charset>``), when given;
 5. strict CP949 (``cp949``, a superset of EUC-KR) when the result is mostly Hangul;
 6. charset-normalizer's best guess, when it is confident;
-7. CP949 even when it is not mostly Hangul, if it decoded strictly.
+7. CP949 even when it is not mostly Hangul, if it decoded strictly;
+8. UTF-8 with at most one stray byte in a thousand replaced by U+FFFD, with a warning.
 
 Text that decodes but is full of control characters (NUL bytes above all) is binary and is
 refused: :class:`Undecodable` carries the reason the reader turns into a reject.
@@ -20,9 +21,10 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from dateline.model import SourceFile
+from dateline.model import Record, RecordError, SourceFile
 from dateline.readers.registry import ReaderOptions
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,9 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 )
 # control characters that never occur in text (tab, newlines, form feed, escape are allowed)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+# C1 controls and lone surrogates: what binary decodes into, never in text.  Unassigned and
+# private-use code points are not counted: text may use characters newer than Python's tables.
+_NOT_TEXT = frozenset({"Cc", "Cs"})
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SAMPLE = 64 * 1024
@@ -93,11 +98,14 @@ def decode(raw: bytes, encoding: str | None = None, *, declared: str | None = No
     cp949 = _try(raw, "cp949")
     if cp949 is not None and _mostly_hangul(cp949.text):
         return _checked(cp949)
-    guessed = _charset_normalizer(raw)
+    guessed = _charset_normalizer(raw, utf8_error.start)
     if guessed is not None:
         return _checked(guessed)
     if cp949 is not None:
         return _checked(cp949)
+    lenient = _mostly_utf8(raw)
+    if lenient is not None:
+        return _checked(lenient)
     raise Undecodable(
         f"{BINARY_REASON}: not UTF-8 (bad byte at {utf8_error.start}), not UTF-16 with a "
         "byte-order mark, not CP949/EUC-KR, and no other encoding fits; if it is text, "
@@ -198,12 +206,15 @@ def _mostly_hangul(text: str) -> bool:
     return non_ascii > 0 and len(_HANGUL.findall(sample)) >= 0.6 * non_ascii
 
 
-def _charset_normalizer(raw: bytes) -> Decoded | None:
+def _charset_normalizer(raw: bytes, first_bad: int) -> Decoded | None:
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a core dependency
         return None
-    best = from_bytes(raw[: 4 * _SAMPLE]).best()
+    sample = raw[: 4 * _SAMPLE]
+    if first_bad >= len(sample):  # show it the bytes that are not UTF-8, not only the head
+        sample += b"\n" + raw[max(first_bad - _SAMPLE // 2, 0) : first_bad + _SAMPLE // 2]
+    best = from_bytes(sample).best()
     if best is None:
         return None
     codec = best.encoding
@@ -211,14 +222,28 @@ def _charset_normalizer(raw: bytes) -> Decoded | None:
     return _try(raw, codec)
 
 
+def _mostly_utf8(raw: bytes) -> Decoded | None:
+    """UTF-8 with a few stray bytes (at most 1 in 1,000): replaced by U+FFFD, with a warning."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+    if bad > max(1, len(raw) // 1000):
+        return None
+    warning = (f"{bad} byte(s) that are not UTF-8 were replaced by U+FFFD; the original bytes "
+               "are kept — give --encoding if the file uses another encoding")
+    return Decoded(text, "utf-8", "utf-8", warnings=[warning])
+
+
 def _checked(decoded: Decoded) -> Decoded:
+    """Refuse text that is not text: NUL bytes, more than 1% control characters."""
     sample = decoded.text[:_SAMPLE]
     if "\x00" in sample:
         raise Undecodable(f"{BINARY_REASON}: contains NUL bytes")
     bad = len(_CONTROL.findall(sample))
+    non_ascii = _NON_ASCII.findall(sample)[:4096]
+    bad += sum(1 for c in non_ascii if unicodedata.category(c) in _NOT_TEXT)
     if sample and bad > max(2, len(sample) // 100):
-        raise Undecodable(f"{BINARY_REASON}: {bad} control characters in the first "
-                          f"{len(sample)} characters")
+        raise Undecodable(f"{BINARY_REASON}: {bad} control characters in the "
+                          f"first {len(sample)} characters")
     return decoded
 
 
@@ -234,14 +259,19 @@ def decode_source(source: SourceFile, options: ReaderOptions,
     return decoded
 
 
-def attach_warnings(source: SourceFile, decoded: Decoded) -> None:
-    """Source-level decoding warnings go on the last record (a truncated file's cut is there)."""
+def attach_warnings(source: SourceFile, decoded: Decoded,
+                    last: Record | RecordError | None = None) -> None:
+    """Source-level decoding warnings go where a truncated file's cut is: the last item read
+    (``last``; by default the last record), or the reject reason when nothing was read."""
     if not decoded.warnings:
         return
-    if source.records:
-        source.records[-1].warnings.extend(decoded.warnings)
-    elif source.reject_reason:
+    if last is None and source.records:
+        last = source.records[-1]
+    if last is None and source.errors:
+        last = source.errors[-1]
+    if source.reject_reason:
         source.reject_reason += "; " + "; ".join(decoded.warnings)
-    else:
-        for error in source.errors[-1:]:
-            error.reason += "; " + "; ".join(decoded.warnings)
+    elif isinstance(last, Record):
+        last.warnings.extend(decoded.warnings)
+    elif isinstance(last, RecordError):
+        last.reason += "; " + "; ".join(decoded.warnings)

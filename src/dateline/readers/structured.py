@@ -22,7 +22,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from dateline.model import RecordError, SourceFile
+from dateline.model import Record, RecordError, SourceFile
 from dateline.readers.decoding import Decoded, attach_warnings, decode_source, encode_like
 from dateline.readers.fields import TEXT_FIELDS, to_record
 from dateline.readers.registry import ReaderOptions, register_reader
@@ -129,6 +129,7 @@ def _read_lines(source: SourceFile, decoded: Decoded, options: ReaderOptions) ->
     start = 0
     number = 0
     seen = 0
+    last: Record | RecordError | None = None
     while start <= len(text):
         end = text.find("\n", start)
         if end == -1:
@@ -143,16 +144,18 @@ def _read_lines(source: SourceFile, decoded: Decoded, options: ReaderOptions) ->
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            source.errors.append(RecordError(
+            last = RecordError(
                 f"line {number}: invalid JSON ({exc.msg}, column {exc.colno}); the other "
                 "lines were read — fix this line and ingest again",
                 locator, encode_like(line, decoded),
-            ))
+            )
+            source.errors.append(last)
             continue
-        _add(source, to_record(obj, locator, options, encode_like(line, decoded)))
+        last = to_record(obj, locator, options, encode_like(line, decoded))
+        _add(source, last)
     if seen == 0:
         source.reject_reason = "no JSON lines: the file holds only whitespace"
-    attach_warnings(source, decoded)
+    attach_warnings(source, decoded, last)
 
 
 def _items(data: Any, options: ReaderOptions, depth: int = 0) -> list[Any] | None:

@@ -198,10 +198,9 @@ def _attr(doc: Any, name: str) -> Any:
 
 
 def _offset(iterator: Any) -> int | None:
-    try:
-        return int(iterator.get_record_offset())
-    except Exception:  # noqa: BLE001
-        return None
+    """Where the record that failed starts: warcio's offset after the last whole record."""
+    offset = getattr(iterator, "offset", None)
+    return offset if isinstance(offset, int) and offset >= 0 else None
 
 
 def _sniff_html(head: bytes) -> bool:

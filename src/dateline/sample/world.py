@@ -10,6 +10,7 @@ fast (tens of thousands of stories per second) and its memory constant.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -25,6 +26,8 @@ _EN_SENTENCES = 24000
 _EN_QUOTES = 6000
 _KO_SENTENCES = 8000
 _KO_QUOTES = 2000
+_EN_PARAGRAPHS = 30000
+_KO_PARAGRAPHS = 8000
 _THREADS = 90
 _KOREAN_CAST = 340
 _FOREIGN_CAST = 60
@@ -91,6 +94,7 @@ def _has_batchim(word: str) -> bool:
     return "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 != 0
 
 
+_AN = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
 _JOSA = {"을": ("을", "를"), "은": ("은", "는"), "이": ("이", "가"), "과": ("과", "와")}
 
 
@@ -144,6 +148,11 @@ _EN_QUOTE_TEMPLATES: tuple[str, ...] = (
     "We have asked the {O} to {B} the {N} as soon as possible.",
     "Nobody in {W} was told about the {N} in advance.",
 )
+_INTRO_TEMPLATES: tuple[str, ...] = (
+    "{role} {name} {verb} the {noun} {time}.",
+    "Speaking to reporters, {role} {name} {verb} the {noun}.",
+    "{name}, {long}, {verb} the {noun} {time}.",
+)
 _KO_TEMPLATES: tuple[str, ...] = (
     "{T} {O:은} {N} {N:을} {V}.",
     "{W}에서는 {N:과} {N:을} 둘러싼 논란이 {I}.",
@@ -174,7 +183,7 @@ _THREAD_TEMPLATES: tuple[str, ...] = (
 )
 _THREAD_TEMPLATES_KO: tuple[str, ...] = (
     "{topic} 문제는 {year}년부터 논의돼 왔습니다.",
-    "{topic}을 두고 {place}에서는 찬반이 엇갈리고 있습니다.",
+    "{topic:을} 두고 {place}에서는 찬반이 엇갈리고 있습니다.",
     "{topic}에 대한 결정은 {T} 나올 것으로 보입니다.",
     "{topic} 논의는 {N} 문제와도 맞물려 있습니다.",
 )
@@ -192,7 +201,7 @@ _TOPICS: tuple[tuple[str, str, bool], ...] = (
     ("{W} Rail Strike", "{W} 철도 파업", False),
     ("{W} Wildfire", "{W} 산불", False),
     ("{C} Fishing Dispute", "{C} 어업 분쟁", True),
-    ("{W} Port Expansion", "{W} 항만 확장", False),
+    ("{W} Harbour Expansion", "{W} 항만 확장", False),
     ("{C} Sanctions Exemption", "{C} 제재 면제", True),
     ("{W} Hospital Closure", "{W} 병원 폐쇄", False),
     ("{C} Currency Swap", "{C} 통화 스와프", True),
@@ -239,7 +248,7 @@ class _Filler:
                 out.append(rng.choice(w.towns)[0])
             else:
                 raise ValueError(f"unknown slot {piece!r} in {template!r}")
-        sentence = "".join(out)
+        sentence = _AN.sub(r"\1n ", "".join(out))
         return sentence[0].upper() + sentence[1:]
 
     def ko(self, template: str, **fixed: str) -> str:
@@ -292,15 +301,44 @@ class World:
         self.korean_people = tuple(p.id for p in self.people if p.name_ko)
         self.reporters_en = self._reporters(rng, 36)
         self.reporters_ko = tuple(self._korean_name(rng)[1] for _ in range(30))
+        self.bystander_names_ko = tuple(self._korean_name(rng)[1] for _ in range(500))
         fill = _Filler(self, rng)
         self.sentences = tuple(fill.en(rng.choice(_EN_TEMPLATES)) for _ in range(_EN_SENTENCES))
         self.quotes = tuple(fill.en(rng.choice(_EN_QUOTE_TEMPLATES)) for _ in range(_EN_QUOTES))
         self.sentences_ko = tuple(fill.ko(rng.choice(_KO_TEMPLATES)) for _ in range(_KO_SENTENCES))
         self.quotes_ko = tuple(fill.ko(rng.choice(_KO_QUOTE_TEMPLATES)) for _ in range(_KO_QUOTES))
         self.threads = self._threads(rng, fill)
+        # what a story draws from: whole paragraphs, anchor tails and quotes, with word counts
+        self.paragraphs = self._paragraphs(rng, self.sentences, _EN_PARAGRAPHS, 3, 5)
+        self.paragraphs_ko = self._paragraphs(rng, self.sentences_ko, _KO_PARAGRAPHS, 5, 8)
+        self.anchor_tails = self._paragraphs(rng, self.sentences, 4000, 1, 2)
+        self.anchor_tails_ko = self._paragraphs(rng, self.sentences_ko, 2000, 1, 2)
+        self.quote_texts = tuple(" ".join(rng.choices(self.quotes, k=rng.randint(1, 2)))
+                                 for _ in range(_EN_QUOTES))
+        self.quote_texts_ko = tuple(" ".join(rng.choices(self.quotes_ko, k=rng.randint(1, 2)))
+                                    for _ in range(_KO_QUOTES))
+        self.intros = tuple(tuple(tuple(self._intro(rng, p, year) for _ in range(3))
+                                  for year in YEARS) for p in self.people)
         self.active: dict[int, tuple[Thread, ...]] = {
             y: tuple(t for t in self.threads if t.first_year <= y <= t.last_year) for y in YEARS
         }
+
+    @staticmethod
+    def _paragraphs(rng: random.Random, pool: tuple[str, ...], n: int, low: int, high: int
+                    ) -> tuple[tuple[tuple[str, ...], int], ...]:
+        out = []
+        for _ in range(n):
+            para = tuple(rng.choices(pool, k=rng.randint(low, high)))
+            out.append((para, sum(s.count(" ") + 1 for s in para)))
+        return tuple(out)
+
+    def _intro(self, rng: random.Random, person: Person, year: int) -> str:
+        """A narration sentence naming a cast member, in the words of that year's title."""
+        role = person.role(year)
+        return rng.choice(_INTRO_TEMPLATES).format(
+            role=role.short, long=role.long, name=person.name,
+            verb=self.verbs.draw(rng, 1)[0], noun=self.nouns.draw(rng, 1)[0],
+            time=rng.choice(lx.TIME_PHRASES))
 
     # -- vocabulary and names -------------------------------------------------------------------
 
@@ -388,10 +426,12 @@ class World:
             en, ko, needs_country = rng.choice(_TOPICS)
             if needs_country:
                 short, _formal, country_ko = rng.choice(lx.COUNTRIES)
-                head, head_ko, place = en.format(C=short), ko.format(C=country_ko), short
+                head, head_ko = en.format(C=short), ko.format(C=country_ko)
+                place, place_ko = short, country_ko
             else:
                 town, town_ko = rng.choice(self.towns)
-                head, head_ko, place = en.format(W=town), ko.format(W=town_ko), town
+                head, head_ko = en.format(W=town), ko.format(W=town_ko)
+                place, place_ko = town, town_ko
             if head in heads:
                 continue
             heads.add(head)
@@ -408,7 +448,7 @@ class World:
             sentences = tuple(fill.en(rng.choice(_THREAD_TEMPLATES), topic=topic, place=place,
                                       year=year) for _ in range(12))
             sentences_ko = tuple(fill.ko(rng.choice(_THREAD_TEMPLATES_KO), topic=head_ko,
-                                         place=place if not needs_country else head_ko,
+                                         place=place_ko,
                                          year=year) for _ in range(8))
             threads.append(Thread(f"t{len(threads):03d}", head, head_ko, first, last, cast,
                                   korean, sentences, sentences_ko))

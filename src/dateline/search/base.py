@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+_Date = date  # the fields named ``date`` shadow the type inside the classes
 
 Sort = Literal["relevance", "date", "-date"]
 Interval = Literal["day", "week", "month", "quarter", "year"]
@@ -66,7 +67,7 @@ class IndexDoc:
     orgs: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
 
-    def effective_date(self) -> date | None:
+    def effective_date(self) -> _Date | None:
         """The story date, else the date it was published (in its own time zone)."""
         if self.date is not None:
             return self.date

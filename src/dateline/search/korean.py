@@ -96,7 +96,9 @@ def _keep(tokens: Sequence[Any]) -> list[KoToken]:
     for t in tokens:
         tag = t.tag.split("-", 1)[0]
         if tag in KEEP_TAGS:
-            out.append(KoToken(t.form.lower(), t.start, t.start + t.len))
+            # multi-word dictionary entries ("원숭이 두창") become one token per word
+            for form in t.form.lower().split():
+                out.append(KoToken(form, t.start, t.start + t.len))
     return out
 
 

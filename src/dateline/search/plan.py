@@ -157,6 +157,8 @@ def _routes(node: Term | Phrase) -> tuple[tuple[str, str, float], ...]:
 def _leaf(node: Term | Phrase, analyzer: Analyzer, warnings: list[str],
           in_context: dict[int, list[str]]) -> AnyOf | None:
     matches = []
+    if in_context.get(id(node)) == []:
+        return None  # a particle or ending in context (대 in 바이든 대 트럼프): not required
     for field, name, boost in _routes(node):
         tokens = tuple(_analyze(analyzer, name, node.text))
         if tokens:

@@ -145,6 +145,7 @@ class Store:
             self.conn.execute("PRAGMA synchronous = NORMAL")
             migrate(self.conn)
         self.conn.execute("PRAGMA foreign_keys = ON")
+        self._seq = 0
         self._cctx = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
         self._dctx = zstandard.ZstdDecompressor()
 
@@ -165,9 +166,9 @@ class Store:
         )
 
     def _next_seq(self) -> int:
-        value = int(self.get_meta("seq", "0") or 0) + 1
-        self.set_meta("seq", str(value))
-        return value
+        """The next change number; kept in memory during a batch, saved with it."""
+        self._seq += 1
+        return self._seq
 
     # -- runs ---------------------------------------------------------------------------------
 
@@ -240,8 +241,10 @@ class Store:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._seq = self.max_seq()
             for item in batch:
                 self._write_source(item, run_id, counts)
+            self.set_meta("seq", str(self._seq))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import re
 
+from dateline.transcript.text import words
+
 _NAME = r"(?:[A-Z][a-z]+(?:-[a-z]+)?)(?:[ ][A-Z][a-z]+(?:-[a-z]+)?){1,2}"
 _KO_NAME = r"[가-힣]{2,4}"
 _NOT_KO_NAMES = frozenset(
-    "취재 담당 현장 사진 영상 카메라 촬영 편집 그래픽 특파원 기상 스포츠 사회부 정치부 경제부 국제부 문화부".split()
+    words("""취재 담당 현장 사진 영상 카메라 촬영 편집 그래픽 특파원 기상 스포츠
+    사회부 정치부 경제부 국제부 문화부""")
 )
 
 _SIGN_ANCHOR = re.compile(r"KBS World Radio News|KBS News|KBS ?뉴스")
@@ -18,14 +21,16 @@ _THIS_IS_BEFORE = re.compile(r"This (?:is|has been) $")
 _NAME_AFTER = re.compile(rf",? ({_NAME})\b[^\n]*")
 _KO_AFTER = re.compile(rf",? ?({_KO_NAME})입니다\.?")
 
-#: introductions in the anchor lead
-INTROS = re.compile(
-    rf"(?:[Rr]eporter (?P<n2>{_NAME})(?![A-Za-z]))"
-    rf"|(?:(?<![A-Za-z])(?:Our |KBS )?(?!Reporter |Correspondent )(?P<n1>{_NAME}) "
-    rf"(?:has more|reports|has the (?:story|details|report)|has this report|has details|"
-    rf"brings us|filed this report))"
-    rf"|(?:(?<![가-힣])(?P<n3>{_KO_NAME}) 기자(?:입니다|가|의|는|와|를)(?![가-힣]))"
+#: introductions in the anchor lead: a keyword, then the name looked for right before/after it
+_INTRO_AFTER_NAME = re.compile(
+    r" (?:has more|reports\b|has the (?:story|details|report)|has this report|has details|"
+    r"brings us|filed this report)"
 )
+_NAME_END = re.compile(rf"(?<![A-Za-z])({_NAME})$")
+_REPORTER_BEFORE_NAME = re.compile(rf"[Rr]eporter ({_NAME})(?![A-Za-z])")
+_KO_INTRO = re.compile(r" 기자(?:입니다|가|의|는|와|를)(?![가-힣])")
+_KO_NAME_END = re.compile(rf"(?<![가-힣])({_KO_NAME})$")
+_NOT_NAME_START = ("Reporter ", "Correspondent ", "Our ", "KBS ")
 
 
 def find_signoffs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -59,9 +64,25 @@ def find_reporter(text: str, start: int, end: int) -> str | None:
     sign = find_signoffs(text, start, end)
     if sign:
         return sign[0][2]
-    for m in INTROS.finditer(text, start, end):
-        name = m["n1"] or m["n2"] or m["n3"]
-        if m["n3"] and name in _NOT_KO_NAMES:
-            continue
-        return name
-    return None
+    found: list[tuple[int, str]] = []
+    m = _REPORTER_BEFORE_NAME.search(text, start, end)
+    if m:
+        found.append((m.start(), m[1]))
+    for m in _INTRO_AFTER_NAME.finditer(text, start, end):
+        w0 = max(start, m.start() - 40)
+        b = _NAME_END.search(text[w0:m.start()])
+        if b:
+            name = b[1]
+            for pre in _NOT_NAME_START:
+                if name.startswith(pre):
+                    name = name[len(pre):]
+            if " " in name:
+                found.append((w0 + b.start(), name))
+                break
+    for m in _KO_INTRO.finditer(text, start, end):
+        w0 = max(start, m.start() - 6)
+        b = _KO_NAME_END.search(text[w0:m.start()])
+        if b and b[1] not in _NOT_KO_NAMES:
+            found.append((w0 + b.start(), b[1]))
+            break
+    return min(found)[1] if found else None

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from dateline.model import SEOUL
-from dateline.transcript.text import Line, squash
+from dateline.transcript.text import Line, squash, words
 
 #: `` date 2018-10-08 rest-of-line`` as the first line of scraped pages
 DATE_LINE = re.compile(r"\A\s*date[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*([^\n]*)")
@@ -50,9 +50,11 @@ _NAV_LINES = frozenset(p.casefold() for p in (
 ))
 #: words that, all together on one line, make Korean navigation (share buttons, player, notice)
 _NAV_TOKENS = frozenset(
-    """읽어주기 기능은 크롬기반의 브라우저에서만 사용하실 수 있습니다. 있습니다 댓글 좋아요 스크랩하기 스크랩
-    공유하기 글씨 크게보기 작게보기 가 고화질 표준화질 자동재생 키보드 컨트롤 안내 동영상영역 동영상 시작 끝
-    동영상설명 고정 취소 다음기사 이전기사 기사 본문 영역 상세페이지 프린트 닫기 제보하기""".split()
+    words("""읽어주기 기능은 크롬기반의 브라우저에서만 사용하실 수 있습니다. 있습니다
+    댓글 좋아요 스크랩하기 스크랩 공유하기 글씨 크게보기 작게보기 가 고화질
+    표준화질 자동재생 키보드 컨트롤 안내 동영상영역 동영상 시작 끝
+    동영상설명 고정 취소 다음기사 이전기사 기사 본문 영역 상세페이지 프린트
+    닫기 제보하기""")
 )
 _NAV_STRIP = " \t•·-–|>▶▷■□◆◇※*:"
 _NOISE_START = ("▷", "■", "※", "☞", "ⓒ", "©", "Copyright", "저작권자", "This website uses cookies")

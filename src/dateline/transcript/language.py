@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from dateline.transcript.text import words
+
 _SCRIPTS = (
     ("ko", re.compile(r"[\uac00-\ud7a3]")),
     ("ar", re.compile(r"[\u0600-\u06ff]")),
@@ -13,33 +15,45 @@ _SCRIPTS = (
     ("zh", re.compile(r"[\u4e00-\u9fff]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
 )
-_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+_LATIN = re.compile(r"[A-Za-zÀ-ɏ]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 _WORDS = re.compile(r"[A-Za-zÀ-ɏ]+")
 _FUNCTION_WORDS = {
-    "en": frozenset("the of and to in is that for on with was said has are".split()),
-    "es": frozenset("el la los las de que y en del por con una para se".split()),
-    "fr": frozenset("le la les des de et en du un une pour est que dans".split()),
-    "de": frozenset("der die das und den von zu mit ist im nicht ein eine".split()),
-    "id": frozenset("yang dan di dari untuk dengan ini itu dalam pada tidak akan".split()),
-    "vi": frozenset("và của là có được cho các những với không một người".split()),
+    "en": frozenset(words("the of and to in is that for on with was said has are")),
+    "es": frozenset(words("el la los las de que y en del por con una para se")),
+    "fr": frozenset(words("le la les des de et en du un une pour est que dans")),
+    "de": frozenset(words("der die das und den von zu mit ist im nicht ein eine")),
+    "id": frozenset(words("yang dan di dari untuk dengan ini itu dalam pada tidak akan")),
+    "vi": frozenset(words("và của là có được cho các những với không một người")),
 }
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``, or None when it has too few letters to tell."""
-    sample = text[:4000]
-    latin = len(_LATIN.findall(sample))
-    counts = [(len(rx.findall(sample)), code) for code, rx in _SCRIPTS]
-    best_n, best = max(counts)
+    sample = text[:2000]
+    latin = sum(map(len, _LATIN.findall(sample)))
+    best_n, best = 0, ""
+    for code, rx in _SCRIPTS:
+        if code == "ko":
+            n = sum(map(len, _HANGUL.findall(sample)))
+        else:
+            n = len(rx.findall(sample)) if rx.search(sample) else 0
+        if n > best_n:
+            best_n, best = n, code
+        if code == "ko" and n > latin:
+            return "ko"
     if best_n == 0 and latin == 0:
         return None
     if best_n >= latin * 0.3 and best_n >= 2:
-        if best == "zh" and counts[3][0] > 0:
+        if best == "zh" and _SCRIPTS[3][1].search(sample):
             return "ja"
         return best
     if latin < 3:
         return None
-    words = [w.lower() for w in _WORDS.findall(sample)[:600]]
+    words = [w.lower() for w in _WORDS.findall(sample, 0, 1500)]
+    en = sum(1 for w in words if w in _FUNCTION_WORDS["en"])
+    if en >= 0.08 * len(words):
+        return "en"
     scores = {code: sum(1 for w in words if w in fw) for code, fw in _FUNCTION_WORDS.items()}
     code = max(scores, key=lambda c: scores[c])
     return code if scores[code] > 0 else "en"

@@ -131,8 +131,9 @@ def _story(
     quotes: list[Quote] = []
     for f in founds:
         q = f.quote
-        q.start = max(0, q.start - start)
-        q.end = max(q.start, q.end - start)
+        n = len(story_text)
+        q.start = min(max(0, q.start - start), n)
+        q.end = min(max(q.start, q.end - start), n)
         q.text = story_text[q.start:q.end]
         quotes.append(q)
 

@@ -26,6 +26,7 @@ from dateline.transcript.text import (
     has_hangul,
     split_top_parens,
     squash,
+    words,
 )
 
 _LANGS = (
@@ -48,13 +49,14 @@ _DATEISH = re.compile(
 )
 _VOICE = re.compile(r"voice|modif|modulat|altered|음성변조|변조|자료|file|archive|資料", re.I)
 _EVENT_HEADS = frozenset(
-    "meeting conference briefing interview speech hearing forum rally ceremony address session "
-    "debate event summit visit broadcast statement announcement remarks presser podcast "
-    "livestream stream".split()
+    words("""meeting conference briefing interview speech hearing forum rally ceremony address
+    session debate event summit visit broadcast statement announcement remarks presser podcast
+    livestream stream""")
 )
 _ROLE_HEADS = frozenset(
-    """president pres. pres minister secretary spokesperson spokesman spokeswoman director chief
-    chairman chairwoman chair chairperson governor commander researcher professor candidate coach
+    words("""president pres. pres minister secretary spokesperson spokesman spokeswoman
+    director chief chairman chairwoman chair chairperson governor commander researcher
+    professor candidate coach
     reporter resident residents vendor witness manager mother father son daughter wife husband
     tourist tourists spectator actor actress critic economist rescuer wounded staff official
     officials officer ambassador representative envoy leader head ceo analyst expert lawmaker
@@ -68,17 +70,17 @@ _ROLE_HEADS = frozenset(
     operator host anchor journalist editor columnist commentator neighbor neighbour crew sailor
     pilot firefighter detective investigator inspector assistant aide member-elect president-elect
     superintendent captain lieutenant sergeant trainee intern customer shopper consumer
-    homeowner tenant landlord resident(s) evacuee refugee defector defectors mp vp pm""".split()
+    homeowner tenant landlord resident(s) evacuee refugee defector defectors mp vp pm""")
 )
 _ORG_HEADS = frozenset(
-    """bank council committee ministry agency institute institution university college command
+    words("""bank council committee ministry agency institute institution university college command
     chiefs association union federation foundation group corporation corp corp. company co co.
     inc inc. ltd ltd. action office service court assembly government tv television radio news
     times post daily journal network center centre organization organisation forces army navy
     military police department bureau commission board authority administration club team
     alliance coalition society church hospital academy fund cabinet embassy media broadcasting
     kcna yonhap reuters afp nhk cctv cnn bbc party parliament congress senate house
-    headquarters secretariat federation cooperative""".split()
+    headquarters secretariat federation cooperative""")
 )
 _ROLE_ACRONYMS = frozenset({"CEO", "CFO", "CTO", "COO", "MP", "PM", "VP", "PRES.", "GEN.",
                             "ADM.", "COL.", "LT.", "DR.", "REP.", "SEN."})
@@ -93,20 +95,23 @@ _TITLE_PREFIX = re.compile(
 _RANKS = re.compile(r"^(?:Gen|Adm|Col|Lt|Maj|Brig|Capt|Sgt)\.", re.I)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][a-z’'\.]*|[A-Z][A-Z’'\.]+)(?:-[A-Za-z]+)*$")
 _LOWER_PARTICLES = frozenset({"of", "for", "the", "and", "at", "in", "on", "to", "de", "von"})
-_KO_ROLE_SUFFIX = (
-    "후보", "대표", "의원", "장관", "대통령", "총리", "위원장", "위원", "교수", "연구원", "연구위원", "주민",
-    "시민", "상인", "관계자", "대변인", "회장", "사장", "원장", "청장", "소장", "국장", "과장", "부장",
-    "실장", "팀장", "감독", "선수", "코치", "학생", "기자", "변호사", "의사", "간호사", "목격자", "피해자",
-    "유가족", "가족", "운전자", "관광객", "대사", "지사", "시장", "군수", "구청장", "총장", "이사장", "박사",
-    "당선인", "당선자", "비서관", "수석", "차관", "본부장", "원내대표", "최고위원", "사무총장", "지지자",
-    "어머니", "아버지", "학부모", "주부", "직원", "근로자", "노동자", "농민", "어민", "상인", "회원", "참가자",
-    "팬", "씨", "군", "양", "전문가", "애널리스트", "이코노미스트", "변호인", "검사", "판사", "경찰",
-)
+#: endings of Korean person nouns (roles); 이장/의장, 대변인/상인, 목격자, 방문객, 학생, 주민…
+_KO_ROLE_SUFFIX = tuple(words("""
+    후보 대표 의원 장관 대통령 총리 위원장 위원 교수 연구원 연구위원 주민
+    시민 상인 관계자 대변인 회장 사장 원장 청장 소장 국장 과장 부장 실장
+    팀장 감독 선수 코치 학생 기자 변호사 의사 간호사 목격자 피해자 유가족
+    가족 운전자 관광객 대사 지사 시장 군수 구청장 총장 이사장 박사 당선인
+    당선자 비서관 수석 차관 본부장 원내대표 최고위원 사무총장 지지자 어머니
+    아버지 학부모 주부 직원 근로자 노동자 농민 어민 상인 회원 참가자 팬
+    씨 군 양 전문가 애널리스트 이코노미스트 변호인 검사 판사 경찰 장 인
+    자 객 생 민 사장 교사 의사 기사 목사 대원 요원 직원"""))
 _KO_PLACES = frozenset(
-    """미국 홍콩 중국 일본 영국 프랑스 독일 캐나다 호주 러시아 대만 타이완 싱가포르 베트남 태국 필리핀
-    인도 인도네시아 말레이시아 몽골 브라질 멕시코 스페인 이탈리아 네덜란드 스웨덴 노르웨이 핀란드
-    덴마크 폴란드 우크라이나 튀르키예 터키 이집트 이란 이라크 이스라엘 칠레 아르헨티나 페루 뉴질랜드
-    서울 부산 대구 인천 광주 대전 울산 세종 경기 강원 충북 충남 전북 전남 경북 경남 제주 북한 남한""".split()
+    words("""미국 홍콩 중국 일본 영국 프랑스 독일 캐나다 호주 러시아 대만 타이완
+    싱가포르 베트남 태국 필리핀 인도 인도네시아 말레이시아 몽골 브라질
+    멕시코 스페인 이탈리아 네덜란드 스웨덴 노르웨이 핀란드 덴마크 폴란드
+    우크라이나 튀르키예 터키 이집트 이란 이라크 이스라엘 칠레 아르헨티나
+    페루 뉴질랜드 서울 부산 대구 인천 광주 대전 울산 세종 경기 강원 충북
+    충남 전북 전남 경북 경남 제주 북한 남한""")
 )
 
 
@@ -430,7 +435,8 @@ def _line_end(text: str, pos: int, limit: int) -> int:
 
 
 def read_line_soundbite(text: str, mk_start: int, mk_end: int, limit: int) -> Found:
-    """``[Soundbite] Label : "words"`` / ``<녹취> 이름(직함) : "…"`` / ``[Soundbite]\\nName: words``."""
+    """``[Soundbite] Label : "words"``, ``<녹취> 이름(직함) : "…"``, ``[Soundbite]``+newline+
+    ``Name: words``."""
     a = mk_end
     le = _line_end(text, a, limit)
     if not text[a:le].strip():

@@ -22,20 +22,23 @@ from dateline.transcript.header import (
 )
 from dateline.transcript.text import Line, squash
 
-_AFTER_SENTENCE = r"(?:^|(?<=[.!?\"”’)\]]))[ \t]*"
-
-MARKERS = re.compile(
-    r"(?P<anchor_lead>\[[ \t]*Anchor[ \t]+Lead[ \t]*\])"
-    r"|(?P<anchor>\[[ \t]*Anchor[ \t]*\]|<[ \t]*앵커(?:[ \t]*멘트)?[ \t]*>|"
-    + _AFTER_SENTENCE + r"Anchor[ \t]*:)"
-    r"|(?P<report>\[[ \t]*(?:Pkg|PKG|Package|Report|Reporter)[ \t]*\]|<[ \t]*리포트[ \t]*>|"
-    + _AFTER_SENTENCE + r"Report[ \t]*:)"
-    r"|(?P<sb_world>\[[ \t]*(?i:sound[ \t]*bite)[ \t]*:[^\]\n]*(?:\]|$))"
-    r"|(?P<sb>\[[ \t]*(?i:sound[ \t]*bite)[ \t]*\]|<[ \t]*(?:녹취|인터뷰|현장음|현장녹취|녹취[ \t]*인터뷰)[ \t]*>)"
-    r"|(?P<sb_bracket>^\[[^\[\]\n:\"“]{1,160}:[ \t]*[\"“]|^\[[ \t]*[\"“]"
-    r"|^\[[^\[\]\n:\"“/]{1,80}/[^\[\]\n:\"“]{1,160}:[ \t])",
-    re.M,
+#: bracketed markers: [Anchor Lead] [Anchor] [Pkg] [Report] [Sound bite: …] [Soundbite] <앵커 멘트>
+#: <리포트> <녹취> <인터뷰> and News 9 quotes [Name/Title: "…"] ["…"] (the latter at line start)
+_BRACKET = re.compile(
+    r"""[\[<][ \t]*(?:
+      (?P<anchor_lead>Anchor[ \t]+Lead[ \t]*\])
+     |(?P<anchor>Anchor[ \t]*\]|앵커(?:[ \t]*멘트)?[ \t]*>)
+     |(?P<report>(?:Pkg|PKG|Package|Report|Reporter)[ \t]*\]|리포트[ \t]*>)
+     |(?P<sb_world>(?i:sound[ \t]*bite)[ \t]*:[^\]\n]*(?:\]|$))
+     |(?P<sb>(?i:sound[ \t]*bite)[ \t]*\]|(?:녹취|인터뷰|현장음|현장녹취|녹취[ \t]*인터뷰)[ \t]*>)
+     |(?P<sb_bracket>[^\[\]\n:"“]{1,160}:[ \t]*["“]|["“]
+        |[^\[\]\n:"“/]{1,80}/[^\[\]\n:"“]{1,160}:[ \t])
+    )""",
+    re.M | re.X,
 )
+#: KBS World Radio's run-together ``Anchor:`` / ``Report:`` (after a line start or a sentence end)
+_WORD_MARK = re.compile(r"(Anchor|Report)[ \t]*:")
+_BEFORE_WORD_MARK = frozenset(".!?\"”’)]\n\t ")
 BODY_KINDS = frozenset({"anchor_lead", "anchor", "report", "sb_world", "sb", "sb_bracket"})
 ANCHOR_KINDS = frozenset({"anchor_lead", "anchor"})
 SOUNDBITE_KINDS = frozenset({"sb_world", "sb", "sb_bracket"})
@@ -65,14 +68,24 @@ class StoryCut:
 
 
 def find_markers(text: str) -> list[Marker]:
-    out = []
-    for m in MARKERS.finditer(text):
+    """Every structure marker in ``text``, in order."""
+    out: list[Marker] = []
+    for m in _BRACKET.finditer(text):
         kind = m.lastgroup or ""
-        start = m.start()
-        # the Anchor:/Report: forms may have swallowed leading blanks
-        while start < m.end() and text[start] in " \t":
-            start += 1
-        out.append(Marker(kind, start, m.end()))
+        opener, tail = m[0][0], m[0][-1]
+        if opener == "<" and tail != ">":
+            continue
+        if opener == "[" and tail == ">":
+            continue
+        if kind == "sb_bracket" and m.start() > 0 and text[m.start() - 1] != "\n":
+            continue
+        out.append(Marker(kind, m.start(), m.end()))
+    words = [Marker("anchor" if m[1] == "Anchor" else "report", m.start(), m.end())
+             for m in _WORD_MARK.finditer(text)
+             if m.start() == 0 or text[m.start() - 1] in _BEFORE_WORD_MARK]
+    if words:
+        out.extend(words)
+        out.sort(key=lambda mk: mk.start)
     return out
 
 
@@ -159,8 +172,8 @@ def _find_repeat(text: str, lines: list[Line], body_start: int,
     at = text.find(probe, probe_pos + len(probe))
     while at >= 0:
         line_start = text.rfind("\n", 0, at) + 1
-        before = text[line_start:at]
-        if before.strip() == "" or MARKERS.fullmatch(before.strip()) is not None:
+        before = text[line_start:at].strip()
+        if before == "" or (len(before) < 20 and before[0] in "[<" and before[-1] in "]>"):
             return _back_over_footer(text, lines, line_start, body_start)
         at = text.find(probe, at + 1)
     return None

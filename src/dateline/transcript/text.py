@@ -38,6 +38,11 @@ def split_lines(text: str) -> list[Line]:
     return out
 
 
+def words(s: str) -> list[str]:
+    """Whitespace-separated words of a literal word list."""
+    return s.split()
+
+
 def squash(s: str) -> str:
     """Collapse whitespace runs to one space and strip."""
     return _WS.sub(" ", s).strip()

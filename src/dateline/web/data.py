@@ -264,6 +264,26 @@ def series(data: Any) -> list[dict[str, Any]]:
     return out
 
 
+def month_series(month_counts: dict[str, int]) -> list[dict[str, Any]]:
+    """``{"2018-11": 3, …}`` (a search's month facet) as a gap-free monthly series."""
+    months: dict[tuple[int, int], int] = {}
+    for key, n in month_counts.items():
+        try:
+            y, m = int(key[:4]), int(key[5:7])
+        except (ValueError, TypeError):
+            continue
+        if 1 <= m <= 12:
+            months[(y, m)] = months.get((y, m), 0) + int(n)
+    if not months:
+        return []
+    (y, m), last = min(months), max(months)
+    out: list[dict[str, Any]] = []
+    while (y, m) <= last and len(out) < 2400:
+        out.append({"start": f"{y:04d}-{m:02d}-01", "count": months.get((y, m), 0)})
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
 # ----------------------------------------------------------------------------- stats, rejects
 
 
@@ -299,4 +319,4 @@ class NotAvailable(DatelineError):
 def require(arc: Archive, method: str, feature: str) -> None:
     """Raise a clean 501 when a part of the archive this page needs is not available."""
     if not hasattr(arc, method):
-        raise NotAvailable(f"{feature} is not available in this version of dateline")
+        raise NotAvailable(f"not available in this version of dateline: {feature}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,15 @@ def when(value: Any, style: str = "long") -> str:
     return str(value)
 
 
+_MARKER = re.compile(r"^\s*(?:\[[^\]\n]{1,24}\]|(?:Anchor|Report|Reporter|앵커|리포트)\s*:)\s*")
+
+
+def unmarked(text: Any) -> str:
+    """A segment's text without the transcript marker it opens with (``[Pkg]``, ``Anchor:``):
+    the page shows the segment's kind as its label instead."""
+    return _MARKER.sub("", str(text or ""), count=1).strip()
+
+
 def language_name(code: Any) -> str:
     if not code:
         return ""
@@ -97,6 +107,7 @@ def make_templates(limits: Limits) -> Jinja2Templates:
         when=when,
         snippet=safe_snippet,
         language_name=language_name,
+        unmarked=unmarked,
         path_quote=path_quote,
         number=number,
     )

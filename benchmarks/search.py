@@ -1,0 +1,240 @@
+"""Search benchmark: dateline's full pipeline vs raw tantivy vs SQLite FTS5, same texts, one run.
+
+For each corpus size (default 100k; 1M with ``--stories 1000000``):
+
+- indexing: ``dateline reindex`` (store → IndexDoc → engine, Korean analysis included) vs raw
+  tantivy indexing of the same titles and texts with the same writer settings (ratio raw/dateline;
+  target ≥ 0.5 means dateline is at most 2× slower);
+- 200 mixed queries (common and rare terms, 2–3 terms, phrases, date-filtered; top 10 with
+  snippets): p50 and p99 latency of ``Archive.search`` vs raw tantivy (target p50 ≤ 1.3×) and vs
+  an FTS5 index built in the same run;
+- peak RSS of the reindex process tree, index size per story.
+
+    python benchmarks/search.py [--stories 100000 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _measure import run_measured  # noqa: E402
+
+WORD = re.compile(r"[a-z]{3,}")
+STOP = set("the and that for with was were are this from have has had its will been not but "
+           "said they their which after also would more than about into over".split())
+
+
+def _texts(archive_path: Path) -> list[tuple[str, str, str, str]]:
+    """(id, title, text, date) of every story, straight from the store."""
+    from dateline import Archive
+
+    with Archive(archive_path, readonly=True) as arc:
+        return [(s.id, s.title or "", s.indexed_text(), s.date.isoformat() if s.date else "")
+                for s in arc.stories()]
+
+
+def _queries(docs: list[tuple[str, str, str, str]], n: int, seed: int = 3) -> list[dict]:
+    rng = random.Random(seed)
+    counts: Counter[str] = Counter()
+    for _, title, text, _ in docs[:20000]:
+        counts.update(w for w in WORD.findall(text.lower()) if w not in STOP)
+    ranked = [w for w, _ in counts.most_common()]
+    common = ranked[:50]
+    rare = [w for w, c in counts.items() if 3 <= c <= 20] or ranked[-50:]
+    phrases = []
+    for _, _, text, _ in rng.sample(docs, min(400, len(docs))):
+        words = [w for w in re.findall(r"[A-Za-z]{3,}", text)]
+        if len(words) > 6:
+            i = rng.randrange(len(words) - 2)
+            phrases.append(f'"{words[i].lower()} {words[i + 1].lower()}"')
+    queries: list[dict] = []
+    kinds = ["common", "rare", "two", "three", "phrase", "dated"]
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        if kind == "common":
+            q = rng.choice(common)
+        elif kind == "rare":
+            q = rng.choice(rare)
+        elif kind == "two":
+            q = f"{rng.choice(common)} {rng.choice(ranked[:2000])}"
+        elif kind == "three":
+            q = " ".join(rng.sample(ranked[:3000], 3))
+        elif kind == "phrase":
+            q = rng.choice(phrases)
+        else:
+            q = rng.choice(common)
+        dated = kind == "dated"
+        year = rng.randrange(2006, 2025)
+        queries.append({"kind": kind, "q": q,
+                        "from": date(year, 1, 1) if dated else None,
+                        "to": date(year, 12, 31) if dated else None})
+    return queries
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def _raw_tantivy(docs: list[tuple[str, str, str, str]], folder: Path) -> tuple[float, object]:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", stored=True, tokenizer_name="en_stem")
+    builder.add_text_field("text", stored=True, tokenizer_name="en_stem")
+    builder.add_date_field("date", stored=True, indexed=True, fast=True)
+    schema = builder.build()
+    folder.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(schema, path=str(folder))
+    start = time.perf_counter()
+    writer = index.writer(heap_size=128_000_000, num_threads=2)
+    from datetime import datetime
+
+    for i, (sid, title, text, day) in enumerate(docs):
+        doc = {"id": sid, "title": title, "text": text}
+        if day:
+            doc["date"] = datetime.fromisoformat(day)
+        writer.add_document(tantivy.Document(**doc))
+        if i % 50000 == 49999:
+            writer.commit()
+    writer.commit()
+    writer.wait_merging_threads()
+    seconds = time.perf_counter() - start
+    index.reload()
+    return seconds, index
+
+
+def _raw_tantivy_query(index, q: dict) -> int:  # type: ignore[no-untyped-def]
+    import tantivy
+    from datetime import datetime
+
+    searcher = index.searcher()
+    query = index.parse_query(q["q"], ["title", "text"])
+    if q["from"]:
+        rng = tantivy.Query.range_query(index.schema, "date", tantivy.FieldType.Date,
+                                        datetime.combine(q["from"], datetime.min.time()),
+                                        datetime.combine(q["to"], datetime.min.time()))
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query),
+                                             (tantivy.Occur.Must, rng)])
+    result = searcher.search(query, 10)
+    gen = tantivy.SnippetGenerator.create(searcher, query, index.schema, "text")
+    for _, addr in result.hits:
+        gen.snippet_from_doc(searcher.doc(addr)).to_html()
+    return result.count or 0
+
+
+def _fts(docs: list[tuple[str, str, str, str]], path: Path) -> tuple[float, sqlite3.Connection]:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE VIRTUAL TABLE fts USING fts5(title, text, day UNINDEXED, "
+                 "tokenize='porter unicode61')")
+    start = time.perf_counter()
+    with conn:
+        conn.executemany("INSERT INTO fts(title, text, day) VALUES (?, ?, ?)",
+                         ((t, x, d) for _, t, x, d in docs))
+    return time.perf_counter() - start, conn
+
+
+def _fts_query(conn: sqlite3.Connection, q: dict) -> int:
+    match = " ".join(f'"{w}"' if not w.startswith('"') else w
+                     for w in re.findall(r'"[^"]+"|\S+', q["q"]))
+    sql = ("SELECT rowid, snippet(fts, 1, '<mark>', '</mark>', '…', 20) FROM fts WHERE fts MATCH ?")
+    params: list[object] = [match]
+    if q["from"]:
+        sql += " AND day BETWEEN ? AND ?"
+        params += [q["from"].isoformat(), q["to"].isoformat()]
+    sql += " ORDER BY rank LIMIT 10"
+    return len(conn.execute(sql, params).fetchall())
+
+
+def run(n: int, root: Path, n_queries: int) -> dict:
+    from dateline import Archive
+    from dateline.sample import generate
+
+    corpus = root / f"corpus-{n}"
+    if not corpus.exists():
+        generate(corpus, stories=n, seed=1)
+    arc_path = root / f"archive-{n}"
+    if not arc_path.exists():
+        run_measured([sys.executable, "-m", "dateline", "ingest", str(corpus), "--archive",
+                      str(arc_path), "--quiet", "--no-index", "--format", "json"])
+    secs, tree, largest, _ = run_measured([sys.executable, "-m", "dateline", "reindex",
+                                           "--archive", str(arc_path)])
+    docs = _texts(arc_path)
+    raw_secs, raw_index = _raw_tantivy(docs, root / f"raw-tantivy-{n}")
+    fts_secs, fts = _fts(docs, root / f"fts-{n}.sqlite")
+    queries = _queries(docs, n_queries)
+    lat: dict[str, list[float]] = {"dateline": [], "tantivy": [], "fts5": []}
+    by_kind: dict[str, dict[str, list[float]]] = {}
+    with Archive(arc_path) as arc:
+        arc.search("warmup")
+        for q in queries:
+            for name, fn in (
+                ("dateline", lambda q=q: arc.search(q["q"], date_from=q["from"],
+                                                    date_to=q["to"], limit=10, facets=False)),
+                ("tantivy", lambda q=q: _raw_tantivy_query(raw_index, q)),
+                ("fts5", lambda q=q: _fts_query(fts, q)),
+            ):
+                t = time.perf_counter()
+                fn()
+                ms = (time.perf_counter() - t) * 1000
+                lat[name].append(ms)
+                by_kind.setdefault(q["kind"], {}).setdefault(name, []).append(ms)
+        t = time.perf_counter()
+        arc.search(queries[0]["q"], limit=10, facets=True)
+        facet_ms = (time.perf_counter() - t) * 1000
+    index_bytes = sum(p.stat().st_size for p in (arc_path / "index").rglob("*") if p.is_file())
+    result = {
+        "stories": len(docs),
+        "dateline_index_s": round(secs, 1),
+        "raw_tantivy_index_s": round(raw_secs, 1),
+        "index_ratio_raw_over_dateline": round(raw_secs / secs, 2),
+        "fts5_index_s": round(fts_secs, 1),
+        "reindex_peak_rss_tree_mib": round(tree),
+        "reindex_peak_rss_process_mib": round(largest),
+        "index_bytes_per_story": round(index_bytes / max(1, len(docs))),
+        "facets_query_ms": round(facet_ms, 1),
+    }
+    for name, values in lat.items():
+        result[f"{name}_p50_ms"] = round(statistics.median(values), 2)
+        result[f"{name}_p99_ms"] = round(_pct(values, 99), 2)
+    result["p50_ratio_dateline_over_tantivy"] = round(
+        result["dateline_p50_ms"] / result["tantivy_p50_ms"], 2)
+    common = by_kind.get("common", {})
+    if common:
+        result["common_terms_fts5_over_dateline_p50"] = round(
+            statistics.median(common["fts5"]) / statistics.median(common["dateline"]), 1)
+    result["by_kind_p50_ms"] = {k: {n: round(statistics.median(v), 2) for n, v in d.items()}
+                                for k, d in by_kind.items()}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stories", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--keep", type=Path, default=None)
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="dateline-search-bench-"))
+    root.mkdir(parents=True, exist_ok=True)
+    for n in args.stories:
+        print(json.dumps(run(n, root, args.queries), indent=2), flush=True)
+    if args.keep is None:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Co-occurrence: the entities that appear in the same stories as an entity, in a period.
+
+The unit is the story: ``count`` is the number of stories mentioning both entities.  For each
+other entity B the 2×2 table of stories in the period is
+
+    ============  ==========  ============
+                  B           not B
+    A             k11         k12
+    not A         k21         k22
+    ============  ==========  ============
+
+and the association is ranked by one of two stated measures:
+
+- ``llr`` (default): Dunning's log-likelihood ratio G² = 2 Σ k·ln(k / expected), signed so
+  that entities seen *less* often with A than chance get a negative score.  It rewards
+  association that is both strong and well attested, and stays sane for rare entities.
+- ``pmi``: pointwise mutual information log₂(k11·N / (n_A·n_B)); it favours rare entities,
+  hence the ``min_count`` floor (default 2) applied to both measures.
+
+Exports: :meth:`CoOccurrence.to_dict` (JSON) and :meth:`CoOccurrence.to_graphml` (an ego
+network: A, its top partners, and the edges among them weighted by shared stories).
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations
+from typing import Any
+
+from dateline.errors import InputError, NotFound
+from dateline.store import analysis as sql
+from dateline.store.sqlite import Store
+
+MEASURES = ("llr", "pmi")
+
+
+@dataclass(slots=True)
+class CoEntity:
+    id: str
+    name: str
+    kind: str
+    #: stories mentioning both
+    count: int
+    #: stories mentioning this entity in the period
+    entity_count: int
+    expected: float
+    llr: float
+    pmi: float
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "kind": self.kind, "count": self.count,
+                "entity_count": self.entity_count, "expected": round(self.expected, 3),
+                "llr": round(self.llr, 3), "pmi": round(self.pmi, 4),
+                "score": round(self.score, 4)}
+
+
+@dataclass(slots=True)
+class CoOccurrence:
+    entity_id: str
+    name: str
+    kind: str
+    measure: str
+    min_count: int
+    #: stories mentioning the entity in the period / all stories in the period
+    stories: int
+    total_stories: int
+    date_from: date | None = None
+    date_to: date | None = None
+    items: list[CoEntity] = field(default_factory=list)
+    #: (entity id, entity id, shared stories) among the items
+    edges: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity": {"id": self.entity_id, "name": self.name, "kind": self.kind},
+            "measure": self.measure, "min_count": self.min_count,
+            "stories": self.stories, "total_stories": self.total_stories,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "items": [i.to_dict() for i in self.items],
+            "edges": [{"source": a, "target": b, "count": n} for a, b, n in self.edges],
+        }
+
+    def to_graphml(self) -> str:
+        """GraphML (undirected): nodes carry name, kind, stories; edges count and score."""
+        ns = "http://graphml.graphdrawing.org/xmlns"
+        ET.register_namespace("", ns)
+        root = ET.Element(f"{{{ns}}}graphml")
+        keys = [("name", "node", "string"), ("kind", "node", "string"),
+                ("stories", "node", "int"), ("count", "edge", "int"),
+                ("score", "edge", "double"), ("measure", "graph", "string")]
+        for name, target, typ in keys:
+            ET.SubElement(root, f"{{{ns}}}key", {"id": name, "for": target,
+                                                 "attr.name": name, "attr.type": typ})
+        graph = ET.SubElement(root, f"{{{ns}}}graph", {"id": self.entity_id,
+                                                       "edgedefault": "undirected"})
+        ET.SubElement(graph, f"{{{ns}}}data", {"key": "measure"}).text = self.measure
+
+        def node(nid: str, name: str, kind: str, stories: int) -> None:
+            el = ET.SubElement(graph, f"{{{ns}}}node", {"id": nid})
+            for k, v in (("name", name), ("kind", kind), ("stories", str(stories))):
+                ET.SubElement(el, f"{{{ns}}}data", {"key": k}).text = v
+
+        def edge(a: str, b: str, count: int, score: float | None) -> None:
+            el = ET.SubElement(graph, f"{{{ns}}}edge", {"source": a, "target": b})
+            ET.SubElement(el, f"{{{ns}}}data", {"key": "count"}).text = str(count)
+            if score is not None:
+                ET.SubElement(el, f"{{{ns}}}data", {"key": "score"}).text = f"{score:.6g}"
+
+        node(self.entity_id, self.name, self.kind, self.stories)
+        for item in self.items:
+            node(item.id, item.name, item.kind, item.entity_count)
+        for item in self.items:
+            edge(self.entity_id, item.id, item.count, item.score)
+        for a, b, n in self.edges:
+            edge(a, b, n, None)
+        ET.indent(root)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _xlogx_ratio(k: float, expected: float) -> float:
+    return k * math.log(k / expected) if k > 0 and expected > 0 else 0.0
+
+
+def llr(k11: int, n_a: int, n_b: int, total: int) -> float:
+    """Signed Dunning G² of a 2×2 story table (positive: together more often than chance)."""
+    k12, k21 = n_a - k11, n_b - k11
+    k22 = total - n_a - n_b + k11
+    if min(k12, k21, k22) < 0 or total <= 0:
+        return 0.0
+    rows, cols = (n_a, total - n_a), (n_b, total - n_b)
+    cells = ((k11, 0, 0), (k12, 0, 1), (k21, 1, 0), (k22, 1, 1))
+    g2 = 2.0 * sum(_xlogx_ratio(k, rows[i] * cols[j] / total) for k, i, j in cells)
+    return g2 if k11 * total >= n_a * n_b else -g2
+
+
+def pmi(k11: int, n_a: int, n_b: int, total: int) -> float:
+    if k11 <= 0 or n_a <= 0 or n_b <= 0 or total <= 0:
+        return float("-inf")
+    return math.log2(k11 * total / (n_a * n_b))
+
+
+def cooccurrence(store: Store, entity: str, *, total_stories: int | None = None, top: int = 20,
+                 date_from: date | None = None, date_to: date | None = None,
+                 measure: str = "llr", min_count: int = 2, edges: bool = True) -> CoOccurrence:
+    """Entities co-mentioned with ``entity`` (a name, alias or id) in the period."""
+    if measure not in MEASURES:
+        raise InputError(f"unknown measure {measure!r}", hint="use llr or pmi")
+    if not sql.entities_ready(store):
+        raise NotFound("this archive has no entities yet",
+                       hint="run the entity enricher (dateline enrich) first")
+    found = sql.resolve_entity(store, entity)
+    if found is None:
+        raise NotFound(f"no entity called {entity!r}", hint="list entities with: dateline entities")
+    eid, kind, name = found
+    target = sql.entity_stories(store, eid, date_from, date_to)
+    total = total_stories
+    if total is None:
+        total = sql.count_stories_between(store, date_from, date_to)
+    total = max(total, len(target))
+    result = CoOccurrence(eid, name, kind, measure, min_count, len(target), total,
+                          date_from, date_to)
+    if not target:
+        return result
+    per_story = sql.entities_of_stories(store, target)
+    joint: Counter[str] = Counter(e for ents in per_story.values() for e in ents if e != eid)
+    candidates = [e for e, n in joint.items() if n >= max(1, min_count)]
+    marginals = sql.entity_story_counts(store, candidates, date_from, date_to)
+    names = sql.entity_names(store, candidates)
+    n_a = len(target)
+    items = []
+    for e in candidates:
+        k11 = joint[e]
+        n_b = max(marginals.get(e, k11), k11)
+        g2 = llr(k11, n_a, n_b, total)
+        p = pmi(k11, n_a, n_b, total)
+        nm, kd = names.get(e, (e, "?"))
+        items.append(CoEntity(e, nm, kd, k11, n_b, n_a * n_b / total, g2, p,
+                              g2 if measure == "llr" else p))
+    items.sort(key=lambda i: (-i.score, -i.count, i.name))
+    result.items = [i for i in items if measure == "pmi" or i.score > 0][: max(0, top)]
+    if edges and result.items:
+        keep = {i.id for i in result.items}
+        pairs: Counter[tuple[str, str]] = Counter()
+        for ents in per_story.values():
+            mine = sorted(ents & keep)
+            pairs.update(combinations(mine, 2))
+        result.edges = [(a, b, n) for (a, b), n in sorted(pairs.items())
+                        if n >= max(1, min_count)]
+    return result

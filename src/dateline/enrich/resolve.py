@@ -1,0 +1,148 @@
+"""Archive-wide resolution: name keys → one canonical entity per real-world referent.
+
+Input is every distinct (kind, key, surface, count) the enricher stored, plus the manual
+overrides; output is the entity and alias tables.  The function is pure and deterministic, so
+re-enrichment, a new ingest or an upgrade gives the same entities from the same facts, and the
+user's merges and splits (kept apart in ``entity_overrides``) are applied again every time.
+
+Rules, in order:
+
+1. persons with a full name are grouped by their romanisation key (``Lee Do-hoon`` = ``Lee Do
+   Hoon`` = ``LEE DOHOON``; ``Lee Seong-joon`` = ``Lee Sung-jun``; ``Kang`` ≠ ``Gang``);
+2. a bare surname (``Pompeo``, ``MOON``) joins the one full-name group with that family name;
+   with none or several it stays its own entity (noted as ambiguous when several);
+3. organisations and places group by key (``U.S.`` = ``US`` = ``United States``);
+4. overrides: ``merge`` joins two groups, ``split`` takes one alias out into its own entity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from dateline.enrich.names import (
+    DISPLAY,
+    display_name,
+    name_quality,
+    romanisation_key,
+    surname_of,
+)
+
+EntityRow = tuple[str, str, str, str, str | None]  # id, kind, name, rep_key, note
+AliasRow = tuple[str, str, str, str, str]  # kind, key, entity id, surface, how
+
+
+@dataclass
+class _Group:
+    kind: str
+    keys: dict[str, str] = field(default_factory=dict)  # key → how
+    note: str | None = None
+
+
+def entity_id(kind: str, rep_key: str) -> str:
+    digest = hashlib.sha1(f"{kind}:{rep_key}".encode()).hexdigest()[:10]
+    return {"person": "p", "org": "o", "place": "l"}.get(kind, "x") + digest
+
+
+def resolve(names: list[tuple[str, str, str, int]],
+            overrides: list[tuple[str, str, str, str | None]]
+            ) -> tuple[list[EntityRow], list[AliasRow]]:
+    """(entities, aliases) from distinct (kind, key, surface, count) and the overrides."""
+    surfaces: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for kind, key, surface, count in names:
+        s = surfaces[(kind, key)]
+        s[surface] = s.get(surface, 0) + count
+    groups: list[_Group] = []
+    where: dict[tuple[str, str], _Group] = {}
+
+    def add(kind: str, key: str, group: _Group, how: str) -> None:
+        group.keys[key] = how
+        where[(kind, key)] = group
+
+    # 1. full person names by romanisation key; orgs and places by key
+    by_rkey: dict[tuple[str, str], _Group] = {}
+    singles: list[str] = []
+    for kind, key in sorted(surfaces):
+        if kind == "person" and " " not in key and not _is_hangul(key):
+            singles.append(key)
+            continue
+        rkey = romanisation_key(key) if kind == "person" else key
+        group = by_rkey.get((kind, rkey))
+        if group is None:
+            group = by_rkey[(kind, rkey)] = _Group(kind)
+            groups.append(group)
+        add(kind, key, group, "name" if rkey == key and not group.keys else "romanisation")
+    # 2. bare surnames
+    by_surname: dict[str, list[_Group]] = defaultdict(list)
+    for group in groups:
+        if group.kind != "person":
+            continue
+        found = {surname_of(k) for k in group.keys}
+        for sur in found - {None}:
+            by_surname[sur].append(group)  # type: ignore[index]
+    for key in singles:
+        candidates = by_surname.get(key, [])
+        if len(candidates) == 1:
+            add("person", key, candidates[0], "surname")
+        else:
+            group = _Group("person", note="ambiguous surname" if candidates else None)
+            groups.append(group)
+            add("person", key, group, "name")
+    # 4. overrides, in the order they were made
+    for action, kind, target, other in overrides:
+        if action == "merge" and other is not None:
+            keep, gone = where.get((kind, target)), where.get((kind, other))
+            if keep is None or gone is None or keep is gone:
+                continue
+            for k in gone.keys:
+                add(kind, k, keep, "manual")
+            gone.keys = {}
+        elif action == "split":
+            group = where.get((kind, target))
+            if group is None or len(group.keys) < 2:
+                continue
+            del group.keys[target]
+            new = _Group(kind)
+            groups.append(new)
+            add(kind, target, new, "manual")
+    entities: list[EntityRow] = []
+    aliases: list[AliasRow] = []
+    for group in groups:
+        if not group.keys:
+            continue
+        rep_key, name = _canonical(group, surfaces)
+        eid = entity_id(group.kind, rep_key)
+        entities.append((eid, group.kind, name, rep_key, group.note))
+        for key, how in group.keys.items():
+            counts = surfaces.get((group.kind, key), {})
+            surface = max(counts, key=lambda s: (counts[s], name_quality(s))) if counts else key
+            aliases.append((group.kind, key, eid, surface, how))
+    return entities, aliases
+
+
+def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -> tuple[str, str]:
+    """(representative key, display name): the best-written surface of the longest-used key."""
+    keys = sorted(group.keys)
+    full = [k for k in keys if " " in k] or keys
+    rep_key = full[0]
+    best: tuple[tuple[int, int, int, int], str] | None = None
+    for key in full:
+        for surface, count in surfaces.get((group.kind, key), {}).items():
+            q = name_quality(surface)
+            rank = (q[0], count, q[1], q[2])
+            if best is None or rank > best[0]:
+                best = (rank, surface)
+    if group.kind != "person" and rep_key in DISPLAY:
+        return rep_key, DISPLAY[rep_key]
+    name = display_name(best[1]) if best else rep_key
+    if group.kind != "person":
+        if name.startswith("the "):
+            name = name[4:]
+        if name.replace(".", "") in ("US", "U S"):
+            name = "United States"
+    return rep_key, name
+
+
+def _is_hangul(key: str) -> bool:
+    return bool(key) and all("\uac00" <= c <= "\ud7a3" for c in key)

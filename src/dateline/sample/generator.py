@@ -1,0 +1,262 @@
+"""The page stream: dates, layouts, story plans, revisions and duplicates, deterministic per seed.
+
+One :class:`random.Random` drives the base corpus; a second one decides revisions and duplicates,
+so turning those on adds pages without changing any original page.
+"""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from dateline.model import SEOUL
+from dateline.sample import lexicon as lx
+from dateline.sample.layouts import RENDERERS, PageTimes, Plan, Voice, korean_intro
+from dateline.sample.truth import SamplePage, StoryTruth
+from dateline.sample.world import EVENTS, FIRST_YEAR, LAST_YEAR, World, world
+
+_DAY0 = date(FIRST_YEAR, 1, 1)
+_DATES = tuple(_DAY0 + timedelta(days=i)
+               for i in range((date(LAST_YEAR, 12, 31) - _DAY0).days + 1))
+
+#: how many stories a page of each layout holds: (counts, weights)
+_STORIES_PER_PAGE: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
+    "news_today_2010": ((1, 2, 3, 4), (0.3, 0.3, 0.25, 0.15)),
+    "news_today_2024": ((1, 2, 3, 4), (0.35, 0.3, 0.2, 0.15)),
+}
+#: share of English stories per layout family (News 9 only from 2019; its share goes to News Today)
+_ENGLISH_SHARES = {"radio": 0.30, "news_today": 0.50, "news9": 0.20}
+_BYSTANDERS = lx.BYSTANDERS
+_BROADCASTERS = lx.BROADCASTERS
+_SITE = {"radio": "world.kbs.co.kr"}
+_BYSTANDER_LAYOUTS = frozenset({"news_today_2010", "news_today_2017", "news_today_2024", "korean"})
+_ORIGINAL_ID = 1_000_000
+_DUPLICATE_ID = 90_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What shapes the stream besides the seed."""
+
+    korean_share: float = 0.1
+    revisions: float = 0.0
+    duplicates: float = 0.0
+    #: subfolder buckets per month (more keep folders small for huge corpora)
+    buckets: int = 1
+
+
+def _mean(layout: str) -> float:
+    counts, weights = _STORIES_PER_PAGE.get(layout, ((1,), (1.0,)))
+    return sum(c * w for c, w in zip(counts, weights, strict=True))
+
+
+def _news_today(year: int) -> str:
+    if year <= 2016:
+        return "news_today_2010"
+    return "news_today_2017" if year <= 2022 else "news_today_2024"
+
+
+def _layout_table(korean_share: float) -> dict[int, tuple[tuple[str, ...], tuple[float, ...]]]:
+    """Per year: page layouts and cumulative page probabilities giving the story shares asked."""
+    table: dict[int, tuple[tuple[str, ...], tuple[float, ...]]] = {}
+    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+        stories = {"radio": _ENGLISH_SHARES["radio"] * (1 - korean_share),
+                   _news_today(year): _ENGLISH_SHARES["news_today"] * (1 - korean_share)}
+        news9 = _ENGLISH_SHARES["news9"] * (1 - korean_share)
+        if year >= 2019:
+            stories["news9"] = news9
+        else:
+            stories[_news_today(year)] += news9
+        stories["korean"] = korean_share
+        pages = {k: v / _mean(k) for k, v in stories.items() if v > 0}
+        total = sum(pages.values())
+        layouts = tuple(pages)
+        cum, acc = [], 0.0
+        for k in layouts:
+            acc += pages[k] / total
+            cum.append(acc)
+        table[year] = (layouts, tuple(cum))
+    return table
+
+
+class _Planner:
+    """Builds story plans from the world; all randomness from the base stream."""
+
+    def __init__(self, w: World, rng: random.Random) -> None:
+        self.w = w
+        self.rng = rng
+
+    def plan(self, day: date, korean: bool, bystanders: bool, multipart: bool) -> Plan:
+        # random() and indexing instead of choice()/randint(): several times faster, and this
+        # runs for every story
+        rnd, w = self.rng.random, self.w
+        year = day.year
+        active = w.active[year]
+        thread = active[int(rnd() * len(active))]
+        event_en, event_ko = EVENTS[int(rnd() * len(EVENTS))]
+        if korean:
+            paras, tails, own, quotes = (w.paragraphs_ko, w.anchor_tails_ko, thread.sentences_ko,
+                                         w.quote_texts_ko)
+        else:
+            paras, tails, own, quotes = (w.paragraphs, w.anchor_tails, thread.sentences,
+                                         w.quote_texts)
+        tail, words = tails[int(rnd() * len(tails))]
+        anchor = (own[int(rnd() * len(own))], *tail)
+        roll = rnd()
+        n_voices = 0 if roll < 0.15 else 1 if roll < 0.5 else 2 if roll < 0.8 else 3
+        n_paras = max(n_voices + 1, 3 + int(rnd() * 3))
+        own_at = int(rnd() * n_paras)
+        blocks: list[tuple[str, ...] | Voice] = []
+        people: list[int] = []
+        for i, (para, count) in enumerate(self.rng.choices(paras, k=n_paras)):
+            words += count
+            if i == own_at:
+                para = (*para, own[int(rnd() * len(own))])
+                words += 12
+            if i >= n_voices:
+                blocks.append(para)
+                continue
+            parts = [quotes[int(rnd() * len(quotes))]]
+            if multipart and rnd() < 0.3:
+                parts.append(w.quotes[int(rnd() * len(w.quotes))])
+            roll = rnd()
+            if bystanders and roll < 0.12:
+                role_en, role_ko = _BYSTANDERS[int(rnd() * len(_BYSTANDERS))]
+                names = w.bystander_names_ko
+                name = names[int(rnd() * len(names))] if korean else None
+                voice = Voice(parts, name=name, role_en=role_en, role_ko=role_ko)
+            elif bystanders and roll < 0.15 and not korean:
+                voice = Voice(parts, org=_BROADCASTERS[int(rnd() * len(_BROADCASTERS))])
+            else:
+                cast = thread.korean_cast if korean else thread.cast
+                person = w.people[cast[int(rnd() * len(cast))]]
+                people.append(person.id)
+                if korean:
+                    para = (*para, korean_intro(person, year, thread))
+                else:
+                    intros = w.intros[person.id][year - FIRST_YEAR]
+                    para = (*para, intros[int(rnd() * len(intros))])
+                voice = Voice(parts, person=person)
+            words += 12 + len(parts) * 12
+            blocks.append(para)
+            blocks.append(voice)
+        reporters = w.reporters_ko if korean else w.reporters_en
+        return Plan(thread, year, f"{thread.head} {event_en}", f"{thread.head_ko} {event_ko}",
+                    reporters[int(rnd() * len(reporters))], korean, anchor, blocks,
+                    tuple(dict.fromkeys(people)), words)
+
+
+def _times(rng: random.Random, layout: str, day: date) -> PageTimes:
+    if layout in ("radio", "news9"):
+        return PageTimes(day)
+    if layout == "news_today_2024" and rng.random() < 0.5:
+        return PageTimes(day)  # the ' date … 동영상 고정 취소' variant prints no times
+    program = None
+    if layout == "korean":
+        program = "뉴스 9" if rng.random() < 0.6 else "뉴스광장"
+        start, span = (21 * 60, 55) if program == "뉴스 9" else (6 * 60, 110)
+    else:
+        start, span = 14 * 60, 100
+    minute = start + rng.randint(0, span)
+    published = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=SEOUL)
+    updated = None
+    if layout not in ("news_today_2010",) or rng.random() < 0.7:
+        updated = published + timedelta(minutes=rng.randint(5, 110))
+    return PageTimes(day, published, updated, program)
+
+
+def iter_pages(stories: int, seed: int, *, korean_share: float = 0.1, revisions: float = 0.0,
+               duplicates: float = 0.0, buckets: int = 1) -> Iterator[SamplePage]:
+    """Pages holding exactly ``stories`` distinct stories, then their revisions and duplicates.
+
+    Streams in constant memory; the same arguments always give the same pages.  Revisions (a
+    later 수정 time and one edited paragraph, same file name under ``revised/``) and duplicates
+    (the same text under a new name) follow right after their original page.
+    """
+    if stories < 0:
+        raise ValueError(f"stories must be >= 0, got {stories}")
+    for name, share in (("korean_share", korean_share), ("revisions", revisions),
+                        ("duplicates", duplicates)):
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"{name} must be between 0 and 1, got {share}")
+    w = world(seed)
+    rng = random.Random(seed)
+    aux = random.Random(seed ^ 0x5EED)
+    planner = _Planner(w, rng)
+    table = _layout_table(korean_share)
+    left = stories
+    page_no = 0
+    copies = 0
+    rnd = rng.random
+    while left > 0:
+        day = _DATES[int(rnd() * len(_DATES))]
+        layouts, cum = table[day.year]
+        layout = layouts[bisect(cum, rnd() * cum[-1])]
+        counts = _STORIES_PER_PAGE.get(layout)
+        n = min(left, 1 if counts is None else rng.choices(counts[0], counts[1])[0])
+        korean = layout == "korean"
+        bystanders = layout in _BYSTANDER_LAYOUTS
+        plans = [planner.plan(day, korean, bystanders, layout == "radio") for _ in range(n)]
+        times = _times(rng, layout, day)
+        revise = revisions > 0 and aux.random() < revisions
+        state = rng.getstate() if revise else None
+        text, truths, repeated = RENDERERS[layout](rng, plans, times)
+        name = f"{_SITE.get(layout, 'news.kbs.co.kr')}-{_ORIGINAL_ID + page_no}.txt"
+        folder = f"{day.year}/{day.month:02d}"
+        if buckets > 1:
+            folder += f"/b{page_no % buckets}"
+        path = f"{folder}/{name}"
+        page = SamplePage(name, path, text, layout, truths, repeated=repeated)
+        page_no += 1
+        left -= n
+        yield page
+        if state is not None:
+            yield _revise(page, plans, times, state, aux, w)
+        if duplicates and aux.random() < duplicates:
+            copy_name = f"{_SITE.get(layout, 'news.kbs.co.kr')}-{_DUPLICATE_ID + copies}.txt"
+            copies += 1
+            yield SamplePage(copy_name, f"{folder}/{copy_name}", text, layout, truths,
+                             "duplicate", path, repeated)
+
+
+def _revise(page: SamplePage, plans: list[Plan], times: PageTimes, state: object,
+            aux: random.Random, w: World) -> SamplePage:
+    """The page re-scraped after an edit: one paragraph changed, a later 수정 time if shown."""
+    index = aux.randrange(len(plans))
+    plan = plans[index]
+    paragraphs = [i for i, b in enumerate(plan.blocks) if not isinstance(b, Voice)]
+    blocks = list(plan.blocks)
+    target = aux.choice(paragraphs)
+    para = blocks[target]
+    assert not isinstance(para, Voice)
+    pool = w.sentences_ko if plan.korean else w.sentences
+    extra = aux.choice(pool)
+    at = aux.randint(1, len(para))  # never before the first sentence: the story's lead stays
+    blocks[target] = (*para[:at], extra, *para[at:])
+    revised = [*plans]
+    revised[index] = replace(plan, blocks=blocks, words=plan.words + extra.count(" ") + 1)
+    new_times = times
+    if times.published is not None:
+        base = times.updated or times.published
+        new_times = replace(times, updated=base + timedelta(hours=aux.randint(1, 48),
+                                                            minutes=aux.randint(0, 59)))
+    page_rng = random.Random()
+    page_rng.setstate(state)  # type: ignore[arg-type]
+    text, truths, repeated = RENDERERS[page.layout](page_rng, revised, new_times)
+    return SamplePage(page.name, f"revised/{page.path}", text, page.layout, truths, "revision",
+                      page.path, repeated)
+
+
+def story_shares(pages: Iterator[SamplePage]) -> dict[str, int]:
+    """Stories per layout in a page stream (originals only)."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        if page.kind == "original":
+            counts[page.layout] = counts.get(page.layout, 0) + len(page.stories)
+    return counts
+
+
+__all__ = ["Options", "StoryTruth", "iter_pages", "story_shares"]

@@ -1,0 +1,357 @@
+"""SQL of the entity side: per-story mentions and quotes, resolution tables, overrides, queries.
+
+:class:`EntityStore` works on the store's connection (``Store.conn``); writes happen in one
+transaction per batch, like the rest of the store.  Tables: :mod:`dateline.store.schema_entities`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+ENRICH_SEQ = "enrich_seq"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class StoryFactsRow:
+    """What the enricher made of one story, ready to write."""
+
+    story_id: str
+    revision: int
+    date: str | None
+    program: str | None
+    mentions: list[Any]  # MentionFact
+    quotes: list[Any]  # QuoteFact
+
+
+class EntityStore:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    # -- bookkeeping --------------------------------------------------------------------------
+
+    def stale_stories(self, enricher: str, version: str, *, all_: bool = False,
+                      limit: int = 1000, after: str = "") -> list[str]:
+        """Ids of current, non-duplicate stories not yet enriched at this version and revision."""
+        sql = ("SELECT s.id FROM stories s LEFT JOIN enrichments e ON e.story_id = s.id AND "
+               "e.enricher = ? WHERE s.duplicate_of IS NULL AND s.id > ?")
+        if not all_:
+            sql += " AND (e.story_id IS NULL OR e.version != ? OR e.revision != s.revision)"
+        sql += " ORDER BY s.id LIMIT ?"
+        params: tuple[Any, ...] = ((enricher, after, version, limit) if not all_
+                                   else (enricher, after, limit))
+        return [r[0] for r in self.conn.execute(sql, params)]
+
+    def count_stale(self, enricher: str, version: str) -> int:
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM stories s LEFT JOIN enrichments e ON e.story_id = s.id AND "
+            "e.enricher = ? WHERE s.duplicate_of IS NULL AND (e.story_id IS NULL OR "
+            "e.version != ? OR e.revision != s.revision)", (enricher, version)).fetchone()[0])
+
+    def drop_duplicates(self) -> int:
+        """Forget facts of stories that have become duplicates; returns how many."""
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT e.story_id FROM enrichments e JOIN stories s ON s.id = e.story_id "
+            "WHERE s.duplicate_of IS NOT NULL")]
+        if ids:
+            self._begin()
+            try:
+                seq = self._next_seq()
+                for sid in ids:
+                    self._clear_story(sid, seq)
+                    self.conn.execute("DELETE FROM enrichments WHERE story_id = ?", (sid,))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        return len(ids)
+
+    def _begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def _next_seq(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (ENRICH_SEQ,)).fetchone()
+        value = int(row[0]) + 1 if row else 1
+        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                          "SET value = excluded.value", (ENRICH_SEQ, str(value)))
+        return value
+
+    def max_seq(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (ENRICH_SEQ,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _clear_story(self, story_id: str, seq: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO entity_quotes_dead(id, seq) SELECT story_id || ':' || "
+            "revision || ':' || idx, ? FROM entity_quotes WHERE story_id = ?", (seq, story_id))
+        self.conn.execute("DELETE FROM entity_mentions WHERE story_id = ?", (story_id,))
+        self.conn.execute("DELETE FROM entity_quotes WHERE story_id = ?", (story_id,))
+
+    def write_facts(self, rows: Sequence[StoryFactsRow], enricher: str, version: str) -> None:
+        """Replace the facts of these stories, in one transaction."""
+        maker = f"{enricher}@{version}"
+        conn = self.conn
+        self._begin()
+        try:
+            seq = self._next_seq()
+            for row in rows:
+                self._clear_story(row.story_id, seq)
+                conn.executemany(
+                    'INSERT INTO entity_mentions(story_id, revision, idx, kind, key, surface, '
+                    'start, "end", title, source, note, date, maker) '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(row.story_id, row.revision, i, m.kind, m.key, m.surface, m.start, m.end,
+                      m.title, m.source, m.note, row.date, maker)
+                     for i, m in enumerate(row.mentions)])
+                conn.executemany(
+                    "INSERT INTO entity_quotes(story_id, revision, idx, kind, text, speaker_key, "
+                    'speaker, role, organization, org_key, language, start, "end", confidence, '
+                    "date, program, maker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?)",
+                    [(row.story_id, row.revision, q.idx, q.kind, q.text, q.speaker_key,
+                      q.speaker, q.role, q.organization, q.org_key, q.language, q.start, q.end,
+                      q.confidence, row.date, row.program, maker) for q in row.quotes])
+                conn.execute(
+                    "DELETE FROM entity_quotes_dead WHERE id IN (SELECT story_id || ':' || "
+                    "revision || ':' || idx FROM entity_quotes WHERE story_id = ?)",
+                    (row.story_id,))
+                conn.execute(
+                    "INSERT OR REPLACE INTO enrichments(story_id, revision, enricher, version, "
+                    "seq, done_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (row.story_id, row.revision, enricher, version, seq, _now()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    # -- resolution ---------------------------------------------------------------------------
+
+    def distinct_names(self) -> list[tuple[str, str, str, int]]:
+        """(kind, key, surface, count) over every mention and quote speaker."""
+        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+            "SELECT kind, key, surface, COUNT(*) FROM entity_mentions GROUP BY kind, key, surface")]
+
+    def unresolved_count(self) -> int:
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT m.kind, m.key FROM entity_mentions m LEFT JOIN "
+            "entity_aliases a ON a.kind = m.kind AND a.key = m.key WHERE a.key IS NULL)"
+        ).fetchone()[0])
+
+    def alias_map(self) -> dict[tuple[str, str], str]:
+        return {(k, key): eid for k, key, eid in self.conn.execute(
+            "SELECT kind, key, entity_id FROM entity_aliases")}
+
+    def entity_names(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT id, name FROM entities").fetchall())
+
+    def replace_resolution(self, entities: Iterable[tuple[str, str, str, str, str | None]],
+                           aliases: Iterable[tuple[str, str, str, str, str]], maker: str) -> None:
+        """entities: (id, kind, name, rep_key, note); aliases: (kind, key, id, surface, how)."""
+        conn = self.conn
+        self._begin()
+        try:
+            conn.execute("DELETE FROM entities")
+            conn.execute("DELETE FROM entity_aliases")
+            conn.executemany("INSERT INTO entities(id, kind, name, rep_key, note, maker) "
+                             "VALUES (?, ?, ?, ?, ?, ?)", [(*e, maker) for e in entities])
+            conn.executemany("INSERT INTO entity_aliases(kind, key, entity_id, surface, how) "
+                             "VALUES (?, ?, ?, ?, ?)", list(aliases))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def stories_with_keys(self, keys: Iterable[tuple[str, str]]) -> list[str]:
+        out: set[str] = set()
+        for kind, key in keys:
+            out.update(r[0] for r in self.conn.execute(
+                "SELECT DISTINCT story_id FROM entity_mentions WHERE kind = ? AND key = ?",
+                (kind, key)))
+        return sorted(out)
+
+    def touch(self, story_ids: Sequence[str]) -> None:
+        """Mark stories' quotes for re-indexing (their speakers' canonical names changed)."""
+        if not story_ids:
+            return
+        self._begin()
+        try:
+            seq = self._next_seq()
+            self.conn.executemany("UPDATE enrichments SET seq = ? WHERE story_id = ?",
+                                  [(seq, s) for s in story_ids])
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    # -- overrides ----------------------------------------------------------------------------
+
+    def add_override(self, action: str, kind: str, target_key: str, other_key: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO entity_overrides(action, kind, target_key, other_key, created_at) "
+            "VALUES (?, ?, ?, ?, ?)", (action, kind, target_key, other_key, _now()))
+
+    def overrides(self) -> list[tuple[str, str, str, str | None]]:
+        return [tuple(r) for r in self.conn.execute(  # type: ignore[misc]
+            "SELECT action, kind, target_key, other_key FROM entity_overrides ORDER BY id")]
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def find_entities(self, kind: str | None, key: str, name: str) -> list[tuple[str, str, str]]:
+        """(id, kind, name) of entities with this id, canonical name or alias key."""
+        rows = self.conn.execute("SELECT id, kind, name FROM entities WHERE id = ? OR name = ? "
+                                 "COLLATE NOCASE", (name, name)).fetchall()
+        if not rows:
+            rows = self.conn.execute(
+                "SELECT DISTINCT e.id, e.kind, e.name FROM entity_aliases a JOIN entities e ON "
+                "e.id = a.entity_id WHERE a.key = ? OR a.surface = ? COLLATE NOCASE",
+                (key, name)).fetchall()
+        return [r for r in rows if kind is None or r[1] == kind]
+
+    def entity_row(self, entity_id: str) -> tuple[str, str, str, str, str | None] | None:
+        return self.conn.execute("SELECT id, kind, name, rep_key, note FROM entities WHERE id = ?",
+                                 (entity_id,)).fetchone()
+
+    def aliases_of(self, entity_id: str) -> list[tuple[str, str, str]]:
+        return self.conn.execute("SELECT key, surface, how FROM entity_aliases WHERE entity_id = ? "
+                                 "ORDER BY how, surface", (entity_id,)).fetchall()
+
+    def surfaces_of(self, entity_id: str) -> list[tuple[str, int]]:
+        return self.conn.execute(
+            "SELECT m.surface, COUNT(*) FROM entity_mentions m JOIN entity_aliases a ON a.kind = "
+            "m.kind AND a.key = m.key WHERE a.entity_id = ? GROUP BY m.surface ORDER BY 2 DESC",
+            (entity_id,)).fetchall()
+
+    def titles_of(self, entity_id: str) -> list[tuple[str, str | None, str | None, int]]:
+        """(title, first date, last date, stories) for every title given to an entity."""
+        return self.conn.execute(
+            "SELECT m.title, MIN(m.date), MAX(m.date), COUNT(DISTINCT m.story_id) FROM "
+            "entity_mentions m JOIN entity_aliases a ON a.kind = m.kind AND a.key = m.key "
+            "WHERE a.entity_id = ? AND m.title IS NOT NULL GROUP BY m.title COLLATE NOCASE "
+            "ORDER BY MIN(m.date), m.title", (entity_id,)).fetchall()
+
+    def counts_of(self, entity_id: str) -> tuple[int, int, int, str | None, str | None]:
+        """(stories, mentions, quotes, first date, last date)."""
+        stories, mentions, first, last = self.conn.execute(
+            "SELECT COUNT(DISTINCT m.story_id), COUNT(*), MIN(m.date), MAX(m.date) FROM "
+            "entity_mentions m JOIN entity_aliases a ON a.kind = m.kind AND a.key = m.key "
+            "WHERE a.entity_id = ?", (entity_id,)).fetchone()
+        quotes = self.conn.execute(
+            "SELECT COUNT(*) FROM entity_quotes q JOIN entity_aliases a ON a.kind = 'person' AND "
+            "a.key = q.speaker_key WHERE a.entity_id = ?", (entity_id,)).fetchone()[0]
+        return stories, mentions, quotes, first, last
+
+    def co_mentions(self, entity_id: str, top: int = 10) -> list[tuple[str, str, str, int]]:
+        return self.conn.execute(
+            "WITH mine AS (SELECT DISTINCT m.story_id FROM entity_mentions m JOIN entity_aliases "
+            "a ON a.kind = m.kind AND a.key = m.key WHERE a.entity_id = ?) "
+            "SELECT e.id, e.kind, e.name, COUNT(DISTINCT m.story_id) AS n FROM entity_mentions m "
+            "JOIN mine ON mine.story_id = m.story_id JOIN entity_aliases a ON a.kind = m.kind "
+            "AND a.key = m.key JOIN entities e ON e.id = a.entity_id WHERE e.id != ? "
+            "GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?", (entity_id, entity_id, top)).fetchall()
+
+    def top_entities(self, kind: str | None, top: int, date_from: date | None,
+                     date_to: date | None) -> list[tuple[str, str, str, int, int, str, str]]:
+        where, params = ["1 = 1"], []
+        if kind:
+            where.append("e.kind = ?")
+            params.append(kind)
+        if date_from:
+            where.append("m.date >= ?")
+            params.append(date_from.isoformat())
+        if date_to:
+            where.append("m.date <= ?")
+            params.append(date_to.isoformat())
+        return self.conn.execute(
+            "SELECT e.id, e.kind, e.name, COUNT(DISTINCT m.story_id) AS n, COUNT(*), MIN(m.date), "
+            "MAX(m.date) FROM entity_mentions m JOIN entity_aliases a ON a.kind = m.kind AND "
+            "a.key = m.key JOIN entities e ON e.id = a.entity_id WHERE " + " AND ".join(where) +
+            " GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?", (*params, top)).fetchall()
+
+    def story_mentions(self, story_id: str) -> list[tuple[Any, ...]]:
+        """(entity id, kind, name, surface, start, end, title, source, note, maker)."""
+        return self.conn.execute(
+            'SELECT a.entity_id, m.kind, e.name, m.surface, m.start, m."end", m.title, m.source, '
+            "m.note, m.maker FROM entity_mentions m LEFT JOIN entity_aliases a ON a.kind = "
+            "m.kind AND a.key = m.key LEFT JOIN entities e ON e.id = a.entity_id "
+            "WHERE m.story_id = ? ORDER BY m.start", (story_id,)).fetchall()
+
+    # -- quotes -------------------------------------------------------------------------------
+
+    _QUOTE_COLUMNS = (
+        "q.story_id, q.revision, q.idx, q.kind, q.text, q.speaker, q.role, q.organization, "
+        'q.language, q.start, q."end", q.confidence, q.date, q.program, q.maker, a.entity_id, '
+        "e.name, oa.entity_id, r.title"
+    )
+    _QUOTE_FROM = (
+        "FROM entity_quotes q JOIN stories s ON s.id = q.story_id AND s.revision = q.revision "
+        "JOIN revisions r ON r.story_id = s.id AND r.revision = s.revision "
+        "LEFT JOIN entity_aliases a ON a.kind = 'person' AND a.key = q.speaker_key "
+        "LEFT JOIN entities e ON e.id = a.entity_id "
+        "LEFT JOIN entity_aliases oa ON oa.kind = 'org' AND oa.key = q.org_key"
+    )
+
+    def quotes(self, *, entity_ids: Sequence[str] | None = None, role: str | None = None,
+               organization: str | None = None, language: str | None = None,
+               kind: str | None = None, date_from: date | None = None,
+               date_to: date | None = None, ids: Sequence[str] | None = None,
+               story_id: str | None = None, limit: int | None = 20,
+               offset: int = 0) -> tuple[list[tuple[Any, ...]], int]:
+        """Quote rows matching the filters (newest first) and their total."""
+        where, params = ["1 = 1"], []
+        if entity_ids is not None:
+            where.append(f"a.entity_id IN ({','.join('?' * len(entity_ids)) or 'NULL'})")
+            params.extend(entity_ids)
+        if role:
+            where.append("q.role LIKE ?")
+            params.append(f"%{role}%")
+        if organization:
+            where.append("(q.organization LIKE ? OR q.role LIKE ?)")
+            params.extend([f"%{organization}%"] * 2)
+        if language:
+            where.append("(q.language LIKE ? OR r.language LIKE ?)")
+            params.extend([f"{language}%"] * 2)
+        if kind:
+            where.append("q.kind = ?")
+            params.append(kind)
+        if date_from:
+            where.append("q.date >= ?")
+            params.append(date_from.isoformat())
+        if date_to:
+            where.append("q.date <= ?")
+            params.append(date_to.isoformat())
+        if story_id:
+            where.append("q.story_id = ?")
+            params.append(story_id)
+        if ids is not None:
+            where.append(f"(q.story_id || ':' || q.revision || ':' || q.idx) IN "
+                         f"({','.join('?' * len(ids)) or 'NULL'})")
+            params.extend(ids)
+        clause = " AND ".join(where)
+        total = self.conn.execute(f"SELECT COUNT(*) {self._QUOTE_FROM} WHERE {clause}",
+                                  params).fetchone()[0]
+        sql = (f"SELECT {self._QUOTE_COLUMNS} {self._QUOTE_FROM} WHERE {clause} "
+               "ORDER BY q.date DESC, q.story_id, q.idx")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return self.conn.execute(sql, params).fetchall(), int(total)
+
+    def quotes_changed(self, after_seq: int, limit: int = 2000) -> list[tuple[Any, ...]]:
+        """Quote rows of stories enriched (or touched) after ``after_seq``, with their seq."""
+        return self.conn.execute(
+            f"SELECT {self._QUOTE_COLUMNS}, en.seq {self._QUOTE_FROM} JOIN enrichments en ON "
+            "en.story_id = q.story_id AND en.enricher = 'entities' WHERE en.seq > ? "
+            "ORDER BY en.seq LIMIT ?", (after_seq, limit)).fetchall()
+
+    def dead_quotes(self, after_seq: int) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM entity_quotes_dead WHERE seq > ?", (after_seq,))]
+
+    def purge_dead(self, upto_seq: int) -> None:
+        self.conn.execute("DELETE FROM entity_quotes_dead WHERE seq <= ?", (upto_seq,))

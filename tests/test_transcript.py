@@ -1,0 +1,178 @@
+"""The transcript parser: golden files, invariants (Hypothesis), and format rules.
+
+Golden inputs in tests/data/transcripts/*.txt are synthetic (fictional names); the expected
+output sits beside each as .json.  Regenerate after a reviewed change with
+``DATELINE_REGEN_GOLDEN=1 pytest tests/test_transcript.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dateline.model import SEGMENT_KINDS, Hints, ParsedDocument, story_to_inspect
+from dateline.transcript import parse
+
+DATA = Path(__file__).parent / "data" / "transcripts"
+GOLDEN = sorted(DATA.glob("*.txt"))
+REGEN = os.environ.get("DATELINE_REGEN_GOLDEN") == "1"
+
+
+def _inspect(doc: ParsedDocument) -> dict:
+    return {
+        "stories": [
+            {**story_to_inspect(s), "position": s.position, "span": list(s.span),
+             "quote_labels": [q.label for q in s.quotes]}
+            for s in doc.stories
+        ],
+        "warnings": doc.warnings,
+    }
+
+
+def check_invariants(text: str, doc: ParsedDocument) -> None:
+    """Offsets valid; segments in order, non-overlapping, covering the story but whitespace."""
+    last_end = 0
+    for i, story in enumerate(doc.stories):
+        a, b = story.span
+        assert 0 <= a <= b <= len(text)
+        assert a >= last_end
+        last_end = b
+        assert story.text == text[a:b]
+        assert story.position == i
+        covered = [False] * len(story.text)
+        prev = 0
+        for seg in story.segments:
+            assert seg.kind in SEGMENT_KINDS
+            assert prev <= seg.start < seg.end <= len(story.text)
+            assert seg.text == story.text[seg.start:seg.end]
+            for k in range(seg.start, seg.end):
+                covered[k] = True
+            prev = seg.end
+        for k, ch in enumerate(story.text):
+            assert covered[k] or ch.isspace(), (k, ch)
+        for q in story.quotes:
+            assert 0 <= q.start <= q.end <= len(story.text)
+            assert q.text == story.text[q.start:q.end]
+        if story.published_at is not None:
+            assert story.published_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_parse_golden_files(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    doc = parse(text)
+    check_invariants(text, doc)
+    got = _inspect(doc)
+    expected_path = path.with_suffix(".json")
+    if REGEN or not expected_path.exists():
+        expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=2) + "\n",
+                                 encoding="utf-8")
+        if not REGEN:
+            pytest.fail(f"wrote missing golden file {expected_path.name}; review it and rerun")
+    expected = json.loads(expected_path.read_text(encoding="utf-8"))
+    assert got == expected
+
+
+# --------------------------------------------------------------------------- invariants
+
+_PIECES = st.sampled_from([
+    "[Anchor Lead]", "[Pkg]", "[Anchor]", "[Report]", "[Reporter]", "[Soundbite]",
+    "[Sound bite: Minister Vel Arrow (Korean)]", "[Sound bite: ", "<앵커 멘트>", "<리포트>",
+    "<녹취> 홍길동(가상 후보) : \"", "<인터뷰>", "Anchor:", "Report:", "\"", "“", "”", "(", ")",
+    "[", "]", ":", " : ", "\n", "\n\n", " date 2031-01-02 ", "입력 2031.01.02 (10:00)",
+    "수정 2031-13-40 25:61", "Written: 0000-00-00 00:00:00", "2. Second Story\n",
+    "This is KBS News, Ana Vell.", "KBS 뉴스 홍길동입니다.", "Ana Vell, KBS World Radio News.",
+    "[Ana Vell/Baker: \"", "[\"", "\"]", "다음기사", "■ 제보하기", "News Today", "뉴스 9",
+    "Someone has more.", "reporter Ana Vell", "The fictional town held a fair.",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=30)), max_size=40))
+def test_parse_never_raises_on_marker_soup(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    doc = parse(text)
+    assert isinstance(doc, ParsedDocument)
+    check_invariants(text, doc)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_parse_never_raises_on_random_unicode(text: str) -> None:
+    doc = parse(text, Hints(title="T", date=date(2031, 1, 1)))
+    check_invariants(text, doc)
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_parse_never_raises_on_every_prefix(path: Path) -> None:
+    """Pages are often cut mid-word or mid-label: every prefix parses."""
+    text = path.read_text(encoding="utf-8")
+    for cut in range(0, len(text), 7):
+        check_invariants(text[:cut], parse(text[:cut]))
+
+
+# --------------------------------------------------------------------------- format rules
+
+
+def test_parse_plain_text_uses_hints() -> None:
+    text = "The fictional council of Dunmere met today.\n\nIt agreed on a new budget."
+    hints = Hints(title="Dunmere budget", date=date(2031, 2, 3), url="https://example.org/1")
+    doc = parse(text, hints)
+    (story,) = doc.stories
+    assert story.title == "Dunmere budget"
+    assert story.date == date(2031, 2, 3)
+    assert story.url == "https://example.org/1"
+    assert [s.kind for s in story.segments] == ["narration"]
+    assert story.language == "en"
+
+
+def test_parse_header_time_wins_over_hints() -> None:
+    text = "Title Here\n입력 2031.02.03 (10:15)\n\n[Anchor Lead]\nA fictional story."
+    doc = parse(text, Hints(date=date(2000, 1, 1)))
+    story = doc.stories[0]
+    assert story.published_at is not None
+    assert story.published_at.isoformat() == "2031-02-03T10:15:00+09:00"
+    assert story.date == date(2031, 2, 3)
+
+
+def test_parse_empty_text_warns() -> None:
+    doc = parse("   \n ")
+    assert doc.stories == []
+    assert doc.warnings
+
+
+def test_parse_repeated_block_is_one_story() -> None:
+    body = "[Anchor Lead]\n\nThe fictional harbour of Kelport reopened after a long winter.\n"
+    text = f"Kelport Reopens\n입력 2031.03.01 (15:00)\n\n{body}\nKelport Reopens\n\n" \
+           f"입력 2031.03.01 (15:00) News Today\n\n{body}"
+    doc = parse(text)
+    assert len(doc.stories) == 1
+    assert doc.stories[0].program == "News Today"
+    assert doc.stories[0].segments[-1].kind == "noise"
+
+
+@pytest.mark.parametrize(
+    ("label", "speaker", "role", "org", "language"),
+    [
+        ("[Sound bite: Deputy Minister Vel Arrow]", "Vel Arrow", "Deputy Minister", None, None),
+        ("[Sound bite: Vel Arrow - Spokesperson, Kelport Harbour Agency (Korean)]", "Vel Arrow",
+         "Spokesperson", "Kelport Harbour Agency", "Korean"),
+        ("[Sound bite: Col. Vel Arrow — Spokesperson, Fictional Coast Command (Korean-English)]",
+         "Vel Arrow", "Spokesperson", "Fictional Coast Command", "Korean-English"),
+    ],
+)
+def test_parse_world_sound_bite_labels(label: str, speaker: str, role: str, org: str | None,
+                                       language: str | None) -> None:
+    text = f"Anchor: A fictional item.Report: Words.{label}\"Quoted words here.\"After."
+    (story,) = parse(text).stories
+    (q,) = story.quotes
+    assert (q.speaker, q.role, q.language) == (speaker, role, language)
+    if org is not None:
+        assert q.organization == org
+    assert q.text == "Quoted words here."
