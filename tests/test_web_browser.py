@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from test_web_corpus import XSS_SPEAKER, XSS_TITLE, build_web_archive
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -218,9 +219,9 @@ def test_web_browser_xss_payloads_never_run(page: Any) -> None:
 
 
 def test_web_browser_korean(page: Any) -> None:
-    search(page, "철도")
+    search(page, "철도 연결")
     assert total(page) >= 1
-    page.locator(".hit h3 a", has_text="철도").first.click()
+    page.locator(".hit h3 a", has_text="가상 항구").first.click()
     page.wait_for_url(re.compile(r"/stories/"))
     assert "철도" in page.inner_text("h1")
     assert "김하늘" in page.inner_text(".seg-soundbite")

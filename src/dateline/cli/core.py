@@ -169,7 +169,8 @@ def inspect(
             kinds = [s["kind"] for s in story["segments"]]
             console.print(f"   segments: {', '.join(kinds)}", highlight=False)
             for q in story["quotes"]:
-                who = " / ".join(x for x in (q["speaker"], q["role"], q["organization"]) if x)
+                who = " / ".join(x for x in (q["speaker"], q["role"], q["organization"],
+                                             q["language"]) if x)
                 console.print(f"   [cyan]{who or '(unattributed)'}[/]: “{q['text'][:100]}”",
                               highlight=False)
 

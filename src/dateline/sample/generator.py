@@ -9,13 +9,13 @@ from __future__ import annotations
 import random
 from bisect import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from dateline.model import SEOUL
 from dateline.sample import lexicon as lx
 from dateline.sample.layouts import RENDERERS, PageTimes, Plan, Voice, korean_intro
-from dateline.sample.truth import SamplePage, StoryTruth
+from dateline.sample.truth import SamplePage
 from dateline.sample.world import EVENTS, FIRST_YEAR, LAST_YEAR, World, world
 
 _DAY0 = date(FIRST_YEAR, 1, 1)
@@ -27,25 +27,15 @@ _STORIES_PER_PAGE: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
     "news_today_2010": ((1, 2, 3, 4), (0.3, 0.3, 0.25, 0.15)),
     "news_today_2024": ((1, 2, 3, 4), (0.35, 0.3, 0.2, 0.15)),
 }
-#: share of English stories per layout family (News 9 only from 2019; its share goes to News Today)
-_ENGLISH_SHARES = {"radio": 0.30, "news_today": 0.50, "news9": 0.20}
+#: English story share per layout family (News 9 from 2017; before that, News Today takes it)
+_ENGLISH_SHARES = {"radio": 0.30, "news_today": 0.45, "news9": 0.25}
+_NEWS9_FROM = 2017
 _BYSTANDERS = lx.BYSTANDERS
 _BROADCASTERS = lx.BROADCASTERS
 _SITE = {"radio": "world.kbs.co.kr"}
 _BYSTANDER_LAYOUTS = frozenset({"news_today_2010", "news_today_2017", "news_today_2024", "korean"})
 _ORIGINAL_ID = 1_000_000
 _DUPLICATE_ID = 90_000_000
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """What shapes the stream besides the seed."""
-
-    korean_share: float = 0.1
-    revisions: float = 0.0
-    duplicates: float = 0.0
-    #: subfolder buckets per month (more keep folders small for huge corpora)
-    buckets: int = 1
 
 
 def _mean(layout: str) -> float:
@@ -66,7 +56,7 @@ def _layout_table(korean_share: float) -> dict[int, tuple[tuple[str, ...], tuple
         stories = {"radio": _ENGLISH_SHARES["radio"] * (1 - korean_share),
                    _news_today(year): _ENGLISH_SHARES["news_today"] * (1 - korean_share)}
         news9 = _ENGLISH_SHARES["news9"] * (1 - korean_share)
-        if year >= 2019:
+        if year >= _NEWS9_FROM:
             stories["news9"] = news9
         else:
             stories[_news_today(year)] += news9
@@ -160,11 +150,12 @@ def _times(rng: random.Random, layout: str, day: date) -> PageTimes:
         start, span = (21 * 60, 55) if program == "뉴스 9" else (6 * 60, 110)
     else:
         start, span = 14 * 60, 100
-    minute = start + rng.randint(0, span)
+    rnd = rng.random
+    minute = start + int(rnd() * (span + 1))
     published = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=SEOUL)
     updated = None
-    if layout not in ("news_today_2010",) or rng.random() < 0.7:
-        updated = published + timedelta(minutes=rng.randint(5, 110))
+    if layout != "news_today_2010" or rnd() < 0.7:
+        updated = published + timedelta(minutes=5 + int(rnd() * 106))
     return PageTimes(day, published, updated, program)
 
 
@@ -258,5 +249,3 @@ def story_shares(pages: Iterator[SamplePage]) -> dict[str, int]:
             counts[page.layout] = counts.get(page.layout, 0) + len(page.stories)
     return counts
 
-
-__all__ = ["Options", "StoryTruth", "iter_pages", "story_shares"]

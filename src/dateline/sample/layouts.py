@@ -66,7 +66,8 @@ _READER = "읽어주기 기능은 크롬기반의\n브라우저에서만 사용�
 
 def dotted(moment: datetime) -> str:
     """``2015.01.19 (14:21)``, as KBS prints 입력/수정 times."""
-    return f"{moment.year}.{moment.month:02d}.{moment.day:02d} ({moment.hour:02d}:{moment.minute:02d})"
+    return (f"{moment.year}.{moment.month:02d}.{moment.day:02d} "
+            f"({moment.hour:02d}:{moment.minute:02d})")
 
 
 def dashed(moment: datetime) -> str:
@@ -162,7 +163,7 @@ def render_radio(rng: random.Random, plans: list[Plan], times: PageTimes) -> Ren
 # -- News Today, 2010-2015 -----------------------------------------------------------------------
 
 
-def _pkg_en(plan: Plan, rng: random.Random, sep: str, bite: Callable[..., tuple[str, QuoteTruth]]
+def _pkg_en(plan: Plan, rng: random.Random, bite: Callable[..., tuple[str, QuoteTruth]]
             ) -> tuple[list[str], list[QuoteTruth]]:
     out: list[str] = []
     quotes: list[QuoteTruth] = []
@@ -188,7 +189,7 @@ def render_news_today_2010(rng: random.Random, plans: list[Plan], times: PageTim
     for i, plan in enumerate(plans):
         if i:
             out.append(f"\n\n{i + 1}. {plan.title_en}\n\n")
-        paras, quotes = _pkg_en(plan, rng, "\n\n", _bite_2010)
+        paras, quotes = _pkg_en(plan, rng, _bite_2010)
         out += ["[Anchor Lead]\n\n", " ".join(plan.anchor), "\n\n[Pkg]\n\n", "\n\n".join(paras)]
         truths.append(_truth(plan, times, quotes, first=i == 0, title=plan.title_en,
                              program=None, reporter=None))
@@ -203,7 +204,7 @@ def render_news_today_2017(rng: random.Random, plans: list[Plan], times: PageTim
     """' date … Title News Today 입력 … 수정 …', navigation noise, sometimes a footer + repeat."""
     plan = plans[0]
     title = plan.title_en.upper() if plan.year >= 2020 else plan.title_en
-    paras, quotes = _pkg_en(plan, rng, "\n\n\n\n", _bite_2010)
+    paras, quotes = _pkg_en(plan, rng, _bite_2010)
     body = ("[Anchor Lead]\n\n\n\n" + " ".join(plan.anchor) + "\n\n\n\n[Pkg]\n\n\n\n"
             + "\n\n\n\n".join(paras) + "\n\n")
     head = f" date {times.day.isoformat()} {title} News Today {_stamp(times)}\n\n"
@@ -245,7 +246,7 @@ def render_news_today_2024(rng: random.Random, plans: list[Plan], times: PageTim
         out = [title, "\n", _stamp(times, "\n"), "\n", _READER, "\n"]
     for i, plan in enumerate(plans):
         title = plan.title_en.upper()
-        paras, quotes = _pkg_en(plan, rng, gap, _bite_2024)
+        paras, quotes = _pkg_en(plan, rng, _bite_2024)
         if spaced:
             paras = [p.replace("[Soundbite]\n", "[Soundbite]\n\n") for p in paras]
         out += [title, gap, "[Anchor Lead]", gap[:2], " ".join(plan.anchor), gap, "[Pkg]",
@@ -297,6 +298,8 @@ def render_korean(rng: random.Random, plans: list[Plan], times: PageTimes) -> Re
         if not isinstance(block, Voice):
             lines += block
             continue
+        role: str | None
+        speaker: str | None
         if block.person is not None:
             person = block.person
             assert person.name_ko is not None
@@ -308,7 +311,7 @@ def render_korean(rng: random.Random, plans: list[Plan], times: PageTimes) -> Re
         lines.append(f'<{marker}> {label} : "{_text(block.parts)}"')
         quotes.append(QuoteTruth(tuple(block.parts), speaker, role, None, None, label, pid))
     lines.append(f"KBS 뉴스 {plan.reporter}입니다.")
-    head = [plan.title_ko, _stamp(times, nl) if spaced else _stamp(times, "\n"), _READER]
+    head = [plan.title_ko, _stamp(times, nl), _READER]
     text = nl.join(head) + nl + nl.join(lines) + "\n"
     program = None
     if spaced:
@@ -336,4 +339,5 @@ def korean_intro(person: Person, year: int, thread: Thread) -> str:
     """A narration sentence naming a cast member before their sound bite (Korean)."""
     role = person.role(year).ko
     assert person.name_ko is not None
-    return f"{role} {josa(person.name_ko, '은')} {josa(thread.head_ko, '과')} 관련해 입장을 밝혔습니다."
+    name, topic = josa(person.name_ko, "은"), josa(thread.head_ko, "과")
+    return f"{role} {name} {topic} 관련해 입장을 밝혔습니다."

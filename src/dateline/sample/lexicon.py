@@ -32,7 +32,8 @@ GIVEN_SYLLABLES: tuple[tuple[str, str], ...] = (
 FOREIGN_FIRST: tuple[str, ...] = (
     "Marta", "Oskar", "Ilse", "Tomas", "Adela", "Henrik", "Lucia", "Bram", "Noor", "Emil",
     "Sabine", "Victor", "Ines", "Rafael", "Greta", "Anton", "Mirela", "Dorian", "Elena", "Pavel",
-    "Talia", "Casimir", "Renata", "Joaquim", "Freya", "Ludo", "Anouk", "Stellan", "Oriana", "Konrad",
+    "Talia", "Casimir", "Renata", "Joaquim", "Freya", "Ludo", "Anouk", "Stellan", "Oriana",
+    "Konrad",
 )
 FOREIGN_SURNAME_HEADS: tuple[str, ...] = (
     "Vant", "Brann", "Quill", "Ostr", "Mald", "Kers", "Thal", "Wendr", "Corv", "Halv",

@@ -99,7 +99,7 @@ _JOSA = {"을": ("을", "를"), "은": ("은", "는"), "이": ("이", "가"), "�
 
 
 def josa(word: str, particle: str) -> str:
-    """``word`` with the Korean particle that fits its last syllable (을/를, 은/는, 이/가, 과/와)."""
+    """``word`` and the particle that fits its last syllable (을/를, 은/는, 이/가, 과/와)."""
     with_final, without = _JOSA[particle]
     return word + (with_final if _has_batchim(word) else without)
 

@@ -153,7 +153,9 @@ def _story(
                     st.updated_at = dt
     else:
         st.title = cut.title
-    st.date = info.date or (st.published_at.date() if st.published_at else None) or hints.date
+    # every story of a page shares the page's date (its date line, else its 입력 time)
+    page_published = st.published_at or info.published_at
+    st.date = info.date or (page_published.date() if page_published else None) or hints.date
     if info.date is None and pos > 0 and DATE_LINE.match(text) is None and hints.date:
         st.date = hints.date
     reporter = find_reporter(text, start, live_end)
