@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -95,6 +95,8 @@ class _Planner:
                                          w.quote_texts)
         tail, words = tails[int(rnd() * len(tails))]
         anchor = (own[int(rnd() * len(own))], *tail)
+        # no sentence twice in a story (a parser rightly reads a repeat as a repeated block)
+        seen = set(anchor)
         roll = rnd()
         n_voices = 0 if roll < 0.15 else 1 if roll < 0.5 else 2 if roll < 0.8 else 3
         n_paras = max(n_voices + 1, 3 + int(rnd() * 3))
@@ -102,16 +104,21 @@ class _Planner:
         blocks: list[tuple[str, ...] | Voice] = []
         people: list[int] = []
         for i, (para, count) in enumerate(self.rng.choices(paras, k=n_paras)):
+            while not seen.isdisjoint(para):
+                para, count = paras[int(rnd() * len(paras))]
+            seen.update(para)
             words += count
             if i == own_at:
-                para = (*para, own[int(rnd() * len(own))])
-                words += 12
+                extra = _fresh(own, seen, rnd)
+                if extra:
+                    para = (*para, extra)
+                    words += 12
             if i >= n_voices:
                 blocks.append(para)
                 continue
-            parts = [quotes[int(rnd() * len(quotes))]]
+            parts = [_fresh(quotes, seen, rnd)]
             if multipart and rnd() < 0.3:
-                parts.append(w.quotes[int(rnd() * len(w.quotes))])
+                parts.append(_fresh(w.quotes, seen, rnd))
             roll = rnd()
             if bystanders and roll < 0.12:
                 role_en, role_ko = _BYSTANDERS[int(rnd() * len(_BYSTANDERS))]
@@ -124,11 +131,16 @@ class _Planner:
                 cast = thread.korean_cast if korean else thread.cast
                 person = w.people[cast[int(rnd() * len(cast))]]
                 people.append(person.id)
-                if korean:
-                    para = (*para, korean_intro(person, year, thread))
-                else:
-                    intros = w.intros[person.id][year - FIRST_YEAR]
-                    para = (*para, intros[int(rnd() * len(intros))])
+                variant = int(rnd() * 3)
+                for k in range(3):
+                    if korean:
+                        intro = korean_intro(person, year, thread, variant + k)
+                    else:
+                        intro = w.intros[person.id][year - FIRST_YEAR][(variant + k) % 3]
+                    if intro not in seen:
+                        seen.add(intro)
+                        para = (*para, intro)
+                        break
                 voice = Voice(parts, person=person)
             words += 12 + len(parts) * 12
             blocks.append(para)
@@ -137,6 +149,16 @@ class _Planner:
         return Plan(thread, year, f"{thread.head} {event_en}", f"{thread.head_ko} {event_ko}",
                     reporters[int(rnd() * len(reporters))], korean, anchor, blocks,
                     tuple(dict.fromkeys(people)), words)
+
+
+def _fresh(pool: tuple[str, ...], seen: set[str], rnd: Callable[[], float]) -> str:
+    """A sentence from ``pool`` not used yet in the story ("" if none found quickly)."""
+    for _ in range(8):
+        sentence = pool[int(rnd() * len(pool))]
+        if sentence not in seen:
+            seen.add(sentence)
+            return sentence
+    return ""
 
 
 def _times(rng: random.Random, layout: str, day: date) -> PageTimes:

@@ -100,19 +100,24 @@ def _truth(plan: Plan, times: PageTimes, quotes: list[QuoteTruth], *, first: boo
 # -- English voices ------------------------------------------------------------------------------
 
 
-def _who(voice: Voice, year: int) -> tuple[str | None, str | None, str | None, int | None]:
-    """speaker, role (long form), organisation, person id."""
+def _who(voice: Voice, year: int
+         ) -> tuple[str | None, str | None, str | None, int | None, str]:
+    """speaker, role, organisation, person id, and the words written after the name.
+
+    A cast member's title is written ``Title, Organisation`` (``Spokesperson, Ministry of
+    Harbour Affairs``): role and organisation are then read apart, as the gold annotations do.
+    """
     if voice.person is not None:
-        return voice.person.name, voice.person.role(year).long, None, voice.person.id
+        role = voice.person.role(year)
+        return voice.person.name, role.title, role.org, voice.person.id, role.long
     if voice.org is not None:
-        return None, None, voice.org, None
-    return voice.name, voice.role_en, None, None
+        return None, None, voice.org, None, voice.org
+    return voice.name, voice.role_en, None, None, voice.role_en or ""
 
 
 def _paren_label(voice: Voice, year: int, rng: random.Random) -> tuple[str, QuoteTruth]:
     """``Name(Role)`` / ``Name (Role)`` / ``(Role)`` / ``(Broadcaster)`` for [Soundbite] lines."""
-    speaker, role, org, pid = _who(voice, year)
-    inside = role if org is None else org
+    speaker, role, org, pid, inside = _who(voice, year)
     if speaker is None:
         label = f"({inside})"
     else:
@@ -140,19 +145,19 @@ def render_radio(rng: random.Random, plans: list[Plan], times: PageTimes) -> Ren
         person = block.person
         assert person is not None
         role = person.role(plan.year)
-        language = None
+        language = org = None
         if rng.random() < 0.6:
             label = f"Sound bite: {role.short} {person.name}"
             role_text = role.short
         else:
-            role_text = role.long
-            label = f"Sound bite: {person.name} - {role_text}"
+            role_text, org = role.title, role.org
+            label = f"Sound bite: {person.name} - {role.long}"
             if person.name_ko is not None and rng.random() < 0.6:
                 language = "Korean" if rng.random() < 0.7 else "Korean-English"
                 label += f" ({language})"
         out.append(f"[{label}]")
         out.append("".join(f'"{p}"' for p in block.parts))
-        quotes.append(QuoteTruth(tuple(block.parts), person.name, role_text, None, language,
+        quotes.append(QuoteTruth(tuple(block.parts), person.name, role_text, org, language,
                                  label, person.id))
     out.append(f"{plan.reporter}, KBS World Radio News.")
     truth = _truth(plan, times, quotes, first=True, title=None, program="KBS World Radio News",
@@ -227,8 +232,7 @@ def render_news_today_2017(rng: random.Random, plans: list[Plan], times: PageTim
 
 
 def _bite_2024(voice: Voice, year: int, rng: random.Random) -> tuple[str, QuoteTruth]:
-    speaker, role, org, pid = _who(voice, year)
-    inside = role if org is None else org
+    speaker, role, org, pid, inside = _who(voice, year)
     label = f"({inside})" if speaker is None else f"{speaker} ({inside})"
     quote = QuoteTruth(tuple(voice.parts), speaker, role, org, None, label, pid)
     return f"[Soundbite]\n{label}: {_text(voice.parts)}", quote
@@ -270,8 +274,8 @@ def render_news9(rng: random.Random, plans: list[Plan], times: PageTimes) -> Ren
         if not isinstance(block, Voice):
             out.append("\n\n".join(block))
         else:
-            speaker, role, org, pid = _who(block, plan.year)
-            label = f"{speaker} / {role}"
+            speaker, role, org, pid, inside = _who(block, plan.year)
+            label = f"{speaker} / {inside}"
             out.append(f'[{label}: "{_text(block.parts)}"]')
             quotes.append(QuoteTruth(tuple(block.parts), speaker, role, org, None, label, pid))
         out.append("\n\n")
@@ -335,9 +339,16 @@ RENDERERS: dict[str, Renderer] = {
 }
 
 
-def korean_intro(person: Person, year: int, thread: Thread) -> str:
+_KO_INTROS = (
+    "{role} {name} {topic} 관련해 입장을 밝혔습니다.",
+    "{role} {name} {topic} 관련해 기자들의 질문에 답했습니다.",
+    "{role} {name} 이번 결정의 배경을 설명했습니다.",
+)
+
+
+def korean_intro(person: Person, year: int, thread: Thread, variant: int) -> str:
     """A narration sentence naming a cast member before their sound bite (Korean)."""
     role = person.role(year).ko
     assert person.name_ko is not None
     name, topic = josa(person.name_ko, "은"), josa(thread.head_ko, "과")
-    return f"{role} {name} {topic} 관련해 입장을 밝혔습니다."
+    return _KO_INTROS[variant % len(_KO_INTROS)].format(role=role, name=name, topic=topic)

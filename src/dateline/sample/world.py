@@ -166,12 +166,12 @@ _KO_TEMPLATES: tuple[str, ...] = (
     "{C} 정부도 {N} {N:을} {V}.",
 )
 _KO_QUOTE_TEMPLATES: tuple[str, ...] = (
-    "{N:은} {F}",
-    "{N} 문제는 {N}보다 먼저 풀어야 합니다",
-    "{W} 주민들의 {N} 부담을 줄이는 것이 가장 중요합니다",
-    "지금은 {N:과} {N:을} 함께 살펴야 할 때입니다",
-    "{N:을} 둘러싼 걱정이 많지만 {F}",
-    "{N:이} 이렇게 갑자기 바뀔 줄은 몰랐습니다",
+    "{N:은} {F}.",
+    "{N} 문제는 {N}보다 먼저 풀어야 합니다.",
+    "{W} 주민들의 {N} 부담을 줄이는 것이 가장 중요합니다.",
+    "지금은 {N:과} {N:을} 함께 살펴야 할 때입니다.",
+    "{N:을} 둘러싼 걱정이 많지만 {F}.",
+    "{N:이} 이렇게 갑자기 바뀔 줄은 몰랐습니다.",
 )
 _THREAD_TEMPLATES: tuple[str, ...] = (
     "The {topic} has been debated in {place} since {year}.",
@@ -328,7 +328,7 @@ class World:
                     ) -> tuple[tuple[tuple[str, ...], int], ...]:
         out = []
         for _ in range(n):
-            para = tuple(rng.choices(pool, k=rng.randint(low, high)))
+            para = tuple(rng.sample(pool, rng.randint(low, high)))  # no sentence twice
             out.append((para, sum(s.count(" ") + 1 for s in para)))
         return tuple(out)
 
