@@ -9,7 +9,7 @@ them; the heavy lifting is in :mod:`dateline.analysis` and all SQL in
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dateline.errors import InputError, NotFound
@@ -135,23 +135,28 @@ class AnalysisMixin:
 
     # -- near-duplicates -----------------------------------------------------------------
 
-    def update_near_duplicates(self, *, rebuild: bool = False) -> DupReport:
-        """Run the (incremental) near-duplicate pass; see :mod:`dateline.analysis.dups`."""
+    def update_near_duplicates(self, *, rebuild: bool = False,
+                               threshold: float | None = None) -> DupReport:
+        """Run the (incremental) near-duplicate pass; see :mod:`dateline.analysis.dups`.
+
+        ``threshold`` overrides the ``dup_threshold`` setting (a change rebuilds the clusters).
+        """
         from dateline.analysis import dups
 
         if self.readonly:
             from dateline.errors import PermissionDenied
 
             raise PermissionDenied("this archive is open read-only")
-        return dups.update(self.store, float(self.setting("dup_threshold")), rebuild=rebuild)
+        return dups.update(self.store, float(self.setting("dup_threshold", threshold)),
+                           rebuild=rebuild)
 
     def near_duplicates(self, *, rebuild: bool = False, limit: int | None = None,
-                        offset: int = 0) -> list[DupCluster]:
+                        offset: int = 0, threshold: float | None = None) -> list[DupCluster]:
         """Near-duplicate clusters, largest first (brought up to date first when writable)."""
         from dateline.analysis import dups
 
         if not self.readonly:
-            self.update_near_duplicates(rebuild=rebuild)
+            self.update_near_duplicates(rebuild=rebuild, threshold=threshold)
         return dups.clusters(self.store, limit=limit, offset=offset)
 
     def _after_ingest_analysis(self) -> None:
@@ -266,9 +271,3 @@ class AnalysisMixin:
             log.warning("thread of %s unavailable: %s", sid, exc)
             out["thread"] = []
         return out
-
-
-def previous_period(date_from: date, date_to: date) -> tuple[date, date]:
-    """The period of the same length just before ``date_from``..``date_to``."""
-    span = (date_to - date_from).days + 1
-    return date_from - timedelta(days=span), date_from - timedelta(days=1)

@@ -42,7 +42,7 @@ _LATIN = re.compile(r"[a-z][a-z0-9'’\-]*[a-z0-9]|[a-z]")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 
 #: common English function words, plus the words every transcript repeats
-STOPWORDS = frozenset("""
+_STOPWORDS = """
 a about above after again against all also am an and any are aren't as at be because been before
 being below between both but by can can't cannot could couldn't did didn't do does doesn't doing
 don't down during each few for from further had hadn't has hasn't have haven't having he he'd
@@ -57,7 +57,10 @@ yourself yourselves said says say saying told according also just now still howe
 one two three four five six seven eight nine ten first second last new year years day days
 mr ms mrs per cent percent would could may might must shall us
 anchor report reporter kbs news world radio today yonhap photo soundbite sound bite lead pkg
-""".split())
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+"""
+STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 @dataclass(slots=True)

@@ -46,12 +46,13 @@ QUERY_TERMS = 10
 CANDIDATES = 60
 MAX_HOPS = 3
 MAX_STORIES = 60
-THRESHOLD = 0.22
-HOP_PENALTY = 0.04
+THRESHOLD = 0.25
+HOP_PENALTY = 0.1
 TIME_SCALE = 120.0
 W_TEXT = 0.7
 W_ENTITY = 0.3
 SPEAKER_BONUS = 0.1
+MAX_DF = 0.1
 _QUERY_SAFE = re.compile(r"^[0-9a-z\uac00-\ud7a3]+$")
 
 
@@ -153,11 +154,16 @@ class ThreadFinder:
         log.debug("thread IDF from %d sampled stories of %d", n, total)
 
     def idf(self, term: str) -> float:
-        return math.log((self._n + 1) / (self._df.get(term, 0) + 0.5)) + 1.0
+        """Inverse document frequency; 0 for words in more than MAX_DF of the stories (the
+        archive's own boilerplate: datelines, honorifics, agency names)."""
+        df = self._df.get(term, 0)
+        if self._n >= 50 and df > MAX_DF * self._n:
+            return 0.0
+        return math.log((self._n + 1) / (df + 0.5)) + 1.0
 
     def _doc(self, story: StoredStory) -> _Doc:
         counts = Counter(self._words(story))
-        vec = {t: (1 + math.log(c)) * self.idf(t) for t, c in counts.items()}
+        vec = {t: w for t, c in counts.items() if (w := (1 + math.log(c)) * self.idf(t)) > 0}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         vec = {t: v / norm for t, v in vec.items()}
         terms = sorted(vec, key=lambda t: (-vec[t], t))

@@ -184,8 +184,8 @@ def plot(timeline: Timeline, out: str | Path, *, title: str | None = None) -> Pa
             ax.fill_between(xs, ys, color="#2b6cb0", alpha=0.15)
         what = {"query": "stories matching", "entity": "stories mentioning",
                 "speaker": "stories quoting"}.get(timeline.kind, "stories")
-        ax.set_title(title or f"{what} {timeline.label!s} per {timeline.by}")
-        ax.set_xlabel(timeline.by)
+        ax.set_title(title or f"{what} “{timeline.label}” per {timeline.by}")
+        ax.set_xlabel(f"{timeline.by} (bucket start)")
         ax.set_ylabel("% of all stories" if timeline.normalised else "stories")
         locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
         ax.xaxis.set_major_locator(locator)

@@ -21,6 +21,7 @@ from dateline.enrich import gazetteer
 from dateline.enrich.lexicon import (
     COMMON_CAPS,
     METONYM_NEXT,
+    NOT_NAME_HEADS,
     ORG_ACRONYMS,
     ORG_HEADS,
     PLACE_HEADS,
@@ -49,7 +50,9 @@ MAKER = f"{NAME}@{VERSION}"
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
 
 _TOKEN = r"(?:[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z]\.(?:[A-Z]\.)+|[A-Z]{2,}(?:-[A-Z]+)?|[A-Z]\.)"
-_SEQ = re.compile(rf"{_TOKEN}(?:[ ](?:{_TOKEN}|(?:of|for|and|the|on|de|van|von|bin|al)(?=[ ][A-Z])))*")
+_SEQ = re.compile(
+    rf"{_TOKEN}(?:[ ](?:{_TOKEN}|(?:of|for|and|the|on|de|van|von|bin|al)(?=[ ][A-Z])))*"
+)
 _LEADERS = re.compile(r"Kim (?:Il Sung|Jong Il|Jong Un|Yo Jong)")
 _HYPHEN_ADJ = re.compile(r"^([A-Z][\w.]+)-(?:based|led|born|style|made|bound|related|backed)$")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -103,8 +106,14 @@ def _is_title_token(tok: str) -> bool:
 
 def _is_name_token(tok: str) -> bool:
     low = tok.casefold()
-    return (tok[:1].isupper() and low.rstrip(".") not in TITLE_WORDS and low not in COMMON_CAPS
-            and low not in ORG_HEADS and "." not in tok and not tok.isupper())
+    return (
+        tok[:1].isupper()
+        and low.rstrip(".") not in TITLE_WORDS
+        and low not in COMMON_CAPS
+        and low not in ORG_HEADS
+        and "." not in tok
+        and not tok.isupper()
+    )
 
 
 def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -136,9 +145,11 @@ def _classify(tokens: list[str]) -> str | None:
         return "place"
     if is_korean_name(tokens):
         return "person"
-    if 2 <= len(tokens) <= 3 and all(_is_name_token(t) for t in tokens):
-        if not any(gazetteer.is_place(t) for t in tokens):
-            return "person"
+    if low[-1] in NOT_NAME_HEADS:
+        return None
+    names = 2 <= len(tokens) <= 3 and all(_is_name_token(t) for t in tokens)
+    if names and not any(gazetteer.is_place(t) for t in tokens):
+        return "person"
     return None
 
 
@@ -156,14 +167,25 @@ class _Collector:
     def free(self, start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in self._taken)
 
-    def add(self, kind: str, surface: str, start: int, end: int, *, title: str | None = None,
-            source: str = "name", key: str | None = None, note: str | None = None,
-            force: bool = False) -> MentionFact | None:
+    def add(
+        self,
+        kind: str,
+        surface: str,
+        start: int,
+        end: int,
+        *,
+        title: str | None = None,
+        source: str = "name",
+        key: str | None = None,
+        note: str | None = None,
+        force: bool = False,
+    ) -> MentionFact | None:
         surface = surface.strip()
         if not surface or (not force and not self.free(start, end)):
             return None
-        mention = MentionFact(kind, surface, key or key_for(kind, surface), start, end,
-                              title, source, note)
+        mention = MentionFact(
+            kind, surface, key or key_for(kind, surface), start, end, title, source, note
+        )
         if not mention.key:
             return None
         self.mentions.append(mention)
@@ -184,8 +206,8 @@ def _clean_title(tokens: list[str]) -> str | None:
 def _title_before(text: str, start: int) -> str | None:
     """Lower-case title words right before a name: ``chief nuclear negotiator`` Lee Do-hoon."""
     words: list[str] = []
-    for tok in reversed(text[max(0, start - 80):start].split()):
-        if tok[-1] in ",;:)]\"”" or not _is_title_token(tok):
+    for tok in reversed(text[max(0, start - 80) : start].split()):
+        if tok[-1] in ',;:)]"”' or not _is_title_token(tok):
             break
         words.insert(0, tok)
     return _clean_title(words) if words else None
@@ -193,8 +215,11 @@ def _title_before(text: str, start: int) -> str | None:
 
 def _title_after(text: str, end: int) -> str | None:
     """Appositive title: ``Phil Davidson, commander of the U.S. Indo-Pacific Command,``."""
-    m = re.match(r",\s+(?:the\s+|a\s+)?((?:[a-z][\w-]*\s+){0,3}?(?:[a-z]+))\s+of\s+(?:the\s+)?"
-                 r"((?:[A-Z][\w.'’-]*\s?)+)", text[end:end + 120])
+    m = re.match(
+        r",\s+(?:the\s+|a\s+)?((?:[a-z][\w-]*\s+){0,3}?(?:[a-z]+))\s+of\s+(?:the\s+)?"
+        r"((?:[A-Z][\w.'’-]*\s?)+)",
+        text[end : end + 120],
+    )
     if m and m.group(1).split()[-1] in TITLE_HEADS:
         return f"{m.group(1)} of {m.group(2).strip()}"
     return None
@@ -216,16 +241,27 @@ def _handle_sequence(col: _Collector, text: str, phrase: str, pos: int) -> None:
         offsets.append(cur)
         cur += len(tok) + 1
     # drop sentence-initial function words and strip possessives from the last token
-    while (tokens and tokens[0].casefold() in COMMON_CAPS and not _is_title_token(tokens[0])
-           and not _known_place(tokens[:2]) and not _known_place(tokens[:3])):
+    while (
+        tokens
+        and tokens[0].casefold() in COMMON_CAPS
+        and not _is_title_token(tokens[0])
+        and not _known_place(tokens[:2])
+        and not _known_place(tokens[:3])
+    ):
         tokens, offsets = tokens[1:], offsets[1:]
+    for i, tok in enumerate(tokens[:-1]):
+        if _POSSESSIVE.search(tok) and len(tok) > 3:  # "Moon's Berlin speech": two phrases
+            tokens[i] = _POSSESSIVE.sub("", tok)
+            _handle_tokens(col, text, tokens[: i + 1], offsets[: i + 1])
+            _handle_sequence(col, text, " ".join(tokens[i + 1 :]), offsets[i + 1])
+            return
     for i, tok in enumerate(tokens):
         m = _HYPHEN_ADJ.match(tok)
         if m:  # "Korea-based UN Command": the place, then the rest
             _single(col, text, m.group(1), offsets[i], offsets[i] + len(m.group(1)))
             _handle_tokens(col, text, tokens[:i], offsets[:i])
             if i + 1 < len(tokens):
-                _handle_sequence(col, text, " ".join(tokens[i + 1:]), offsets[i + 1])
+                _handle_sequence(col, text, " ".join(tokens[i + 1 :]), offsets[i + 1])
             return
     while tokens and tokens[-1].casefold() in ("of", "for", "and", "the", "on"):
         tokens, offsets = tokens[:-1], offsets[:-1]
@@ -235,9 +271,13 @@ def _handle_sequence(col: _Collector, text: str, phrase: str, pos: int) -> None:
         tokens[-1] = _POSSESSIVE.sub("", tokens[-1])
     # month/day names split a phrase ("Seoul on Monday" never reaches here; "Moon Monday" might)
     for i, tok in enumerate(tokens):
-        if (i and tok.casefold() in COMMON_CAPS and tok.casefold() not in ("of", "for", "and",
-                                                                          "the", "on")
-                and not _known_place(tokens[i - 1:i + 1]) and not _known_place(tokens[i:i + 2])):
+        if (
+            i
+            and tok.casefold() in COMMON_CAPS
+            and tok.casefold() not in ("of", "for", "and", "the", "on")
+            and not _known_place(tokens[i - 1 : i + 1])
+            and not _known_place(tokens[i : i + 2])
+        ):
             _handle_tokens(col, text, tokens[:i], offsets[:i])
             _handle_sequence(col, text, " ".join(tokens[i:]), offsets[i])
             return
@@ -255,11 +295,11 @@ def _handle_tokens(col: _Collector, text: str, tokens: list[str], offsets: list[
         if name_toks and title_toks:
             nstart = offsets[len(title_toks)]
             title = _clean_title(title_toks)
-            _places_in(col, title_toks, offsets[:len(title_toks)])
+            _places_in(col, title_toks, offsets[: len(title_toks)])
             if title is not None:
                 col.add("person", " ".join(name_toks), nstart, end, title=title, source="title")
                 return
-            tokens, offsets = name_toks, offsets[len(title_toks):]
+            tokens, offsets = name_toks, offsets[len(title_toks) :]
             start = nstart
         elif not name_toks:
             _places_in(col, tokens, offsets)
@@ -273,8 +313,14 @@ def _handle_tokens(col: _Collector, text: str, tokens: list[str], offsets: list[
         return
     if kind == "person":
         title = _title_before(text, start) or _title_after(text, end)
-        col.add("person", " ".join(tokens), start, end, title=title,
-                source="korean-name" if is_korean_name(tokens) else "name")
+        col.add(
+            "person",
+            " ".join(tokens),
+            start,
+            end,
+            title=title,
+            source="korean-name" if is_korean_name(tokens) else "name",
+        )
     elif kind == "place":
         _place(col, text, " ".join(tokens), start, end)
     elif kind == "org":
@@ -295,7 +341,7 @@ def _segment_known(col: _Collector, text: str, tokens: list[str], offsets: list[
     i = 0
     while i < len(tokens):
         for n in range(min(4, len(tokens) - i), 0, -1):
-            part = tokens[i:i + n]
+            part = tokens[i : i + n]
             phrase = " ".join(part)
             key = casefold_key(phrase)
             if n > 1 and (_known_place(part) or key in ORG_ALIASES):
@@ -321,7 +367,7 @@ def _places_in(col: _Collector, tokens: list[str], offsets: list[int]) -> None:
 
 
 def _place(col: _Collector, text: str, surface: str, start: int, end: int) -> None:
-    note = "metonym: government" if METONYM_NEXT.match(text[end:end + 40]) else None
+    note = "metonym: government" if METONYM_NEXT.match(text[end : end + 40]) else None
     col.add("place", surface, start, end, source="gazetteer", note=note)
 
 
@@ -338,9 +384,13 @@ def _single(col: _Collector, text: str, tok: str, start: int, end: int) -> None:
         col.add("org", tok, start, end, source="acronym")
     elif key in PLACE_ALIASES or gazetteer.is_place(tok):
         _place(col, text, tok, start, end)
-    elif (tok[:1].isupper() and not tok.isupper() and key not in COMMON_CAPS
-          and key not in TITLE_WORDS and re.match(rf"\s+(?:also\s+)?(?:{SPEECH_VERB_RE})\b",
-                                                   text[end:end + 30])):
+    elif (
+        tok[:1].isupper()
+        and not tok.isupper()
+        and key not in COMMON_CAPS
+        and key not in TITLE_WORDS
+        and re.match(rf"\s+(?:also\s+)?(?:{SPEECH_VERB_RE})\b", text[end : end + 30])
+    ):
         col.add("person", tok, start, end, source="surname")
     elif key in KOREAN_SURNAMES or (tok[:1].isupper() and key not in COMMON_CAPS):
         col.add("person", tok, start, end, source="surname?")
@@ -378,11 +428,34 @@ def _scan_korean(col: _Collector, text: str, start: int, end: int) -> None:
             col.add(kind, form, start + a, start + b, source="kiwi")
 
 
-_KO_ORG_SUFFIX = re.compile(r"(?:부|청|당|원|회|처|은행|공사|위원회|대학교?|그룹|본부|사령부|법원|검찰)$")
-_KO_SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용")
+_KO_ORG_SUFFIX = re.compile(
+    r"(?:부|청|당|원|회|처|은행|공사|위원회|대학교?|그룹|본부|사령부|법원|검찰)$"
+)
+_KO_SURNAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용"
+)
+
+
+_KO_NOT_NAMES = frozenset(
+    [
+        "인터뷰",
+        "녹취",
+        "기자",
+        "앵커",
+        "리포트",
+        "특파원",
+        "대통령",
+        "위원장",
+        "국무위원장",
+        "장관",
+        "대변인",
+    ]
+)
 
 
 def _korean_kind(form: str) -> str | None:
+    if form in _KO_NOT_NAMES:
+        return None
     if form in PLACE_ALIASES or gazetteer.is_place(form):
         return "place"
     if _KO_ORG_SUFFIX.search(form) and len(form) >= 2:
@@ -419,10 +492,6 @@ def extract(story: Any) -> StoryFacts:
         col.add("person", story.reporter, a, b, title="reporter", source="reporter", force=True)
     # 2. the text, segment by segment
     spans = [(s.start, s.end) for s in story.segments if s.kind in SCANNED] or [(0, len(text))]
-    if korean:
-        from dateline.enrich.korean import teach
-
-        teach(m.surface for m in col.mentions if is_hangul_name(m.surface))
     for a, b in spans:
         if korean:
             _scan_korean(col, text, a, b)
@@ -435,9 +504,22 @@ def extract(story: Any) -> StoryFacts:
     for i, q in enumerate(story.quotes):
         skey = _speaker_key(q.speaker, col.mentions)
         okey = key_for("org", q.organization) if q.organization else None
-        facts.quotes.append(QuoteFact(i, q.kind, q.text, skey, q.speaker, q.role,
-                                      q.organization, okey, q.language, q.start, q.end,
-                                      q.confidence))
+        facts.quotes.append(
+            QuoteFact(
+                i,
+                q.kind,
+                q.text,
+                skey,
+                q.speaker,
+                q.role,
+                q.organization,
+                okey,
+                q.language,
+                q.start,
+                q.end,
+                q.confidence,
+            )
+        )
     if not korean:
         from dateline.enrich.reported import find_reported
 

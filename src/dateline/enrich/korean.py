@@ -1,20 +1,14 @@
 """Proper nouns (NNP) of Korean text, from the kiwipiepy model search already loads.
 
-The model loads lazily, once per process, and only for Korean-language stories.  Names the
-analyser would split (이도훈 → 이도 + 후 + ᆫ) are taught to it first with
-:func:`dateline.search.korean.add_user_words` (the speakers the transcript names).
+The model loads lazily, once per process, and only for Korean-language stories.  Adjacent proper
+nouns are joined, which mends most names the analyser splits (이도훈 → 이도 + 후 + ᆫ is not mended:
+teaching it words one story at a time rebuilds its model, seconds each, so names the transcript
+gives as speakers come from the sound-bite labels instead).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from dateline.search import korean as _search_korean
-
-
-def teach(names: Iterable[str]) -> None:
-    """Tell the analyser about names it should keep whole."""
-    _search_korean.add_user_words(n for n in names if n and " " not in n)
 
 
 def proper_nouns(text: str) -> list[tuple[str, int, int]]:

@@ -72,7 +72,7 @@ def resolve(names: list[tuple[str, str, str, int]],
         if group is None:
             group = by_rkey[(kind, rkey)] = _Group(kind)
             groups.append(group)
-        add(kind, key, group, "name" if rkey == key and not group.keys else "romanisation")
+        add(kind, key, group, "romanisation" if group.keys else "name")
     # 2. bare surnames
     by_surname: dict[str, list[_Group]] = defaultdict(list)
     for group in groups:
@@ -126,11 +126,11 @@ def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -
     keys = sorted(group.keys)
     full = [k for k in keys if " " in k] or keys
     rep_key = full[0]
-    best: tuple[tuple[int, int, int, int], str] | None = None
+    best: tuple[tuple[int, int, int, int], str] | None = None  # (rank, surface)
     for key in full:
         for surface, count in surfaces.get((group.kind, key), {}).items():
             q = name_quality(surface)
-            rank = (q[0], count, q[1], q[2])
+            rank = (int(" " in surface.strip()), q[0], count, q[1])
             if best is None or rank > best[0]:
                 best = (rank, surface)
     if group.kind != "person" and rep_key in DISPLAY:

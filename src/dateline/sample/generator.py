@@ -11,6 +11,7 @@ from bisect import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 
 from dateline.model import SEOUL
 from dateline.sample import lexicon as lx
@@ -19,8 +20,10 @@ from dateline.sample.truth import SamplePage
 from dateline.sample.world import EVENTS, FIRST_YEAR, LAST_YEAR, World, world
 
 _DAY0 = date(FIRST_YEAR, 1, 1)
-_DATES = tuple(_DAY0 + timedelta(days=i)
-               for i in range((date(LAST_YEAR, 12, 31) - _DAY0).days + 1))
+_DATES = {year: tuple(_DAY0 + timedelta(days=i)
+                      for i in range((date(LAST_YEAR, 12, 31) - _DAY0).days + 1)
+                      if (_DAY0 + timedelta(days=i)).year == year)
+          for year in range(FIRST_YEAR, LAST_YEAR + 1)}
 
 #: how many stories a page of each layout holds: (counts, weights)
 _STORIES_PER_PAGE: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
@@ -72,6 +75,20 @@ def _layout_table(korean_share: float) -> dict[int, tuple[tuple[str, ...], tuple
     return table
 
 
+def _year_weights(table: dict[int, tuple[tuple[str, ...], tuple[float, ...]]]
+                  ) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """Years and cumulative page weights that spread *stories* evenly over the days: a year
+    whose pages hold more stories gets fewer pages."""
+    years = tuple(sorted(table))
+    weights = []
+    for year in years:
+        layouts, cum = table[year]
+        shares = [c - p for c, p in zip(cum, (0.0, *cum[:-1]), strict=True)]
+        per_page = sum(s * _mean(k) for s, k in zip(shares, layouts, strict=True))
+        weights.append(len(_DATES[year]) / per_page)
+    return years, tuple(accumulate(weights))
+
+
 class _Planner:
     """Builds story plans from the world; all randomness from the base stream."""
 
@@ -79,40 +96,52 @@ class _Planner:
         self.w = w
         self.rng = rng
 
-    def plan(self, day: date, korean: bool, bystanders: bool, multipart: bool) -> Plan:
+    def plan(self, day: date, korean: bool, bystanders: bool, multipart: bool,
+             seen: set[str], threads: set[str]) -> Plan:
+        """One story; ``seen`` (sentences) and ``threads`` are shared by the stories of a page,
+        so a page never repeats a sentence nor holds the same affair twice."""
         # random() and indexing instead of choice()/randint(): several times faster, and this
         # runs for every story
         rnd, w = self.rng.random, self.w
         year = day.year
         active = w.active[year]
         thread = active[int(rnd() * len(active))]
+        for _ in range(8):
+            if thread.id not in threads:
+                break
+            thread = active[int(rnd() * len(active))]
+        threads.add(thread.id)
         event_en, event_ko = EVENTS[int(rnd() * len(EVENTS))]
         if korean:
-            paras, tails, own, quotes = (w.paragraphs_ko, w.anchor_tails_ko, thread.sentences_ko,
-                                         w.quote_texts_ko)
+            paras, tails, quotes = w.paragraphs_ko, w.anchor_tails_ko, w.quote_texts_ko
+            opening, own = thread.anchor_sentences_ko, thread.sentences_ko
         else:
-            paras, tails, own, quotes = (w.paragraphs, w.anchor_tails, thread.sentences,
-                                         w.quote_texts)
+            paras, tails, quotes = w.paragraphs, w.anchor_tails, w.quote_texts
+            opening, own = thread.anchor_sentences, thread.sentences
+        wc = w.word_counts
         tail, words = tails[int(rnd() * len(tails))]
-        anchor = (own[int(rnd() * len(own))], *tail)
+        anchor = (opening[int(rnd() * len(opening))], *tail)
+        words += anchor[0].count(" ") + 1
         # no sentence twice in a story (a parser rightly reads a repeat as a repeated block)
-        seen = set(anchor)
+        seen.update(anchor)
         roll = rnd()
         n_voices = 0 if roll < 0.15 else 1 if roll < 0.5 else 2 if roll < 0.8 else 3
         n_paras = max(n_voices + 1, 3 + int(rnd() * 3))
         own_at = int(rnd() * n_paras)
         blocks: list[tuple[str, ...] | Voice] = []
         people: list[int] = []
-        for i, (para, count) in enumerate(self.rng.choices(paras, k=n_paras)):
+        n_pool = len(paras)
+        for i in range(n_paras):
+            para, count = paras[int(rnd() * n_pool)]
             while not seen.isdisjoint(para):
-                para, count = paras[int(rnd() * len(paras))]
+                para, count = paras[int(rnd() * n_pool)]
             seen.update(para)
             words += count
             if i == own_at:
                 extra = _fresh(own, seen, rnd)
                 if extra:
                     para = (*para, extra)
-                    words += 12
+                    words += wc[extra]
             if i >= n_voices:
                 blocks.append(para)
                 continue
@@ -140,9 +169,10 @@ class _Planner:
                     if intro not in seen:
                         seen.add(intro)
                         para = (*para, intro)
+                        words += intro.count(" ") + 1
                         break
                 voice = Voice(parts, person=person)
-            words += 12 + len(parts) * 12
+            words += sum(wc[p] for p in parts)
             blocks.append(para)
             blocks.append(voice)
         reporters = w.reporters_ko if korean else w.reporters_en
@@ -200,19 +230,24 @@ def iter_pages(stories: int, seed: int, *, korean_share: float = 0.1, revisions:
     aux = random.Random(seed ^ 0x5EED)
     planner = _Planner(w, rng)
     table = _layout_table(korean_share)
+    years, year_cum = _year_weights(table)
     left = stories
     page_no = 0
     copies = 0
     rnd = rng.random
     while left > 0:
-        day = _DATES[int(rnd() * len(_DATES))]
+        days = _DATES[years[bisect(year_cum, rnd() * year_cum[-1])]]
+        day = days[int(rnd() * len(days))]
         layouts, cum = table[day.year]
         layout = layouts[bisect(cum, rnd() * cum[-1])]
         counts = _STORIES_PER_PAGE.get(layout)
         n = min(left, 1 if counts is None else rng.choices(counts[0], counts[1])[0])
         korean = layout == "korean"
         bystanders = layout in _BYSTANDER_LAYOUTS
-        plans = [planner.plan(day, korean, bystanders, layout == "radio") for _ in range(n)]
+        seen: set[str] = set()
+        used: set[str] = set()
+        plans = [planner.plan(day, korean, bystanders, layout == "radio", seen, used)
+                 for _ in range(n)]
         times = _times(rng, layout, day)
         revise = revisions > 0 and aux.random() < revisions
         state = rng.getstate() if revise else None

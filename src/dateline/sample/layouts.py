@@ -86,7 +86,8 @@ def _stamp(times: PageTimes, sep: str = " ") -> str:
 def _truth(plan: Plan, times: PageTimes, quotes: list[QuoteTruth], *, first: bool,
            title: str | None, program: str | None, reporter: str | None,
            timed: bool = True) -> StoryTruth:
-    lead = next((b[0] for b in plan.blocks if not isinstance(b, Voice) and b), "")
+    first_block = plan.blocks[0]  # a plan always opens its report with a paragraph
+    lead = first_block[0] if isinstance(first_block, tuple) else ""
     return StoryTruth(
         title=title, date=times.day,
         published_at=times.published if first and timed else None,

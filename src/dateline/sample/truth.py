@@ -23,7 +23,7 @@ LAYOUTS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QuoteTruth:
     """One planted quote: the words (possibly in several quoted parts) and the label's pieces."""
 

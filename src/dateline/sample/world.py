@@ -68,7 +68,9 @@ class Thread:
     last_year: int
     cast: tuple[int, ...]
     korean_cast: tuple[int, ...]
+    anchor_sentences: tuple[str, ...]
     sentences: tuple[str, ...]
+    anchor_sentences_ko: tuple[str, ...]
     sentences_ko: tuple[str, ...]
 
 
@@ -317,8 +319,16 @@ class World:
                                  for _ in range(_EN_QUOTES))
         self.quote_texts_ko = tuple(" ".join(rng.choices(self.quotes_ko, k=rng.randint(1, 2)))
                                     for _ in range(_KO_QUOTES))
-        self.intros = tuple(tuple(tuple(self._intro(rng, p, year) for _ in range(3))
+        self.intros = tuple(tuple(tuple(self._intro(rng, p, year, t) for t in _INTRO_TEMPLATES)
                                   for year in YEARS) for p in self.people)
+        #: words per sentence for everything a story picks outside whole paragraphs
+        self.word_counts: dict[str, int] = {
+            s: s.count(" ") + 1
+            for pool in (self.quotes, self.quotes_ko, self.quote_texts, self.quote_texts_ko,
+                         *(t.sentences for t in self.threads),
+                         *(t.sentences_ko for t in self.threads),
+                         *(i for per_person in self.intros for i in per_person))
+            for s in pool}
         self.active: dict[int, tuple[Thread, ...]] = {
             y: tuple(t for t in self.threads if t.first_year <= y <= t.last_year) for y in YEARS
         }
@@ -332,10 +342,10 @@ class World:
             out.append((para, sum(s.count(" ") + 1 for s in para)))
         return tuple(out)
 
-    def _intro(self, rng: random.Random, person: Person, year: int) -> str:
+    def _intro(self, rng: random.Random, person: Person, year: int, template: str) -> str:
         """A narration sentence naming a cast member, in the words of that year's title."""
         role = person.role(year)
-        return rng.choice(_INTRO_TEMPLATES).format(
+        return template.format(
             role=role.short, long=role.long, name=person.name,
             verb=self.verbs.draw(rng, 1)[0], noun=self.nouns.draw(rng, 1)[0],
             time=rng.choice(lx.TIME_PHRASES))
@@ -445,13 +455,18 @@ class World:
                 rng.choice(self.korean_people),)
             topic = head[0].lower() + head[1:] if head.startswith("Sanctions") else head
             year = str(first)
-            sentences = tuple(fill.en(rng.choice(_THREAD_TEMPLATES), topic=topic, place=place,
-                                      year=year) for _ in range(12))
-            sentences_ko = tuple(fill.ko(rng.choice(_THREAD_TEMPLATES_KO), topic=head_ko,
-                                         place=place_ko,
-                                         year=year) for _ in range(8))
+            # anchor and report sentences from different templates: within one story they
+            # never open with the same words
+            en_anchor, en_body = (
+                tuple(fill.en(rng.choice(templates), topic=topic, place=place, year=year)
+                      for _ in range(6))
+                for templates in (_THREAD_TEMPLATES[:3], _THREAD_TEMPLATES[3:]))
+            ko_anchor, ko_body = (
+                tuple(fill.ko(rng.choice(templates), topic=head_ko, place=place_ko, year=year)
+                      for _ in range(4))
+                for templates in (_THREAD_TEMPLATES_KO[:2], _THREAD_TEMPLATES_KO[2:]))
             threads.append(Thread(f"t{len(threads):03d}", head, head_ko, first, last, cast,
-                                  korean, sentences, sentences_ko))
+                                  korean, en_anchor, en_body, ko_anchor, ko_body))
         return tuple(threads)
 
 

@@ -8,6 +8,7 @@ outside.  Only current revisions of stories that are not exact duplicates are co
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -308,10 +309,8 @@ def commit(store: Store) -> None:
 
 
 def rollback(store: Store) -> None:
-    try:
+    with contextlib.suppress(sqlite3.OperationalError):  # no transaction open
         store.conn.execute("ROLLBACK")
-    except sqlite3.OperationalError:  # no transaction open
-        pass
 
 
 # -- thread cache ----------------------------------------------------------------------------

@@ -182,6 +182,24 @@ def story_data(arc: Archive, story_id: str) -> dict[str, Any]:
             extras.update(plain(fn(story.id)))
         except NotImplementedError:
             continue
+    # the enricher's view of each quote carries the speaker's entity id: join it by offset
+    by_start = {q.get("start"): q for q in extras.pop("quotes", None) or []
+                if isinstance(q, dict)}
+    for q in quotes:
+        found = by_start.get(q["start"])
+        if found:
+            q["entity_id"] = found.get("entity_id")
+            q["entity"] = found.get("entity")
+            q["organization_id"] = found.get("organization_id")
+    mentioned: dict[str, dict[str, Any]] = {}
+    for e in extras.get("entities") or []:
+        key = str(e.get("id") or e.get("name"))
+        if key not in mentioned:
+            mentioned[key] = {"id": e.get("id"), "kind": e.get("kind"),
+                              "name": e.get("name") or e.get("surface"), "mentions": 0}
+        mentioned[key]["mentions"] += 1
+    record["mentioned"] = sorted(mentioned.values(), key=lambda e: (-e["mentions"],
+                                                                     str(e["name"])))
     for key, value in extras.items():
         record.setdefault(key, value)
     return plain(record)
@@ -211,7 +229,10 @@ def entities_data(arc: Archive, *, kind: str | None, top: int, date_from: date |
 def quotes_data(arc: Archive, **kwargs: Any) -> dict[str, Any]:
     result = plain(arc.quotes(**kwargs))
     if isinstance(result, list):
-        result = {"quotes": result, "total": None}
+        result = {"hits": result, "total": None}
+    for hit in result.get("hits") or []:
+        if hit.get("snippet"):
+            hit["snippet"] = clean_snippet(hit["snippet"])
     result["request"] = plain({k: v for k, v in kwargs.items()})
     return result
 
@@ -221,6 +242,11 @@ def timeline_data(arc: Archive, **kwargs: Any) -> dict[str, Any]:
     if isinstance(result, list):
         result = {"buckets": result}
     result["series"] = series(result)
+    if result.get("normalised"):
+        shares = [b.get("share") for b in result.get("buckets") or []]
+        if len(shares) == len(result["series"]):
+            for point, share in zip(result["series"], shares, strict=True):
+                point["count"] = float(share or 0.0)
     return result
 
 

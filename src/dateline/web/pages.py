@@ -71,7 +71,13 @@ def _page_args(page: int, size: int, limits: Limits) -> tuple[int, int]:
 @router.get("/")
 def home(request: Request, arc: ArchiveDep) -> Response:
     stats = data.stats_data(arc)
-    timeline = optional(lambda: data.timeline_data(arc, by="month"), "archive timeline")
+    timeline = None
+    if stats.get("first_date") and stats.get("last_date"):
+        # every dated story: the month facet of a search for the archive's whole date range
+        everything = f"date:{stats['first_date']}..{stats['last_date']}"
+        found = optional(lambda: arc.search(everything, limit=1, snippets=False), "timeline")
+        if found is not None:
+            timeline = {"series": data.month_series(found.facets.get("month") or {})}
     people = optional(lambda: data.entities_data(arc, kind="person", top=12, date_from=None,
                                                  date_to=None), "top people")
     return render(request, "index.html", {"stats": stats, "timeline": timeline,

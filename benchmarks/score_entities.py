@@ -1,0 +1,190 @@
+"""Quality and speed of the entity enricher, measured on ../shared (never copied here).
+
+    python benchmarks/score_entities.py [--shared ../shared] [--json]
+
+1. speaker linking: KBS pages + seeds are ingested into a temporary archive; every gold quote's
+   speaker (GOLD.jsonl) is linked to the entity of the matching stored quote (or, when the parser
+   missed the quote, looked up by name); a real person whose quotes land on several entities is
+   *split*, an entity holding several real people is *merged*.
+2. mentions and reported speech: tests/data/entities_gold.jsonl (30 KCNA items + the 2 seeds),
+   precision/recall/F1 per type over distinct entities per story (names compared by key).
+3. speed: stories/s of ``extract`` on one core over the KCNA texts (English) and KBS pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "data" / "entities_gold.jsonl"
+#: gold speaker spellings that are one real person (judged by reading the pages)
+SAME_PERSON = {"moon": "moon jae-in", "lee jae myung": "lee jae-myung",
+               "lee seong-joon": "lee sung-jun"}
+
+
+def _shared(arg: str | None) -> Path:
+    return Path(arg or os.environ.get("DATELINE_SHARED") or ROOT.parent / "shared")
+
+
+def _person(name: str) -> str:
+    key = " ".join(name.casefold().split())
+    return SAME_PERSON.get(key, key)
+
+
+def speaker_linking(shared: Path) -> dict[str, Any]:
+    from dateline import Archive
+
+    pages = shared / "corpora" / "kbs-pages"
+    gold = [json.loads(line) for f in (pages / "GOLD.jsonl", shared / "seeds" / "GOLD.jsonl")
+            for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        arc = Archive(Path(tmp) / "a.dateline", create=True)
+        files = [p for p in pages.glob("*.json")] + list((shared / "seeds").glob("*.txt"))
+        arc.ingest(files, workers=1)
+        by_source: dict[str, list[Any]] = defaultdict(list)
+        for story in arc.stories():
+            by_source[Path(story.source_name).name].append(story)
+        entity_of: dict[str, set[str]] = defaultdict(set)  # real person → entity ids
+        people_of: dict[str, set[str]] = defaultdict(set)  # entity id → real persons
+        linked = unlinked = via_quote = 0
+        for page in gold:
+            quotes = [q for s in by_source.get(page["file"], [])
+                      for q in arc.story_extras(s.id)["quotes"] if q["kind"] != "reported"]
+            for story in page["stories"]:
+                for gq in story["quotes"]:
+                    if not gq["speaker"]:
+                        continue
+                    person = _person(gq["speaker"])
+                    start = " ".join((gq["text_start"] or "").split()[:4])
+                    match = [q for q in quotes if start and start in " ".join(q["text"].split())]
+                    eid = match[0]["entity_id"] if match and match[0]["entity_id"] else None
+                    if eid:
+                        via_quote += 1
+                    else:
+                        found = arc._find(gq["speaker"], "person")  # noqa: SLF001
+                        eid = found[0][0] if len(found) == 1 else None
+                    if eid is None:
+                        unlinked += 1
+                        entity_of[person].add(f"unlinked:{gq['speaker']}")
+                        continue
+                    linked += 1
+                    entity_of[person].add(eid)
+                    people_of[eid].add(person)
+        arc.close()
+    split = sorted(p for p, ids in entity_of.items() if len(ids) > 1)
+    merged = sorted(e for e, ps in people_of.items() if len(ps) > 1)
+    return {"gold_speakers": len(entity_of), "quotes_linked": linked,
+            "linked_via_stored_quote": via_quote, "quotes_unlinked": unlinked,
+            "split_people": len(split), "split": split, "merged_entities": len(merged),
+            "merged": [sorted(people_of[e]) for e in merged]}
+
+
+def _stories(shared: Path, item: dict[str, Any], kcna: dict[str, Any]) -> tuple[Any, str]:
+    from dateline.transcript import parse
+
+    if item["corpus"] == "seeds":
+        raw = (shared / "seeds" / item["link"]).read_text(encoding="utf-8")
+    else:
+        raw = kcna[item["link"]]["story_text"]
+    return parse(raw).stories, raw
+
+
+def mention_scores(shared: Path) -> dict[str, Any]:
+    from dateline.enrich.entities import extract
+    from dateline.enrich.names import key_for, romanisation_key
+
+    kcna = {x["link"]: x for x in json.loads((shared / "corpora" / "kcna-stiles-2024" /
+                                              "headlines_2024-11-11.json").read_text())}
+    counts = {k: [0, 0, 0] for k in ("person", "org", "place", "reported")}  # tp, fp, fn
+    speaker_ok = speaker_total = 0
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        stories, raw = _stories(shared, item, kcna)
+        pred: dict[str, set[str]] = defaultdict(set)
+        reported: list[tuple[int, int, Any]] = []
+        for story in stories:
+            base = raw.find(story.text[:80]) if story.text else 0
+            facts = extract(story)
+            for m in facts.mentions:
+                if m.source != "reporter" or item["corpus"] == "seeds":
+                    pred[m.kind].add(romanisation_key(m.key))
+            reported += [(base + q.start, base + q.end, q) for q in facts.quotes
+                         if q.kind == "reported"]
+        for kind, field in (("person", "persons"), ("org", "orgs"), ("place", "places")):
+            gold = {romanisation_key(key_for(kind, n)) for n in item[field]}
+            tp = len(gold & pred[kind])
+            counts[kind][0] += tp
+            counts[kind][1] += len(pred[kind]) - tp
+            counts[kind][2] += len(gold) - tp
+        matched = set()
+        for g in item["reported"]:
+            hit = next((i for i, (a, b, _) in enumerate(reported)
+                        if a <= g["verb_offset"] < b and i not in matched), None)
+            if hit is None:
+                counts["reported"][2] += 1
+                continue
+            matched.add(hit)
+            counts["reported"][0] += 1
+            q = reported[hit][2]
+            speaker_total += 1
+            want = key_for("person", g["speaker"]) if g["speaker"] else None
+            speaker_ok += int(q.speaker_key == want)
+        counts["reported"][1] += len(reported) - len(matched)
+    out: dict[str, Any] = {}
+    for kind, (tp, fp, fn) in counts.items():
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        out[kind] = {"tp": tp, "fp": fp, "fn": fn, "precision": round(p, 3),
+                     "recall": round(r, 3), "f1": round(f, 3)}
+    out["reported"]["speaker_accuracy"] = round(speaker_ok / speaker_total, 3) if speaker_total \
+        else None
+    return out
+
+
+def speed(shared: Path) -> dict[str, Any]:
+    from dateline.enrich import gazetteer
+    from dateline.enrich.entities import extract
+    from dateline.transcript import parse
+
+    gazetteer.place_names()
+    items = json.loads((shared / "corpora" / "kcna-stiles-2024" /
+                        "headlines_2024-11-11.json").read_text())
+    stories = [s for x in items if x.get("story_text") for s in parse(x["story_text"]).stories]
+    for s in stories[:50]:
+        extract(s)
+    t0 = time.perf_counter()
+    for s in stories:
+        extract(s)
+    seconds = time.perf_counter() - t0
+    chars = sum(len(s.text) for s in stories)
+    return {"stories": len(stories), "mean_chars": round(chars / len(stories)),
+            "seconds": round(seconds, 2), "stories_per_second": round(len(stories) / seconds, 1)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    shared = _shared(args.shared)
+    if not shared.exists():
+        sys.stderr.write(f"{shared} not found: set DATELINE_SHARED\n")
+        return 2
+    result = {"speaker_linking": speaker_linking(shared), "mentions": mention_scores(shared),
+              "speed": speed(shared)}
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=None if args.json else 2)
+                     + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

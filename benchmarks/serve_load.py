@@ -1,0 +1,255 @@
+"""Load on `dateline serve`: concurrent search and story requests while an ingest runs.
+
+1. builds a demo archive with ``dateline.sample`` + ``dateline ingest`` (or reuses ``--archive``);
+2. starts ``dateline serve`` in a subprocess on 127.0.0.1;
+3. starts an ingest of more generated files into the same archive, in another subprocess;
+4. runs the load generator in a third process: ``--clients`` concurrent httpx clients sending a
+   mix of searches (words, phrases, fields, date ranges, sorts, pages) and story pages, for
+   ``--duration`` seconds;
+5. prints requests/s, p50/p90/p99 latency and errors (JSON with ``--json``).
+
+    python benchmarks/serve_load.py --stories 5000             # a quick run
+    python benchmarks/serve_load.py                            # 100k stories (long build)
+    python benchmarks/serve_load.py --archive bench.dateline   # reuse an archive
+
+Only 127.0.0.1 is ever used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("serve_load")
+
+HOST = "127.0.0.1"
+ROOT = Path(__file__).resolve().parents[1]
+BASE_QUERIES = ["railway", "sanctions", "talks", "minister", "harbour", "trade", "officials",
+                "government", "agreement", "port", "철도", "제재", "정부", '"trade ministry"',
+                "railway OR harbour", "talks -sanctions", "title:railway", "lang:ko",
+                "date:2018-01..2018-12", "programme:\"News 9\""]
+WORD = re.compile(r"[A-Za-z][A-Za-z\-]{3,}|[가-힣]{2,}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _run(cmd: list[str], **kwargs: Any) -> None:
+    log.info("$ %s", " ".join(cmd))
+    subprocess.run(cmd, check=True, **kwargs)
+
+
+def build_archive(archive: Path, stories: int, seed: int, workdir: Path) -> None:
+    corpus = workdir / "corpus"
+    _run([sys.executable, "-m", "dateline.sample", str(corpus), "--stories", str(stories),
+          "--seed", str(seed)])
+    started = time.monotonic()
+    _run([sys.executable, "-m", "dateline", "ingest", str(corpus), "--archive", str(archive),
+          "--quiet"], stdout=subprocess.DEVNULL)
+    log.info("built %s (%d stories) in %.0f s", archive, stories, time.monotonic() - started)
+    shutil.rmtree(corpus, ignore_errors=True)
+
+
+def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 120) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"dateline serve exited with {proc.returncode}")
+        try:
+            if httpx.get(url + "/api/stats", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("dateline serve did not answer in time")
+
+
+# ----------------------------------------------------------------------------- load generator
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+async def _load(url: str, clients: int, duration: float, seed: int) -> dict[str, Any]:
+    import httpx
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, timeout=10.0, limits=limits) as http:
+        # warm-up: story ids and words of real titles to search for
+        seedq = await http.get("/api/search", params={"q": "railway OR talks OR 정부",
+                                                      "limit": 200})
+        hits = seedq.json().get("hits", []) if seedq.status_code == 200 else []
+        ids = [h["id"] for h in hits] or []
+        words = sorted({w for h in hits for w in WORD.findall(h.get("title") or "")})
+        queries = BASE_QUERIES + words[:200]
+        latencies: dict[str, list[float]] = {"search": [], "story": []}
+        errors: list[str] = []
+        stop = time.monotonic() + duration
+
+        async def client(n: int) -> None:
+            r = random.Random(seed * 1000 + n)
+            while time.monotonic() < stop:
+                if ids and r.random() < 0.3:
+                    kind, path, params = "story", f"/api/stories/{r.choice(ids)}", {}
+                else:
+                    kind, path = "search", "/api/search"
+                    params = {"q": r.choice(queries), "limit": 20,
+                              "offset": r.choice((0, 0, 0, 20, 40)),
+                              "sort": r.choice(("relevance", "relevance", "-date", "date"))}
+                    if r.random() < 0.2:
+                        year = r.randint(2005, 2025)
+                        params.update({"from": f"{year}-01-01", "to": f"{year}-12-31"})
+                t0 = time.perf_counter()
+                try:
+                    resp = await http.get(path, params=params)
+                    ok = resp.status_code == 200
+                    if not ok:
+                        errors.append(f"{resp.status_code} {path} {params}: {resp.text[:200]}")
+                except httpx.HTTPError as exc:
+                    ok = False
+                    errors.append(f"{type(exc).__name__} {path}: {exc}")
+                if ok:
+                    latencies[kind].append((time.perf_counter() - t0) * 1000)
+
+        started = time.monotonic()
+        await asyncio.gather(*(client(i) for i in range(clients)))
+        elapsed = time.monotonic() - started
+    every = latencies["search"] + latencies["story"]
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 2),
+        "requests": len(every) + len(errors),
+        "requests_per_second": round((len(every) + len(errors)) / elapsed, 1),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "p50_ms": round(percentile(every, 50), 1),
+        "p90_ms": round(percentile(every, 90), 1),
+        "p99_ms": round(percentile(every, 99), 1),
+        "max_ms": round(max(every, default=0.0), 1),
+        "mean_ms": round(statistics.fmean(every), 1) if every else 0.0,
+        "by_kind": {k: {"n": len(v), "p50_ms": round(percentile(v, 50), 1),
+                        "p99_ms": round(percentile(v, 99), 1)} for k, v in latencies.items()},
+    }
+
+
+def client_main(url: str, clients: int, duration: float, seed: int) -> None:
+    result = asyncio.run(_load(url, clients, duration, seed))
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+# ----------------------------------------------------------------------------- orchestration
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--archive", type=Path, help="archive to reuse (built when missing)")
+    parser.add_argument("--stories", type=int, default=100_000, help="stories to generate")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds of load (max 30)")
+    parser.add_argument("--ingest-stories", type=int, default=2000,
+                        help="stories ingested into the archive during the load (0: none)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--client", metavar="URL", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    duration = min(args.duration, 30.0)
+    if args.client:
+        if not args.client.startswith(f"http://{HOST}:"):
+            parser.error("the load generator only talks to 127.0.0.1")
+        client_main(args.client, args.clients, duration, args.seed)
+        return 0
+
+    workdir = Path(tempfile.mkdtemp(prefix="dateline-serve-load-"))
+    archive = args.archive or workdir / "bench.dateline"
+    try:
+        if not (archive / "dateline.sqlite").exists():
+            build_archive(archive, args.stories, args.seed, workdir)
+        extra = workdir / "extra"
+        if args.ingest_stories:
+            _run([sys.executable, "-m", "dateline.sample", str(extra), "--stories",
+                  str(args.ingest_stories), "--seed", str(args.seed + 1000)])
+        port = _free_port()
+        url = f"http://{HOST}:{port}"
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        server = subprocess.Popen([sys.executable, "-m", "dateline", "serve", "--archive",
+                                   str(archive), "--host", HOST, "--port", str(port)], env=env)
+        ingest: subprocess.Popen[Any] | None = None
+        try:
+            wait_ready(url, server)
+            stats_before = _stats(url)
+            if args.ingest_stories:
+                ingest = subprocess.Popen([sys.executable, "-m", "dateline", "ingest",
+                                           str(extra), "--archive", str(archive), "--quiet"],
+                                          stdout=subprocess.DEVNULL, env=env)
+            load = subprocess.run([sys.executable, __file__, "--client", url, "--clients",
+                                   str(args.clients), "--duration", str(duration), "--seed",
+                                   str(args.seed)], capture_output=True, text=True,
+                                  timeout=duration + 120)
+            if load.returncode != 0:
+                raise RuntimeError(f"the load generator failed:\n{load.stderr[-3000:]}")
+            result = json.loads(load.stdout.strip().splitlines()[-1])
+            result["ingest_running_at_end"] = ingest is not None and ingest.poll() is None
+            if ingest is not None:
+                ingest.wait(timeout=3600)
+            stats_after = _stats(url)
+        finally:
+            for proc in (ingest, server):
+                if proc is not None and proc.poll() is None:
+                    proc.terminate()
+                    try:
+                        proc.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+        result.update({
+            "archive_stories_before": stats_before.get("stories"),
+            "archive_stories_after": stats_after.get("stories"),
+            "ingested_during_run": (stats_after.get("stories") or 0)
+            - (stats_before.get("stories") or 0),
+            "cpu_count": os.cpu_count(),
+        })
+        text = json.dumps(result, indent=2, ensure_ascii=False)
+        sys.stdout.write(text + "\n")
+        if args.json:
+            args.json.write_text(text + "\n", encoding="utf-8")
+        return 0 if result["errors"] == 0 else 1
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)  # a reused --archive lives elsewhere
+
+
+def _stats(url: str) -> dict[str, Any]:
+    import httpx
+
+    try:
+        return dict(httpx.get(url + "/api/stats", timeout=30).json())
+    except (httpx.HTTPError, ValueError):
+        return {}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Entity extraction, alias resolution, overrides and the mention quality floor."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, shared_path
+from dateline.enrich.entities import extract
+from dateline.enrich.names import person_key, place_key, romanisation_key
+from dateline.enrich.resolve import resolve
+from dateline.model import ParsedStory, Quote, Segment
+
+# fictional KBS World Radio style text
+RADIO = (
+    "Anchor: Harbour Minister Park Sol-bin has met U.S. Trade Envoy Dana Whitcombe in Seoul. "
+    "Choi Han-gyeol has more.Report: [Sound bite: Harbour Minister Park Sol-bin (Korean)]"
+    "\"We will open the eastern railway soon.\"Whitcombe said that Washington supports the "
+    "railway plan fully. He also said that talks will resume in Busan next month. "
+    "A Harbour Ministry official said that the survey starts in May. "
+    "Choi Han-gyeol, KBS World Radio News."
+)
+
+
+def _story(text: str = RADIO, **kw: object) -> ParsedStory:
+    s = ParsedStory(text=text, language="en", **kw)  # type: ignore[arg-type]
+    s.segments = [Segment("report", text, 0, len(text))]
+    return s
+
+
+@pytest.mark.parametrize("variants", [
+    ["Lee Do-hoon", "Lee Do Hoon", "LEE DOHOON", "Lee Dohoon"],
+    ["Kim Jong Un", "Kim Jong-un", "KIM JONG-UN"],
+])
+def test_names_romanisation_variants_share_a_key(variants: list[str]) -> None:
+    assert len({person_key(v) for v in variants}) == 1
+
+
+def test_names_romanisation_key_keeps_surnames_apart() -> None:
+    assert romanisation_key(person_key("Lee Seong-joon")) == romanisation_key(
+        person_key("Lee Sung-jun"))
+    assert romanisation_key(person_key("Kang Yu-jung")) != romanisation_key(
+        person_key("Gang Yoo-jeong"))
+
+
+def test_names_us_variants() -> None:
+    assert {place_key(x) for x in ("U.S.", "US", "United States", "the United States")} == {
+        "united states"}
+
+
+def test_extract_titles_speakers_places_and_reported_speech() -> None:
+    story = _story(reporter="Choi Han-gyeol", quotes=[Quote(
+        "We will open the eastern railway soon.", speaker="Park Sol-bin",
+        role="Harbour Minister", language="Korean", start=RADIO.index("We will"),
+        end=RADIO.index("soon.") + 5)])
+    facts = extract(story)
+    persons = facts.names("person")
+    assert "park solbin" in persons and "dana whitcombe" in persons
+    assert "choi hangyeol" in persons
+    assert {"seoul", "washington", "busan", "united states"} <= set(facts.names("place"))
+    titles = {m.title for m in facts.mentions if m.key == "dana whitcombe"}
+    assert "U.S. Trade Envoy" in titles
+    reported = [q for q in facts.quotes if q.kind == "reported"]
+    assert [q.speaker_key for q in reported][:2] == ["dana whitcombe", "dana whitcombe"]
+    assert reported[1].confidence < reported[0].confidence  # the pronoun one
+    assert reported[2].speaker_key is None and "official" in (reported[2].role or "")
+    # "Whitcombe" alone resolved to the full name in the story
+    assert all(m.key != "whitcombe" for m in facts.mentions)
+
+
+def test_resolve_surname_case_and_overrides() -> None:
+    names = [("person", "mike pompeo", "Mike Pompeo", 3), ("person", "mike pompeo",
+             "MIKE POMPEO", 1), ("person", "pompeo", "Pompeo", 2),
+             ("person", "lee dohoon", "Lee Do-hoon", 2), ("person", "lee dohun", "Lee Do Hun", 1)]
+    entities, aliases = resolve(names, [])
+    by_key = {a[1]: a[2] for a in aliases}
+    assert by_key["pompeo"] == by_key["mike pompeo"]
+    assert by_key["lee dohoon"] == by_key["lee dohun"]
+    assert {e[2] for e in entities} == {"Mike Pompeo", "Lee Do-hoon"}
+    _, aliases = resolve(names, [("split", "person", "pompeo", None)])
+    by_key = {a[1]: a[2] for a in aliases}
+    assert by_key["pompeo"] != by_key["mike pompeo"]
+    _, aliases = resolve(names, [("merge", "person", "mike pompeo", "lee dohoon")])
+    by_key = {a[1]: a[2] for a in aliases}
+    assert by_key["lee dohun"] == by_key["mike pompeo"]
+
+
+def test_archive_entity_profile_merge_split_survive_reenrichment(tmp_path: Path) -> None:
+    from dateline import Archive
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, (day, title) in enumerate([("2018-11-21", "Harbour Minister"),
+                                      ("2020-06-19", "Deputy Prime Minister")]):
+        (folder / f"{i}.txt").write_text(
+            f" date {day} Photo : YONHAP News\n\nAnchor: {title} Park Sol-bin visited Busan. "
+            "Choi Han-gyeol has more.Report: Park said that the railway will open soon."
+            f"[Sound bite: {title} Park Sol-bin (Korean)]\"We will open the eastern railway "
+            "soon.\"Choi Han-gyeol, KBS World Radio News.", encoding="utf-8")
+    with Archive(tmp_path / "a", create=True) as arc:
+        arc.ingest([folder], workers=1)
+        profile = arc.entity("Park Sol-bin")
+        assert profile.kind == "person" and profile.stories == 2
+        titles = {t["title"]: t for t in profile.titles}
+        assert titles["Harbour Minister"]["first"] == "2018-11-21"
+        assert titles["Deputy Prime Minister"]["last"] == "2020-06-19"
+        assert profile.quotes >= 2 and profile.first_seen == "2018-11-21"
+        assert "Park Sol-bin" in arc._doc_entities(arc.stories().__next__())["persons"]
+        arc.merge_entities("Park Sol-bin", "Choi Han-gyeol")
+        assert arc.entity("Choi Han-gyeol").id == arc.entity("Park Sol-bin").id
+        report = arc.enrich(stale_only=False)
+        assert report["stories"] == 2
+        assert arc.entity("Choi Han-gyeol").id == arc.entity("Park Sol-bin").id
+        arc.split_entity("Park Sol-bin", "Choi Han-gyeol")
+        assert arc.entity("Choi Han-gyeol").id != arc.entity("Park Sol-bin").id
+        assert arc.enrich()["stories"] == 0  # nothing stale
+        extras = arc.story_extras(next(arc.stories()).id)
+        assert all(e["maker"] == "entities@1" for e in extras["entities"])
+        assert arc.search("person:park").total == 2
+
+
+def test_cli_entity_and_entities(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(" date 2019-03-01 Photo : YONHAP News\n\nAnchor: Harbour "
+                                  "Minister Park Sol-bin visited Busan.", encoding="utf-8")
+    run = [sys.executable, "-m", "dateline"]
+    subprocess.run([*run, "ingest", str(folder), "-a", str(tmp_path / "a"), "-q"], check=True,
+                   capture_output=True)
+    out = subprocess.run([*run, "entity", "Park Sol-bin", "-a", str(tmp_path / "a"), "-f",
+                          "json"], check=True, capture_output=True, text=True).stdout
+    assert json.loads(out)["name"] == "Park Sol-bin"
+    out = subprocess.run([*run, "entities", "--type", "place", "-a", str(tmp_path / "a"), "-f",
+                          "json"], check=True, capture_output=True, text=True).stdout
+    assert "Busan" in {r["name"] for r in json.loads(out)}
+
+
+# floors pinned from the first honest measurement (docs/quality.md, "Entities")
+FLOORS = {"person": 0.70, "org": 0.60, "place": 0.70, "reported": 0.50}
+
+
+def test_quality_gate_mentions_on_shared_gold() -> None:
+    shared = shared_path("corpora", "kcna-stiles-2024")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import score_entities
+
+    scores = score_entities.mention_scores(shared.parents[1])
+    for kind, floor in FLOORS.items():
+        assert scores[kind]["f1"] >= floor, (kind, scores[kind])
+
+
+def test_quality_gate_speaker_linking() -> None:
+    shared = shared_path("corpora", "kbs-pages")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import score_entities
+
+    result = score_entities.speaker_linking(shared.parents[1])
+    assert result["split_people"] == 0 and result["merged_entities"] == 0
