@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dateline.sample import LAYOUTS, SamplePage, generate, iter_pages
+from dateline.sample import LAYOUTS, STORIES_PER_BUCKET, SamplePage, generate, iter_pages
 from dateline.sample.layouts import dotted
 
 _HANGUL = re.compile(r"[가-힣]")
@@ -274,8 +274,9 @@ def test_sample_generate_jsonl_pages_per_file(tmp_path: Path) -> None:
 def test_sample_folders_are_months_split_into_buckets_for_huge_corpora() -> None:
     plain = Counter(p.path.rpartition("/")[0] for p in iter_pages(2000, seed=9))
     assert all(re.fullmatch(r"20\d\d/(0[1-9]|1[0-2])", folder) for folder in plain)
-    # ~1,500 pages per month folder per million stories; generate() adds a bucket per million
-    assert sum(plain.values()) / len(plain) < 2000 * 1500 / 1_000_000
+    # generate() adds a bucket subfolder per STORIES_PER_BUCKET stories: folders stay small
+    per_bucket = sum(plain.values()) / len(plain) * STORIES_PER_BUCKET / 2000
+    assert per_bucket < 2000
     split = Counter(p.path.rpartition("/")[0] for p in iter_pages(2000, seed=9, buckets=3))
     assert {folder.rpartition("/")[2] for folder in split} == {"b0", "b1", "b2"}
 

@@ -86,7 +86,9 @@ class Archive(EntitiesMixin, AnalysisMixin):
         progress: Callable[[Progress], None] | None = None,
         index: bool = True,
     ) -> IngestReport:
-        """Read, parse and store files and folders; then bring the search index up to date."""
+        """Read, parse and store files and folders; then run stale enrichers and bring the
+        search indexes up to date (``index=False``: store only; ``enrich()`` and
+        ``sync_index()`` catch up later)."""
         from dateline.ingest import run_ingest
 
         self._require_writable()
@@ -101,10 +103,14 @@ class Archive(EntitiesMixin, AnalysisMixin):
             batch_size=self.setting("batch_size"),
             progress=progress,
         )
-        self._after_ingest()
         if index:
-            self.sync_index()
+            self.update_derived()
         return report
+
+    def update_derived(self) -> None:
+        """Bring everything derived from the store up to date: enrichers, then indexes."""
+        self._after_ingest()
+        self.sync_index()
 
     # -- stories ------------------------------------------------------------------------------
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -69,7 +71,8 @@ def ingest(
     date_field: DateField = None,
     url_field: UrlField = None,
     workers: Annotated[int, typer.Option(help="parser processes (0: one per core)")] = 0,
-    no_index: Annotated[bool, typer.Option("--no-index", help="store only; index later")] = False,
+    no_index: Annotated[bool, typer.Option("--no-index", help="store only; `dateline enrich` "
+                                           "and `dateline reindex` catch up later")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="summary format")] = Format.table,
 ) -> None:
@@ -104,10 +107,15 @@ def ingest(
 
             report = arc.ingest(paths, options, workers=workers or None, progress=progress,
                                 index=False)
-            if not no_index:
-                bar.update(task, description="index")
-                arc.sync_index()
-        summary = report.as_dict()
+        derive_seconds = 0.0
+        if not no_index:
+            started = time.perf_counter()
+            status = (console_err.status("enriching and indexing…") if show
+                      else contextlib.nullcontext())
+            with status:
+                arc.update_derived()
+            derive_seconds = time.perf_counter() - started
+        summary = {**report.as_dict(), "enrich_index_seconds": round(derive_seconds, 3)}
         if fmt is Format.table:
             c = report.counts
             console.print(
@@ -115,7 +123,8 @@ def ingest(
                 f"{c.unchanged_sources} already stored) in {report.seconds:.1f} s: "
                 f"[green]{c.new} new[/], {c.revised} revised, {c.duplicate} duplicate, "
                 f"{c.unchanged} unchanged, [red]{c.rejected} rejected[/], {c.warnings} warnings "
-                f"· {report.stories_per_second:.0f} stories/s",
+                f"· {report.stories_per_second:.0f} stories/s"
+                + (f"; enriched and indexed in {derive_seconds:.1f} s" if not no_index else ""),
                 highlight=False,
             )
             for reason in c.reject_reasons[:5]:

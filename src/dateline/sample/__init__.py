@@ -26,7 +26,9 @@ from dateline.sample.generator import iter_pages
 from dateline.sample.truth import LAYOUTS, GeneratedCorpus, QuoteTruth, SamplePage, StoryTruth
 
 __all__ = [
+    "KEEP_TRUTH_UP_TO",
     "LAYOUTS",
+    "STORIES_PER_BUCKET",
     "GeneratedCorpus",
     "QuoteTruth",
     "SamplePage",
@@ -39,7 +41,8 @@ log = logging.getLogger(__name__)
 
 #: corpora larger than this do not keep their truth in memory unless asked
 KEEP_TRUTH_UP_TO = 100_000
-_STORIES_PER_BUCKET = 1_000_000
+#: a month folder gets one more bucket subfolder per this many stories (~1,500 files each)
+STORIES_PER_BUCKET = 500_000
 
 
 def generate(out_dir: str | Path, stories: int, seed: int = 0, *, korean_share: float = 0.1,
@@ -64,7 +67,7 @@ def generate(out_dir: str | Path, stories: int, seed: int = 0, *, korean_share: 
         keep_truth = stories <= KEEP_TRUTH_UP_TO
     corpus = GeneratedCorpus(out, seed, truth=[] if keep_truth else None)
     pages = iter_pages(stories, seed, korean_share=korean_share, revisions=revisions,
-                       duplicates=duplicates, buckets=1 + stories // _STORIES_PER_BUCKET)
+                       duplicates=duplicates, buckets=1 + stories // STORIES_PER_BUCKET)
     truth_file = open(truth_path, "w", encoding="utf-8") if truth_path else None  # noqa: SIM115
     try:
         if pages_per_file == 1:

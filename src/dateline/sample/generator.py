@@ -19,10 +19,8 @@ from dateline.sample.layouts import RENDERERS, PageTimes, Plan, Voice, korean_in
 from dateline.sample.truth import SamplePage
 from dateline.sample.world import EVENTS, FIRST_YEAR, LAST_YEAR, World, world
 
-_DAY0 = date(FIRST_YEAR, 1, 1)
-_DATES = {year: tuple(_DAY0 + timedelta(days=i)
-                      for i in range((date(LAST_YEAR, 12, 31) - _DAY0).days + 1)
-                      if (_DAY0 + timedelta(days=i)).year == year)
+_DATES = {year: tuple(date.fromordinal(d) for d in range(date(year, 1, 1).toordinal(),
+                                                       date(year + 1, 1, 1).toordinal()))
           for year in range(FIRST_YEAR, LAST_YEAR + 1)}
 
 #: how many stories a page of each layout holds: (counts, weights)
@@ -296,13 +294,3 @@ def _revise(page: SamplePage, plans: list[Plan], times: PageTimes, state: object
     text, truths, repeated = RENDERERS[page.layout](page_rng, revised, new_times)
     return SamplePage(page.name, f"revised/{page.path}", text, page.layout, truths, "revision",
                       page.path, repeated)
-
-
-def story_shares(pages: Iterator[SamplePage]) -> dict[str, int]:
-    """Stories per layout in a page stream (originals only)."""
-    counts: dict[str, int] = {}
-    for page in pages:
-        if page.kind == "original":
-            counts[page.layout] = counts.get(page.layout, 0) + len(page.stories)
-    return counts
-

@@ -11,14 +11,16 @@ unknown URL), is answered in one shape: ``{"ok": false, "error": "...", "status"
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import queue
 import threading
-from collections.abc import Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -76,34 +78,72 @@ class SecurityHeaders:
 
 
 class ArchivePool:
-    """Read-only :class:`Archive` instances shared by request threads, one borrower at a time."""
+    """Read-only :class:`Archive` instances shared by requests, one borrower at a time.
+
+    Borrowing is asynchronous (a request waits in the event loop, never in a worker thread),
+    so requests waiting for an archive cannot starve the thread pool that the requests holding
+    one need to finish.
+    """
 
     def __init__(self, path: Path, size: int = DEFAULT_POOL_SIZE) -> None:
         self.path = path
         self.size = max(1, size)
-        self._free: queue.LifoQueue[Archive] = queue.LifoQueue()
         self._all: list[Archive] = []
-        self._lock = threading.Lock()
-        self._free.put(self._open())  # fail now, not on the first request, if it is missing
+        self._free: deque[Archive] = deque()
+        self._waiters: deque[asyncio.Future[Archive]] = deque()
+        self._opening = 0
+        self._free.append(self._open())  # fail now, not on the first request, if it is missing
 
     def _open(self) -> Archive:
         arc = Archive(self.path, readonly=True)
         self._all.append(arc)
         return arc
 
-    @contextmanager
-    def borrow(self) -> Iterator[Archive]:
+    async def acquire(self) -> Archive:
+        if self._free:
+            return self._free.pop()
+        if len(self._all) + self._opening < self.size:
+            self._opening += 1
+            try:
+                return await anyio.to_thread.run_sync(self._open)
+            finally:
+                self._opening -= 1
+        future: asyncio.Future[Archive] = asyncio.get_running_loop().create_future()
+        self._waiters.append(future)
         try:
-            arc = self._free.get_nowait()
-        except queue.Empty:
-            with self._lock:
-                arc = self._open() if len(self._all) < self.size else None
-            if arc is None:
-                arc = self._free.get(timeout=60)
-        try:
-            yield arc
-        finally:
-            self._free.put(arc)
+            return await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release(future.result())
+            raise
+
+    def release(self, arc: Archive) -> None:
+        """Give an archive back (in the event loop)."""
+        while self._waiters:
+            future = self._waiters.popleft()
+            if not future.done():
+                future.set_result(arc)
+                return
+        self._free.append(arc)
+
+    def warm_up(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Open the rest of the pool and load what a first story page needs (the Korean
+        analyser, the thread finder) before handing each archive to requests, so no reader
+        waits seconds for it.  Runs in a background thread."""
+        while len(self._all) + self._opening < self.size:
+            self._opening += 1
+            try:
+                arc = self._open()
+            finally:
+                self._opening -= 1
+            try:
+                found = arc.search("date:1000-01-01..9999-12-31", sort="-date", limit=1,
+                                   facets=False, snippets=False)
+                if found.hits and hasattr(arc, "analysis_extras"):
+                    arc.analysis_extras(found.hits[0].id)
+            except Exception:  # noqa: BLE001 - warming is best effort
+                log.info("warming an archive failed", exc_info=True)
+            loop.call_soon_threadsafe(self.release, arc)
 
     def close(self) -> None:
         for arc in self._all:
@@ -200,11 +240,14 @@ def create_app(
     allow_writes: bool = False,
     token: str | None = None,
     pool_size: int = DEFAULT_POOL_SIZE,
+    warm_up: bool = True,
 ) -> FastAPI:
     """The dateline web app over the archive at ``archive_path`` (read-only unless asked).
 
     Write endpoints answer only when ``allow_writes`` is true *and* the request carries
     ``token`` (``Authorization: Bearer TOKEN``); a token is required to allow writes.
+    ``pool_size`` archives serve requests side by side; ``warm_up`` prepares them in the
+    background when the server starts.
     """
     from dateline.web import api, pages, writes
 
@@ -220,6 +263,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
+        if warm_up:
+            threading.Thread(target=pool.warm_up, args=(asyncio.get_running_loop(),),
+                             name="dateline-warm-up", daemon=True).start()
         yield
         pool.close()
         writes.close_writer(app)
@@ -251,7 +297,11 @@ def create_app(
     return app
 
 
-def borrow_archive(request: Request) -> Iterator[Archive]:
+async def borrow_archive(request: Request) -> AsyncIterator[Archive]:
     """FastAPI dependency: an Archive from the app's pool for the length of one request."""
-    with request.app.state.pool.borrow() as arc:
+    pool: ArchivePool = request.app.state.pool
+    arc = await pool.acquire()
+    try:
         yield arc
+    finally:
+        pool.release(arc)
