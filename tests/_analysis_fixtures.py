@@ -8,10 +8,11 @@ from pathlib import Path
 
 from dateline.ingest import run_ingest
 
-VOCAB = ("amber basalt cobalt delta ember fjord garnet harbor indigo juniper kelp lagoon meadow "
+_VOCAB = ("amber basalt cobalt delta ember fjord garnet harbor indigo juniper kelp lagoon meadow "
          "nectar onyx pebble quarry raven saffron tundra umber velvet willow xenon yarrow zephyr "
          "beacon canal dune estuary ferry glacier heron isthmus jetty kiln lantern marsh orchard "
-         "pier quay reef shoal tide vineyard wharf").split()
+         "pier quay reef shoal tide vineyard wharf")
+VOCAB = _VOCAB.split()
 
 
 def fictional_text(seed: int, words: int = 80, topic: tuple[str, ...] = ()) -> str:

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from _analysis_fixtures import store_only
 
+from _analysis_fixtures import store_only
 from dateline.analysis.cooccur import llr, pmi
 from dateline.errors import InputError, NotFound
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from _analysis_fixtures import fictional_text, store_only, write_records
 
+from _analysis_fixtures import fictional_text, store_only, write_records
 from dateline.analysis import dups
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _analysis_fixtures import fictional_text, store_only, write_records
 
+from _analysis_fixtures import fictional_text, store_only, write_records
 from dateline.analysis.terms import Tokenizer, log_odds
 
 

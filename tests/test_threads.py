@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from _analysis_fixtures import store_only, write_records
 from conftest import ROOT, shared_path
 

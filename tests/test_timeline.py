@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from _analysis_fixtures import fictional_text, store_only, write_records
 
+from _analysis_fixtures import fictional_text, store_only, write_records
 from dateline.analysis.timeline import Bucket, Timeline, bucket_end, bucket_label, plot
 from dateline.errors import InputError
 

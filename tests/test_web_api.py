@@ -4,6 +4,7 @@ read-only serving, security headers, escaping, and schemathesis against the Open
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -267,7 +268,11 @@ def test_web_api_writes_need_the_token(tmp_path: Path, web_archive: Path) -> Non
                     headers={"authorization": "Bearer s3cret"})
         assert ok.status_code == 200, ok.text
         assert ok.json()["name"] == "z.txt" and ok.json()["counts"]["new"] == 1
-        assert c.get("/api/search", params={"q": "zeppelin"}).json()["total"] == 1
+        # the server's readers see the new commit once their index reader reloads
+        deadline = time.monotonic() + 10
+        while c.get("/api/search", params={"q": "zeppelin"}).json()["total"] != 1:
+            assert time.monotonic() < deadline, "the ingested story never became searchable"
+            time.sleep(0.2)
     with Archive(web_archive, readonly=True) as original:
         assert original.search("zeppelin").total == 0
 

@@ -170,7 +170,7 @@ def plot(timeline: Timeline, out: str | Path, *, title: str | None = None) -> Pa
 
         raise MissingExtra("matplotlib", "analysis", "timeline plots") from exc
 
-    xs = [b.start for b in timeline.buckets]
+    xs: Any = [b.start for b in timeline.buckets]
     ys = timeline.values()
     if timeline.normalised:
         ys = [v * 100 for v in ys]
