@@ -110,6 +110,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
     def update_derived(self) -> None:
         """Bring everything derived from the store up to date: enrichers, then indexes."""
         self._after_ingest()
+        self._after_ingest_analysis()
         self.sync_index()
 
     # -- stories ------------------------------------------------------------------------------

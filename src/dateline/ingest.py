@@ -204,9 +204,9 @@ def _results(paths: list[str | Path], options: ReaderOptions, workers: int,
         for path in files:
             yield _work(path)
         return
-    # forkserver: never fork a parent that holds index threads or a database connection
-    methods = mp.get_all_start_methods()
-    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # fork: workers start at once and need no importable __main__ (notebooks, stdin scripts);
+    # they only read files and parse, never touching the parent's index, model or connection.
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     pool = ctx.Pool(workers, initializer=_init_worker, initargs=(db_path, options))
     try:
         yield from pool.imap(_work, files, chunksize=8)

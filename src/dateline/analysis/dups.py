@@ -100,7 +100,7 @@ class DupReport:
 class Shingler:
     """Word shingles → 32-bit hashes, with a bounded cache of word hashes."""
 
-    def __init__(self, size: int = SHINGLE, cache: int = 500_000):
+    def __init__(self, size: int = SHINGLE, cache: int = 200_000):
         import numpy as np
 
         self.np = np
@@ -209,7 +209,7 @@ def params_for(threshold: float) -> dict[str, Any]:
 class _ShingleCache:
     """Shingle sets of recently seen stories (verification needs the candidates' sets)."""
 
-    def __init__(self, store: Store, shingler: Shingler, size: int = 20_000):
+    def __init__(self, store: Store, shingler: Shingler, size: int = 2_000):
         self.store, self.shingler, self.size = store, shingler, size
         self._sets: OrderedDict[str, set[int]] = OrderedDict()
 

@@ -76,9 +76,9 @@ MIGRATIONS: list[str] = [
         position     INTEGER NOT NULL,
         locator      TEXT NOT NULL DEFAULT '',
         run_id       INTEGER REFERENCES runs(id),
-        parser       TEXT NOT NULL DEFAULT '',          -- parser name/version that made it
-        PRIMARY KEY (story_id, revision)
-    ) WITHOUT ROWID;
+        parser       TEXT NOT NULL DEFAULT ''           -- parser name/version that made it
+    );
+    CREATE UNIQUE INDEX revisions_story ON revisions(story_id, revision);
     CREATE INDEX revisions_hash ON revisions(text_hash);
     CREATE INDEX revisions_date ON revisions(date);
     CREATE TABLE quotes (
@@ -95,9 +95,9 @@ MIGRATIONS: list[str] = [
         start        INTEGER NOT NULL,
         "end"        INTEGER NOT NULL,
         confidence   REAL NOT NULL DEFAULT 1.0,
-        maker        TEXT NOT NULL DEFAULT '',          -- enricher/parser name@version
-        PRIMARY KEY (story_id, revision, idx)
-    ) WITHOUT ROWID;
+        maker        TEXT NOT NULL DEFAULT ''           -- enricher/parser name@version
+    );
+    CREATE UNIQUE INDEX quotes_story ON quotes(story_id, revision, idx);
     CREATE INDEX quotes_speaker ON quotes(speaker);
     CREATE TABLE rejects (
         id         INTEGER PRIMARY KEY,

@@ -140,6 +140,8 @@ class Store:
             raise ArchiveError(f"cannot open the archive store {self.path}: {exc}") from exc
         self.conn.isolation_level = None  # explicit transactions
         self.conn.execute("PRAGMA busy_timeout = 30000")
+        self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache
+        self.conn.execute("PRAGMA temp_store = MEMORY")
         if not readonly:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")

@@ -15,6 +15,7 @@ _SCRIPTS = (
     ("zh", re.compile(r"[\u4e00-\u9fff]")),
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
 )
+_NON_LATIN = re.compile("|".join(rx.pattern for _, rx in _SCRIPTS))
 _LATIN = re.compile(r"[A-Za-zÀ-ɏ]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 _WORDS = re.compile(r"[A-Za-zÀ-ɏ]+")
@@ -32,28 +33,27 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``, or None when it has too few letters to tell."""
     sample = text[:1000]  # enough letters to tell, and cheap on long stories
     latin = sum(map(len, _LATIN.findall(sample)))
-    best_n, best = 0, ""
-    for code, rx in _SCRIPTS:
-        if code == "ko":
-            n = sum(map(len, _HANGUL.findall(sample)))
-        else:
-            n = len(rx.findall(sample)) if rx.search(sample) else 0
-        if n > best_n:
-            best_n, best = n, code
-        if code == "ko" and n > latin:
-            return "ko"
-    if best_n == 0 and latin == 0:
-        return None
-    if best_n >= latin * 0.3 and best_n >= 2:
-        if best == "zh" and _SCRIPTS[3][1].search(sample):
-            return "ja"
-        return best
+    if _NON_LATIN.search(sample):
+        best_n, best = 0, ""
+        for code, rx in _SCRIPTS:
+            if code == "ko":
+                n = sum(map(len, _HANGUL.findall(sample)))
+            else:
+                n = len(rx.findall(sample)) if rx.search(sample) else 0
+            if n > best_n:
+                best_n, best = n, code
+            if code == "ko" and n > latin:
+                return "ko"
+        if best_n >= latin * 0.3 and best_n >= 2:
+            if best == "zh" and _SCRIPTS[3][1].search(sample):
+                return "ja"
+            return best
     if latin < 3:
         return None
-    words = [w.lower() for w in _WORDS.findall(sample, 0, 800)]
-    en = sum(1 for w in words if w in _FUNCTION_WORDS["en"])
+    words = _WORDS.findall(sample.lower(), 0, 800)
+    en = sum(map(_FUNCTION_WORDS["en"].__contains__, words))
     if en >= 0.08 * len(words):
         return "en"
-    scores = {code: sum(1 for w in words if w in fw) for code, fw in _FUNCTION_WORDS.items()}
+    scores = {code: sum(map(fw.__contains__, words)) for code, fw in _FUNCTION_WORDS.items()}
     code = max(scores, key=lambda c: scores[c])
     return code if scores[code] > 0 else "en"

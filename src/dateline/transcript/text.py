@@ -11,7 +11,6 @@ CLOSE_QUOTES = "\"”"
 ALL_QUOTES = "\"“”"
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_WS = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -45,7 +44,7 @@ def words(s: str) -> list[str]:
 
 def squash(s: str) -> str:
     """Collapse whitespace runs to one space and strip."""
-    return _WS.sub(" ", s).strip()
+    return " ".join(s.split())
 
 
 def has_hangul(s: str) -> bool:
