@@ -128,7 +128,7 @@ def _work(path: Path) -> list[ParsedSource | tuple[str, str]]:
             out.append((source.name, source.sha256))
             continue
         try:
-            out.append(parse_source(source))
+            out.append(parse_source(source).prepare())
         except Exception as exc:  # noqa: BLE001 - nothing may stop the other files
             source.records = []
             source.reject_reason = f"internal error: {exc}"

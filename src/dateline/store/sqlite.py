@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -36,6 +37,20 @@ log = logging.getLogger(__name__)
 DB_NAME = "dateline.sqlite"
 _ZSTD_LEVEL = 3
 _COMPRESS_MIN = 64  # bytes; smaller blobs are stored raw
+
+
+_compressor = threading.local()
+
+
+def pack_blob(raw: bytes) -> tuple[str, str, bytes]:
+    """(sha256, codec, stored bytes) of raw bytes: zstd-compressed unless tiny."""
+    digest = hashlib.sha256(raw).hexdigest()
+    if len(raw) < _COMPRESS_MIN:
+        return digest, "raw", raw
+    cctx = getattr(_compressor, "cctx", None)
+    if cctx is None:
+        cctx = _compressor.cctx = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+    return digest, "zstd", cctx.compress(raw)
 
 
 def story_id_for(key: str) -> str:
@@ -110,6 +125,18 @@ class ParsedSource:
     #: per record: (locator, parsed stories, warnings)
     records: list[tuple[str, list[ParsedStory], list[str]]]
     parser: str = ""
+    #: (sha256, codec, stored bytes) of the raw bytes, when prepared off the writer's thread
+    blob: tuple[str, str, bytes] | None = None
+
+    def prepare(self) -> ParsedSource:
+        """Do the CPU work of storing (hashing, compressing) here, e.g. in a worker process,
+        so the single writer only runs SQL."""
+        self.blob = pack_blob(self.source.raw)
+        for _, stories, _ in self.records:
+            for story in stories:
+                if story.text_hash is None:
+                    story.text_hash = text_hash(story.text)
+        return self
 
 
 @dataclass(slots=True)
@@ -148,7 +175,6 @@ class Store:
             migrate(self.conn)
         self.conn.execute("PRAGMA foreign_keys = ON")
         self._seq = 0
-        self._cctx = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
         self._dctx = zstandard.ZstdDecompressor()
 
     def close(self) -> None:
@@ -202,12 +228,8 @@ class Store:
                 found.add((row[0], row[1]))
         return found
 
-    def _put_blob(self, raw: bytes) -> str:
-        digest = hashlib.sha256(raw).hexdigest()
-        if len(raw) >= _COMPRESS_MIN:
-            data, codec = self._cctx.compress(raw), "zstd"
-        else:
-            data, codec = raw, "raw"
+    def _put_blob(self, raw: bytes, packed: tuple[str, str, bytes] | None = None) -> str:
+        digest, codec, data = packed or pack_blob(raw)
         self.conn.execute(
             "INSERT OR IGNORE INTO blobs(sha256, size, codec, data) VALUES (?, ?, ?, ?)",
             (digest, len(raw), codec, data),
@@ -255,13 +277,14 @@ class Store:
 
     def _write_source(self, item: ParsedSource, run_id: int, counts: IngestCounts) -> None:
         src = item.source
-        sha = self._put_blob(src.raw)
+        packed = item.blob or pack_blob(src.raw)
         existing = self.conn.execute(
-            "SELECT id FROM sources WHERE name = ? AND sha256 = ?", (src.name, sha)
+            "SELECT id FROM sources WHERE name = ? AND sha256 = ?", (src.name, packed[0])
         ).fetchone()
         if existing is not None:
             counts.unchanged_sources += 1
             return
+        sha = self._put_blob(src.raw, packed)
         record_warnings = [w for _, _, ws in item.records for w in ws]
         warnings = [*record_warnings, *(w for r in src.records for w in r.warnings)]
         has_stories = any(stories for _, stories, _ in item.records)
@@ -309,7 +332,7 @@ class Store:
                      run_id: int, parser: str, counts: IngestCounts) -> None:
         key = story_key(source_name, locator, story)
         sid = story_id_for(key)
-        digest = text_hash(story.text)
+        digest = story.text_hash or text_hash(story.text)
         conn = self.conn
         row = conn.execute("SELECT revision FROM stories WHERE id = ?", (sid,)).fetchone()
         if row is not None:
