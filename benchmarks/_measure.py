@@ -46,7 +46,8 @@ def tree_rss_mib(pid: int) -> tuple[float, float]:
 
 
 def run_measured(cmd: list[str], env: dict[str, str] | None = None,
-                 interval: float = 0.1) -> tuple[float, float, float, subprocess.CompletedProcess[str]]:
+                 interval: float = 0.1
+                 ) -> tuple[float, float, float, subprocess.CompletedProcess[str]]:
     """Run ``cmd``; returns (seconds, peak tree RSS MiB, peak single-process RSS MiB, result)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

@@ -33,8 +33,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _measure import run_measured  # noqa: E402
 
 WORD = re.compile(r"[a-z]{3,}")
-STOP = set("the and that for with was were are this from have has had its will been not but "
-           "said they their which after also would more than about into over".split())
+STOP_WORDS = ("the and that for with was were are this from have has had its will been not but "
+              "said they their which after also would more than about into over")
+STOP = frozenset(STOP_WORDS.split())
 
 
 def _texts(archive_path: Path) -> list[tuple[str, str, str, str]]:
@@ -49,7 +50,7 @@ def _texts(archive_path: Path) -> list[tuple[str, str, str, str]]:
 def _queries(docs: list[tuple[str, str, str, str]], n: int, seed: int = 3) -> list[dict]:
     rng = random.Random(seed)
     counts: Counter[str] = Counter()
-    for _, title, text, _ in docs[:20000]:
+    for _, _, text, _ in docs[:20000]:
         counts.update(w for w in WORD.findall(text.lower()) if w not in STOP)
     ranked = [w for w, _ in counts.most_common()]
     common = ranked[:50]
@@ -119,8 +120,9 @@ def _raw_tantivy(docs: list[tuple[str, str, str, str]], folder: Path) -> tuple[f
 
 
 def _raw_tantivy_query(index, q: dict) -> int:  # type: ignore[no-untyped-def]
-    import tantivy
     from datetime import datetime
+
+    import tantivy
 
     searcher = index.searcher()
     query = index.parse_query(q["q"], ["title", "text"])

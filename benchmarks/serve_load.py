@@ -11,6 +11,7 @@
     python benchmarks/serve_load.py --stories 5000             # a quick run
     python benchmarks/serve_load.py                            # 100k stories (long build)
     python benchmarks/serve_load.py --archive bench.dateline   # reuse an archive
+    python benchmarks/serve_load.py --workers 1                # one server process
 
 Only 127.0.0.1 is ever used.
 """
@@ -170,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", type=int, default=100_000, help="stories to generate")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2, help="dateline serve --workers")
+    parser.add_argument("--connections", type=int, default=4,
+                        help="dateline serve --connections (per worker)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of load (max 30)")
     parser.add_argument("--ingest-stories", type=int, default=2000,
                         help="stories ingested into the archive during the load (0: none)")
@@ -198,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         url = f"http://{HOST}:{port}"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         server = subprocess.Popen([sys.executable, "-m", "dateline", "serve", "--archive",
-                                   str(archive), "--host", HOST, "--port", str(port)], env=env)
+                                   str(archive), "--host", HOST, "--port", str(port),
+                                   "--workers", str(args.workers), "--connections",
+                                   str(args.connections)], env=env)
         ingest: subprocess.Popen[Any] | None = None
         try:
             wait_ready(url, server)
@@ -232,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             "ingested_during_run": (stats_after.get("stories") or 0)
             - (stats_before.get("stories") or 0),
             "cpu_count": os.cpu_count(),
+            "workers": args.workers,
+            "connections": args.connections,
         })
         text = json.dumps(result, indent=2, ensure_ascii=False)
         sys.stdout.write(text + "\n")

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_kbs_radio
 
+from conftest import ROOT, write_kbs_radio
 from dateline.cli import app
 
 
@@ -88,7 +88,8 @@ def test_cli_unknown_story_is_clear(built: Path) -> None:
 
 def test_cli_inspect_contract(tmp_path: Path) -> None:
     path = write_kbs_radio(tmp_path, "x.txt", "2018-11-21", "Han Ji-ho", "Words.")
-    [item] = [json.loads(x) for x in run("inspect", str(path), "--format", "jsonl").stdout.splitlines()]
+    out = run("inspect", str(path), "--format", "jsonl").stdout
+    [item] = [json.loads(x) for x in out.splitlines()]
     assert set(item) >= {"source", "stories", "warnings"}
     story = item["stories"][0]
     for key in ("title", "date", "published_at", "updated_at", "program", "reporter", "language",

@@ -1,4 +1,4 @@
-"""An ingest killed with SIGKILL at random points resumes to the archive an uninterrupted run makes."""
+"""An ingest killed with SIGKILL at random points resumes to the archive a clean run makes."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def _snapshot(archive: Path) -> dict[str, object]:
         revisions = conn.execute(
             "SELECT story_id, revision, text_hash FROM revisions ORDER BY 1, 2").fetchall()
         sources = conn.execute("SELECT name, sha256, status FROM sources ORDER BY 1, 2").fetchall()
-        rejects = conn.execute("SELECT name, locator, reason FROM rejects ORDER BY 1, 2, 3").fetchall()
+        rejects = conn.execute(
+            "SELECT name, locator, reason FROM rejects ORDER BY 1, 2, 3").fetchall()
         quotes = conn.execute("SELECT COUNT(*) FROM quotes").fetchone()
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 
 from conftest import ROOT
-
 from dateline import __all__ as public
 from dateline.settings import SETTINGS
 

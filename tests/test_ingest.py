@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import shared_path, write_kbs_radio
 
+from conftest import shared_path, write_kbs_radio
 from dateline import Archive
 from dateline.errors import ArchiveNotFound, NotFound
 from dateline.readers import ReaderOptions
@@ -89,9 +89,10 @@ def test_ingest_bad_inputs_are_rejected_with_reasons(archive: Archive, tmp_path:
     (src / "wrong.json").write_text(json.dumps([{"text": 42, "title": "x"}]), encoding="utf-8")
     (src / "baddate.txt").write_text(" date 2020-13-45 Title\n\nSome words here.", encoding="utf-8")
     (src / "nodate.txt").write_text("Just a story with no date line.", encoding="utf-8")
-    (src / "cp949.txt").write_bytes(" date 2008-02-11 숭례문 화재\n\n국보 1호가 불탔습니다.".encode("cp949"))
+    korean = " date 2008-02-11 숭례문 화재\n\n국보 1호가 불탔습니다."
+    (src / "cp949.txt").write_bytes(korean.encode("cp949"))
     (src / "utf16.txt").write_bytes(" date 2009-01-02 Test\n\nUTF-16 words.".encode("utf-16"))
-    (src / "trunc.txt").write_bytes(" date 2010-01-01 T\n\n한국".encode("utf-8")[:-1])
+    (src / "trunc.txt").write_bytes(" date 2010-01-01 T\n\n한국".encode()[:-1])
     report = _ingest(archive, src)
     stats = archive.stats()
     rejects = {Path(r.name).name: r.reason for r in archive.rejects()}

@@ -8,10 +8,10 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from conftest import write_kbs_radio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import write_kbs_radio
 from dateline import Archive
 from dateline.model import SEOUL, ParsedStory, Segment, SourceFile, normalize_text
 from dateline.store import ParsedSource, Store
@@ -22,7 +22,8 @@ texts = st.text(
 ).map(normalize_text).filter(lambda t: t.strip() != "")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=texts, day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
        title=st.one_of(st.none(), texts), minutes=st.integers(0, 60 * 24 * 365))
 def test_store_round_trip_keeps_text_date_and_times(tmp_path_factory, text: str, day: date,

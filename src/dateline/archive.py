@@ -16,7 +16,7 @@ from dateline import settings
 from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
-from dateline.model import StoredStory
+from dateline.model import UNINDEXED_SEGMENTS, StoredStory
 from dateline.store import DB_NAME, RejectRow, Store
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INDEX_WATERMARK = "index_seq"
+KOREAN_WATERMARK = "korean_seq"
+KOREAN_MAKER = "kiwi-terms@1"
 INDEX_DIR = "index"
 
 
@@ -109,6 +111,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
     def update_derived(self) -> None:
         """Bring everything derived from the store up to date: enrichers, then indexes."""
+        self.analyze_korean()
         self._after_ingest()
         self._after_ingest_analysis()
         self.sync_index()
@@ -170,10 +173,45 @@ class Archive(EntitiesMixin, AnalysisMixin):
             self._engine = get_engine(name)(self.path / INDEX_DIR)
         return self._engine
 
+    def analyze_korean(self, batch: int = 64) -> int:
+        """Analyse the Korean text of stories changed since the last pass, once, and keep the
+        result: the entity enricher and the indexes read it instead of analysing again."""
+        from dateline.search import korean
+
+        if self.readonly:
+            return 0
+        watermark = int(self.store.get_meta(KOREAN_WATERMARK, "0") or 0)
+        done = 0
+        todo: list[StoredStory] = []
+
+        def flush(seq: int) -> None:
+            items = [(s.title or "", s.text,
+                      [(g.start, g.end) for g in s.segments if g.kind not in UNINDEXED_SEGMENTS])
+                     for s in todo]
+            rows = [(s.id, s.revision, t.title, t.text, t.proper_nouns)
+                    for s, t in zip(todo, korean.analyze_stories(items), strict=True)
+                    if t is not None]
+            self.store.put_korean_terms(rows, KOREAN_MAKER)
+            self.store.set_meta(KOREAN_WATERMARK, str(seq))
+            todo.clear()
+
+        last = watermark
+        for story in self.store.iter_stories(after_seq=watermark, with_quotes=False):
+            last = story.seq
+            if korean.has_hangul(story.text) or korean.has_hangul(story.title or ""):
+                todo.append(story)
+                done += 1
+                if len(todo) >= batch:
+                    flush(last)
+        if todo or last != watermark:
+            flush(last)
+        return done
+
     def index_doc(self, story: StoredStory) -> IndexDoc:
         from dateline.search.base import IndexDoc
 
         entities = self._doc_entities(story)
+        terms = self.store.korean_terms(story.id, story.revision)
         return IndexDoc(
             id=story.id,
             title=story.title,
@@ -189,6 +227,8 @@ class Archive(EntitiesMixin, AnalysisMixin):
             persons=entities["persons"],
             orgs=entities["orgs"],
             places=entities["places"],
+            ko_title=terms[0] if terms else None,
+            ko_text=terms[1] if terms else None,
         )
 
     def sync_index(self) -> int:

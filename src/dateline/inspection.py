@@ -1,4 +1,4 @@
-"""``inspect``: how dateline reads and parses files, without storing anything (DESIGN.md contract)."""
+"""``inspect``: how dateline reads and parses files, storing nothing (the DESIGN.md contract)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from dateline.analysis.cooccur import CoOccurrence
     from dateline.analysis.dups import DupCluster, DupReport
     from dateline.analysis.terms import DistinctiveTerms
-    from dateline.analysis.threads import Thread, ThreadFinder
+    from dateline.analysis.threads import Thread, ThreadReport
     from dateline.analysis.timeline import Timeline
     from dateline.search.base import SearchEngine
     from dateline.store.sqlite import Store
@@ -37,8 +37,6 @@ class AnalysisMixin:
         def engine(self) -> SearchEngine: ...
         def sync_index(self) -> int: ...
         def setting(self, name: str, override: Any = None) -> Any: ...
-
-    _thread_finder: tuple[int, ThreadFinder] | None = None
 
     # -- timelines -----------------------------------------------------------------------
 
@@ -160,48 +158,51 @@ class AnalysisMixin:
         return dups.clusters(self.store, limit=limit, offset=offset)
 
     def _after_ingest_analysis(self) -> None:
-        """Hook run after each ingest: bring the near-duplicate clusters up to date."""
+        """Hook run after each ingest: bring the near-duplicate clusters and the story thread
+        links up to date (so a story page never computes a thread)."""
         if self.readonly:
             return
-        try:
-            self.update_near_duplicates()
-        except ImportError as exc:  # pragma: no cover - the analysis extra is missing
-            log.info("near-duplicates skipped: %s", exc)
-        except Exception as exc:  # noqa: BLE001 - never fail an ingest for a derived table
-            from dateline.errors import MissingExtra
+        from dateline.errors import MissingExtra
 
-            if isinstance(exc, MissingExtra):
-                log.info("near-duplicates skipped: %s", exc)
-            else:
-                raise
+        for what, step in (("near-duplicates", self.update_near_duplicates),
+                           ("threads", self.update_threads)):
+            try:
+                step()
+            except (ImportError, MissingExtra) as exc:  # pragma: no cover - extra missing
+                log.info("%s skipped: %s", what, exc)
 
     # -- threads -------------------------------------------------------------------------
 
-    def _threads(self) -> ThreadFinder:
-        from dateline.analysis.threads import ThreadFinder
+    def update_threads(self, *, rebuild: bool = False) -> ThreadReport:
+        """Compute the thread links of the stories stored since the last pass (all of them
+        with ``rebuild``); see :mod:`dateline.analysis.threads`.  Runs after every ingest."""
+        from dateline.analysis import threads
 
-        seq = self.store.max_seq()
-        cached = self._thread_finder
-        if cached is None or cached[0] != seq:
-            cached = (seq, ThreadFinder(self.store, self.engine))
-            self._thread_finder = cached
-        return cached[1]
+        if self.readonly:
+            from dateline.errors import PermissionDenied
+
+            raise PermissionDenied("this archive is open read-only")
+        self.sync_index()  # candidates come from the engine: it must hold the new stories
+        return threads.update(self.store, self.engine, rebuild=rebuild)
 
     def thread(self, story_id: str, *, refresh: bool = False) -> Thread:
-        """The chain of stories about the same affair as ``story_id``, oldest first."""
-        from dateline.analysis.threads import Thread
+        """The chain of stories about the same affair as ``story_id``, oldest first.
+
+        Read from the stored links (a few indexed lookups).  A writable archive first brings
+        the links up to date (``refresh``: recomputes every link, slow on a big archive); a
+        read-only one shows the links as the last ingest left them.
+        """
+        from dateline.analysis import threads
         from dateline.store import analysis as sql
 
         sid = self.store.resolve_id(story_id)
-        seq = self.store.max_seq()
-        if not refresh:
-            cached = sql.thread_cached(self.store, sid, seq)
-            if cached is not None:
-                return Thread.from_dict(cached)
-        self.sync_index()
-        result = self._threads().thread(sid)
-        sql.thread_store(self.store, sid, seq, result.to_dict())
-        return result
+        if not self.readonly:
+            self.update_threads(rebuild=refresh)
+        elif not sql.threads_ready(self.store):
+            log.warning("this archive has no thread links yet: open it writable once "
+                        "(e.g. dateline thread ID) to compute them")
+            return threads.Thread(sql.original_of(self.store, sid), [], threads.params())
+        return threads.thread(self.store, sid)
 
     # -- distinctive terms ---------------------------------------------------------------
 

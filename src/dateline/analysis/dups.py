@@ -335,11 +335,10 @@ def clusters(store: Store, *, limit: int | None = None, offset: int = 0) -> list
 def also_appears_as(store: Store, story_id: str) -> list[DupMember]:
     """The other members of a story's near-duplicate cluster."""
     members = sql.dup_cluster(store, story_id)
-    meta = {s.id: s for s in sql.stories_by_ids(store, [m for m, _ in members])}
+    heads = sql.story_headers(store, [m for m, _ in members])
     out = []
     for sid, sim in members:
-        s = meta.get(sid)
-        out.append(DupMember(sid, s.date.isoformat() if s and s.date else None,
-                             s.title if s else None, sim))
+        day, title = heads.get(sid, (None, None))
+        out.append(DupMember(sid, day.isoformat() if day else None, title, sim))
     out.sort(key=lambda m: (m.date or "", m.id))
     return out

@@ -1,22 +1,32 @@
 """Story threads: the chain of stories about the same affair, over weeks or years.
 
-A thread grows from one story (the *seed*) by linking stories that look like the same affair:
+Two stories are *linked* when they look like the same affair:
 
 - **text**: TF-IDF cosine of the stories' *title and lead* (the title counted twice, then the
   first :data:`LEAD_WORDS` words of the indexed text), over the words of
-  :class:`dateline.analysis.terms.Tokenizer`.  IDF comes from a uniform sample of the archive
-  (:data:`IDF_SAMPLE` stories), so it is cheap and stable on large archives.
+  :class:`dateline.analysis.terms.Tokenizer`.  Document frequencies are kept for every story
+  (``thread_df``), so IDF is exact and moves with the archive.
 - **entities** (when the entity enricher has run): cosine of the two stories' entity sets.
 - **speakers**: a shared quoted speaker adds :data:`SPEAKER_BONUS`.
 - **time**: the similarity is damped by the gap, ``1 / (1 + days / TIME_SCALE)``, so a story a
   week away needs less textual evidence than one a year away.
 
 ``link = (W_TEXT·text + W_ENTITY·entities + speakers) · damping`` (with no entities the text
-takes the whole weight).  Candidates come from the full-text engine: an OR query of the most
-weighted words of each thread member.  The thread grows breadth-first from the seed for at most
-:data:`MAX_HOPS` hops; a candidate joins when its best link to a member reaches
-:data:`THRESHOLD` (raised by :data:`HOP_PENALTY` per hop, which keeps a chain from drifting to a
-neighbouring affair) and the thread stops at :data:`MAX_STORIES` stories.
+takes the whole weight).
+
+**Links are computed when stories are stored** (:func:`update`, run after every ingest) and
+persisted in ``thread_links``: each new or changed story asks the full-text engine for its
+:data:`CANDIDATES` best matches (an OR query of its most weighted words, within the
+:data:`window` of days where a link is still possible), scores them, and keeps the links that
+reach :data:`THRESHOLD`.  A link is stored in both directions, so a story ingested later links
+back to the earlier ones.  The watermark ``threads_seq`` says how far the pass has come; a
+change of parameters (or the entity enricher's first run) rebuilds the links.
+
+**A thread is read from the links** (:func:`thread`): it grows breadth-first from the seed for
+at most :data:`MAX_HOPS` hops; a story joins when its best link to a member reaches the
+threshold (raised by :data:`HOP_PENALTY` per hop, which keeps a chain from drifting to a
+neighbouring affair) and the thread stops at :data:`MAX_STORIES` stories.  That is one indexed
+SQL lookup per hop: milliseconds, whatever the archive's size.
 
 The defaults were tuned on the judged set of ``tests/data/threads_judged.jsonl``; precision and
 recall are in ``docs/quality.md``.
@@ -27,21 +37,22 @@ from __future__ import annotations
 import logging
 import math
 import re
+import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from dateline.analysis.terms import Tokenizer, sample_prefix
+from dateline.analysis.terms import Tokenizer
 from dateline.model import StoredStory
 from dateline.store import analysis as sql
 from dateline.store.sqlite import Store
 
 log = logging.getLogger(__name__)
 
+VERSION = 2
 LEAD_WORDS = 120
-IDF_SAMPLE = 4000
 QUERY_TERMS = 25
 CANDIDATES = 60
 MAX_HOPS = 3
@@ -53,7 +64,14 @@ W_TEXT = 0.7
 W_ENTITY = 0.3
 SPEAKER_BONUS = 0.1
 MAX_DF = 0.1
+#: stories handled per transaction by :func:`update`
+BATCH = 500
+#: links are rebuilt when the archive has grown this many times over since they were built
+#: from scratch (document frequencies, hence link scores, drift as an archive grows from
+#: nothing; rebuilding at each doubling costs about twice one build, in all)
+REGROW = 2.0
 _QUERY_SAFE = re.compile(r"^[0-9a-z\uac00-\ud7a3]+$")
+_DOC_CACHE = 20_000
 
 
 @dataclass(slots=True)
@@ -98,14 +116,18 @@ class Thread:
 
 
 @dataclass(slots=True)
-class _Doc:
-    id: str
-    date: date | None
-    title: str | None
-    vec: dict[str, float]
-    terms: list[str]
-    entities: set[str] = field(default_factory=set)
-    speakers: set[str] = field(default_factory=set)
+class ThreadReport:
+    """What one :func:`update` pass did."""
+
+    processed: int = 0
+    removed: int = 0
+    links: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"processed": self.processed, "removed": self.removed, "links": self.links,
+                "rebuilt": self.rebuilt, "seconds": round(self.seconds, 2)}
 
 
 def params() -> dict[str, Any]:
@@ -114,133 +136,275 @@ def params() -> dict[str, Any]:
             "w_text": W_TEXT, "w_entity": W_ENTITY, "speaker_bonus": SPEAKER_BONUS}
 
 
-class ThreadFinder:
-    """Builds threads for one archive; reuse it for many seeds (it caches IDF and documents)."""
+def window() -> int:
+    """Days apart beyond which no link can reach :data:`THRESHOLD` (the best possible
+    similarity, damped by the gap, falls under it)."""
+    best = W_TEXT + W_ENTITY + SPEAKER_BONUS
+    return math.ceil(TIME_SCALE * (best / THRESHOLD - 1.0))
 
-    def __init__(self, store: Store, engine: Any, *, threshold: float = THRESHOLD,
-                 time_scale: float = TIME_SCALE, max_hops: int = MAX_HOPS,
-                 hop_penalty: float = HOP_PENALTY, max_stories: int = MAX_STORIES):
+
+# -- documents and links -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Doc:
+    id: str
+    date: date | None
+    counts: dict[str, int]
+    entities: frozenset[str] = frozenset()
+    speakers: frozenset[str] = frozenset()
+    vec: dict[str, float] = field(default_factory=dict)
+
+
+def _words(tokenize: Tokenizer, story: StoredStory) -> list[str]:
+    lead = " ".join(story.indexed_text().split()[:LEAD_WORDS])
+    title = story.title or ""
+    return tokenize(f"{title}\n{title}\n{lead}")
+
+
+class _Idf:
+    """Inverse document frequencies from ``thread_df``, fetched as needed and cached for one
+    :func:`update` pass (or one call)."""
+
+    def __init__(self, store: Store):
         self.store = store
-        self.engine = engine
-        self.threshold = threshold
-        self.time_scale = time_scale
-        self.max_hops = max_hops
-        self.hop_penalty = hop_penalty
-        self.max_stories = max_stories
-        self.tokenize = Tokenizer()
-        self.use_entities = sql.entities_ready(store)
-        self._docs: dict[str, _Doc] = {}
-        self._df: Counter[str] = Counter()
-        self._n = 0
-        self._load_idf()
+        self.n = sql.thread_doc_count(store)
+        self._df: dict[str, int] = {}
 
-    # -- vectors ---------------------------------------------------------------------------
-
-    def _words(self, story: StoredStory) -> list[str]:
-        lead = " ".join(story.indexed_text().split()[:LEAD_WORDS])
-        title = story.title or ""
-        return self.tokenize(f"{title}\n{title}\n{lead}")
-
-    def _load_idf(self) -> None:
-        total = sql.count_stories_between(self.store, None, None)
-        below = sample_prefix(total, IDF_SAMPLE)
-        n = 0
-        for story in sql.iter_stories_between(self.store, None, None, sample_below=below):
-            self._df.update(set(self._words(story)))
-            n += 1
-            if n >= IDF_SAMPLE * 2:
-                break
-        self._n = n
-        log.debug("thread IDF from %d sampled stories of %d", n, total)
-
-    def idf(self, term: str) -> float:
-        """Inverse document frequency; 0 for words in more than MAX_DF of the stories (the
-        archive's own boilerplate: datelines, honorifics, agency names)."""
-        df = self._df.get(term, 0)
-        if self._n >= 50 and df > MAX_DF * self._n:
-            return 0.0
-        return math.log((self._n + 1) / (df + 0.5)) + 1.0
-
-    def _doc(self, story: StoredStory) -> _Doc:
-        counts = Counter(self._words(story))
-        vec = {t: w for t, c in counts.items() if (w := (1 + math.log(c)) * self.idf(t)) > 0}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        vec = {t: v / norm for t, v in vec.items()}
-        terms = sorted(vec, key=lambda t: (-vec[t], t))
-        return _Doc(story.id, story.date, story.title, vec, terms)
-
-    def docs(self, ids: Iterable[str]) -> dict[str, _Doc]:
-        ids = list(dict.fromkeys(ids))
-        missing = [i for i in ids if i not in self._docs]
+    def load(self, terms: Iterable[str]) -> None:
+        missing = [t for t in set(terms) if t not in self._df]
         if missing:
-            stories = sql.stories_by_ids(self.store, missing)
-            live = [s for s in stories if not s.duplicate_of]
-            speakers = sql.speakers_of(self.store, [s.id for s in live])
-            entities = (sql.entities_of_stories(self.store, [s.id for s in live])
-                        if self.use_entities else {})
-            for s in live:
-                doc = self._doc(s)
-                doc.speakers = speakers.get(s.id, set())
-                doc.entities = entities.get(s.id, set())
-                self._docs[s.id] = doc
-        return {i: self._docs[i] for i in ids if i in self._docs}
+            found = sql.thread_df_of(self.store, missing)
+            self._df.update({t: found.get(t, 0) for t in missing})
 
-    # -- links -----------------------------------------------------------------------------
+    def __call__(self, term: str) -> float:
+        """0 for words in more than MAX_DF of the stories (the archive's own boilerplate:
+        datelines, honorifics, agency names)."""
+        df = self._df.get(term, 0)
+        if self.n >= 50 and df > MAX_DF * self.n:
+            return 0.0
+        return math.log((self.n + 1) / (df + 0.5)) + 1.0
 
-    def link(self, a: _Doc, b: _Doc) -> float:
-        small, big = (a.vec, b.vec) if len(a.vec) <= len(b.vec) else (b.vec, a.vec)
-        text = sum(v * big.get(t, 0.0) for t, v in small.items())
-        if self.use_entities and a.entities and b.entities:
-            ent = len(a.entities & b.entities) / math.sqrt(len(a.entities) * len(b.entities))
-            sim = W_TEXT * text + W_ENTITY * ent
-        else:
-            sim = text
-        if a.speakers & b.speakers:
-            sim += SPEAKER_BONUS
-        if a.date is not None and b.date is not None:
-            sim /= 1.0 + abs((a.date - b.date).days) / self.time_scale
-        return min(sim, 1.0)
 
-    def candidates(self, doc: _Doc) -> list[str]:
-        words = [t for t in doc.terms if _QUERY_SAFE.match(t)][:QUERY_TERMS]
-        if not words:
-            return []
+def _vectorize(doc: _Doc, idf: _Idf) -> dict[str, float]:
+    vec = {t: w for t, c in doc.counts.items() if (w := (1 + math.log(c)) * idf(t)) > 0}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    doc.vec = {t: v / norm for t, v in vec.items()}
+    return doc.vec
+
+
+def link(a: _Doc, b: _Doc, *, use_entities: bool = True) -> float:
+    """The link score of two vectorised documents (see the module docstring)."""
+    small, big = (a.vec, b.vec) if len(a.vec) <= len(b.vec) else (b.vec, a.vec)
+    text = sum(v * big.get(t, 0.0) for t, v in small.items())
+    if use_entities and a.entities and b.entities:
+        ent = len(a.entities & b.entities) / math.sqrt(len(a.entities) * len(b.entities))
+        sim = W_TEXT * text + W_ENTITY * ent
+    else:
+        sim = text
+    if a.speakers & b.speakers:
+        sim += SPEAKER_BONUS
+    if a.date is not None and b.date is not None:
+        sim /= 1.0 + abs((a.date - b.date).days) / TIME_SCALE
+    return min(sim, 1.0)
+
+
+def _query_words(doc: _Doc) -> list[str]:
+    terms = sorted(doc.vec, key=lambda t: (-doc.vec[t], t))
+    return [t for t in terms if _QUERY_SAFE.match(t)][:QUERY_TERMS]
+
+
+def _candidates(engine: Any, doc: _Doc) -> list[str]:
+    words = _query_words(doc)
+    if not words:
+        return []
+    span = timedelta(days=window())
+    date_from = doc.date - span if doc.date else None
+    date_to = doc.date + span if doc.date else None
+    try:
+        results = engine.search(" OR ".join(words), date_from=date_from, date_to=date_to,
+                                limit=CANDIDATES, facets=False, snippets=False)
+    except Exception as exc:  # noqa: BLE001 - a failed query means no candidates
+        log.warning("thread candidates for %s: %s", doc.id, exc)
+        return []
+    return [h.id for h in results.hits if h.id != doc.id]
+
+
+# -- the incremental pass ----------------------------------------------------------------------
+
+
+def state_params(use_entities: bool) -> dict[str, Any]:
+    return {**params(), "candidates": CANDIDATES, "query_terms": QUERY_TERMS,
+            "max_df": MAX_DF, "entities": use_entities, "version": VERSION}
+
+
+def update(store: Store, engine: Any, *, rebuild: bool = False) -> ThreadReport:
+    """Bring ``thread_docs``, ``thread_df`` and ``thread_links`` up to date with the store.
+
+    Only stories changed since the ``threads_seq`` watermark are processed: first their term
+    counts are stored (so IDF counts them and they can be candidates of each other), then each
+    one's links are computed against the engine's candidates.  ``engine`` must already hold
+    these stories (the archive syncs its index first).
+    """
+    started = time.perf_counter()
+    report = ThreadReport()
+    use_entities = sql.entities_ready(store)
+    wanted = state_params(use_entities)
+    seq, stored = sql.thread_state(store)
+    built_n = int((stored or {}).get("built_with", 0))
+    grown = seq > 0 and sql.count_stories_between(store, None, None) > REGROW * max(built_n, 1)
+    if stored is not None:
+        stored = {k: v for k, v in stored.items() if k != "built_with"}
+    if rebuild or grown or (stored is not None and stored != wanted) or (
+            stored is None and seq):
+        why = "asked" if rebuild else "the archive grew" if grown else "parameters changed"
+        log.info("rebuilding story threads (%s)", why)
+        sql.begin(store)
         try:
-            results = self.engine.search(" OR ".join(words), limit=CANDIDATES, facets=False,
-                                         snippets=False)
-        except Exception as exc:  # noqa: BLE001 - a failed query means no candidates
-            log.warning("thread candidates for %s: %s", doc.id, exc)
-            return []
-        return [h.id for h in results.hits if h.id != doc.id]
+            sql.thread_clear(store)
+            sql.commit(store)
+        except BaseException:
+            sql.rollback(store)
+            raise
+        seq, report.rebuilt, built_n = 0, True, 0
+    target = store.max_seq()
+    if seq >= target:
+        report.seconds = time.perf_counter() - started
+        return report
+    tokenize = Tokenizer()
+    pending: list[str] = []
+    # 1. term counts, entities and speakers of every changed story; document frequencies
+    batch: list[StoredStory] = []
+    for story in store.iter_stories(include_duplicates=True, after_seq=seq, with_quotes=False):
+        if story.seq > target:
+            break
+        batch.append(story)
+        if len(batch) >= BATCH:
+            pending += _store_docs(store, batch, tokenize, use_entities, report)
+            batch = []
+    if batch:
+        pending += _store_docs(store, batch, tokenize, use_entities, report)
+    # 2. links of each changed story to its candidates
+    idf = _Idf(store)
+    cache: dict[str, _Doc] = {}
+    for i in range(0, len(pending), BATCH):
+        chunk = pending[i : i + BATCH]
+        report.links += _link_batch(store, engine, chunk, idf, cache, use_entities)
+    if not built_n:  # a first pass or a rebuild: IDF was right for this many stories
+        built_n = sql.thread_doc_count(store)
+    sql.thread_set_state(store, target, {**wanted, "built_with": built_n})
+    report.processed = len(pending)
+    report.seconds = time.perf_counter() - started
+    log.info("threads: %d stories linked (%d links), %d removed in %.1f s", report.processed,
+             report.links, report.removed, report.seconds)
+    return report
 
-    # -- threads ---------------------------------------------------------------------------
 
-    def thread(self, story_id: str) -> Thread:
-        seed_story = self.store.get_story(story_id)
-        seed_id = seed_story.duplicate_of or seed_story.id
-        seed = self.docs([seed_id]).get(seed_id)
-        if seed is None:  # pragma: no cover - a duplicate's original always exists
-            return Thread(seed_id, params=params())
-        members: dict[str, ThreadStory] = {
-            seed_id: ThreadStory(seed_id, seed.date, seed.title, 1.0, None, 0)}
-        frontier = [seed_id]
-        for hop in range(1, self.max_hops + 1):
-            need = self.threshold + self.hop_penalty * (hop - 1)
-            found: dict[str, ThreadStory] = {}
-            for mid in frontier:
-                m = self._docs[mid]
-                cands = [c for c in self.candidates(m) if c not in members]
-                for cid, cdoc in self.docs(cands).items():
-                    score = self.link(m, cdoc)
-                    if score >= need and (cid not in found or found[cid].score < score):
-                        found[cid] = ThreadStory(cid, cdoc.date, cdoc.title, score, mid, hop)
-            if not found:
-                break
-            room = self.max_stories - len(members)
-            best = sorted(found.values(), key=lambda s: -s.score)[: max(0, room)]
-            members.update((s.id, s) for s in best)
-            frontier = [s.id for s in best]
-            if len(members) >= self.max_stories:
-                break
-        stories = sorted(members.values(), key=lambda s: (s.date or date.min, s.id))
-        return Thread(seed_id, stories, params())
+def _store_docs(store: Store, stories: Sequence[StoredStory], tokenize: Tokenizer,
+                use_entities: bool, report: ThreadReport) -> list[str]:
+    live = [s for s in stories if not s.duplicate_of]
+    dead = [s.id for s in stories if s.duplicate_of]
+    ids = [s.id for s in live]
+    speakers = sql.speakers_of(store, ids)
+    entities = sql.entities_of_stories(store, ids) if use_entities else {}
+    docs = []
+    for s in live:
+        counts = Counter(_words(tokenize, s))
+        docs.append((s.id, s.date, dict(counts), sorted(entities.get(s.id, ())),
+                     sorted(speakers.get(s.id, ()))))
+    sql.begin(store)
+    try:
+        report.removed += sql.thread_forget(store, dead)
+        sql.thread_put_docs(store, docs)
+        sql.commit(store)
+    except BaseException:
+        sql.rollback(store)
+        raise
+    return ids
+
+
+def _load_docs(store: Store, ids: Iterable[str], cache: dict[str, _Doc]) -> dict[str, _Doc]:
+    ids = list(dict.fromkeys(ids))
+    missing = [i for i in ids if i not in cache]
+    if missing:
+        if len(cache) + len(missing) > _DOC_CACHE:
+            cache.clear()
+        for sid, day, counts, ents, spk in sql.thread_get_docs(store, missing):
+            cache[sid] = _Doc(sid, day, counts, frozenset(ents), frozenset(spk))
+    return {i: cache[i] for i in ids if i in cache}
+
+
+def _link_batch(store: Store, engine: Any, chunk: Sequence[str], idf: _Idf,
+                cache: dict[str, _Doc], use_entities: bool) -> int:
+    for sid in chunk:  # a changed story's vector is computed again
+        cache.pop(sid, None)
+    seeds = _load_docs(store, chunk, cache)
+    idf.load(t for d in seeds.values() for t in d.counts)
+    wanted: dict[str, list[str]] = {}
+    for sid, doc in seeds.items():
+        if not doc.vec:
+            _vectorize(doc, idf)
+        wanted[sid] = _candidates(engine, doc)
+    others = _load_docs(store, (c for cs in wanted.values() for c in cs), cache)
+    idf.load(t for d in others.values() if not d.vec for t in d.counts)
+    links: list[tuple[str, str, float]] = []
+    for sid, cands in wanted.items():
+        doc = seeds[sid]
+        for cid in cands:
+            other = others.get(cid)
+            if other is None:
+                continue
+            if not other.vec:
+                _vectorize(other, idf)
+            score = link(doc, other, use_entities=use_entities)
+            if score >= THRESHOLD:
+                links.append((sid, cid, score))
+    sql.begin(store)
+    try:
+        sql.thread_add_links(store, links)
+        sql.commit(store)
+    except BaseException:
+        sql.rollback(store)
+        raise
+    return len(links)
+
+
+# -- reading a thread --------------------------------------------------------------------------
+
+
+def thread(store: Store, story_id: str, *, threshold: float = THRESHOLD,
+           max_hops: int = MAX_HOPS, hop_penalty: float = HOP_PENALTY,
+           max_stories: int = MAX_STORIES) -> Thread:
+    """The thread of ``story_id`` (a duplicate's thread is its original's), from the stored
+    links: one indexed lookup per hop."""
+    seed_id = sql.original_of(store, story_id)
+    members: dict[str, ThreadStory] = {seed_id: ThreadStory(seed_id, None, None, 1.0, None, 0)}
+    frontier = [seed_id]
+    for hop in range(1, max_hops + 1):
+        need = threshold + hop_penalty * (hop - 1)
+        order = {m: i for i, m in enumerate(frontier)}
+        found: dict[str, ThreadStory] = {}
+        rows = sorted(sql.thread_links_of(store, frontier, need),
+                      key=lambda r: (order[r[0]], r[1]))
+        for mid, cid, score in rows:
+            if cid in members:
+                continue
+            if cid not in found or found[cid].score < score:
+                found[cid] = ThreadStory(cid, None, None, score, mid, hop)
+        if not found:
+            break
+        room = max_stories - len(members)
+        best = sorted(found.values(), key=lambda s: (-s.score, s.id))[: max(0, room)]
+        members.update((s.id, s) for s in best)
+        frontier = [s.id for s in best]
+        if len(members) >= max_stories:
+            break
+    heads = sql.story_headers(store, list(members))
+    stories = []
+    for sid, member in members.items():
+        if sid not in heads:  # gone or now a duplicate: the links lag the store
+            continue
+        member.date, member.title = heads[sid]
+        stories.append(member)
+    stories.sort(key=lambda s: (s.date or date.min, s.id))
+    return Thread(seed_id, stories, params())

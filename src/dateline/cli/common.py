@@ -38,7 +38,7 @@ class _State:
 state = _State()
 
 
-class Format(str, Enum):
+class Format(str, Enum):  # noqa: UP042 - typer needs a str-valued Enum for choices
     table = "table"
     json = "json"
     jsonl = "jsonl"

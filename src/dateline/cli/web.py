@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,7 +28,10 @@ def serve(
     token: Annotated[str | None, typer.Option(help="token write requests must send as "
                                               "'Authorization: Bearer TOKEN' (or set "
                                               "DATELINE_TOKEN)", envvar="DATELINE_TOKEN")] = None,
-    workers: Annotated[int, typer.Option(help="archive connections shared by requests")] = 4,
+    workers: Annotated[int, typer.Option(min=1, help="server processes (read-only: "
+                                         "--allow-writes needs 1)")] = 1,
+    connections: Annotated[int, typer.Option(min=1, help="archive connections (SQLite + "
+                                             "index reader) per process")] = 4,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "warning",
 ) -> None:
     """Serve the archive's web pages and JSON API (read-only unless --allow-writes --token)."""
@@ -33,6 +39,7 @@ def serve(
         import uvicorn
 
         from dateline.web import create_app
+        from dateline.web.app import SERVE_ENV
     except ImportError as exc:
         from dateline.errors import MissingExtra
 
@@ -41,15 +48,27 @@ def serve(
 
     if allow_writes and not token:
         raise InputError("--allow-writes needs --token", hint="every write request must carry it")
+    if allow_writes and workers > 1:
+        raise InputError("--allow-writes needs --workers 1", hint="writes go through one process")
     folder = archive if archive is not None else settings.default_archive()
     bind_host = str(settings.get("host", folder, host))
     bind_port = int(settings.get("port", folder, port))
-    web_app = create_app(folder, allow_writes=allow_writes, token=token, pool_size=workers)
+    web_app = create_app(folder, allow_writes=allow_writes, token=token, pool_size=connections,
+                         warm_up=workers == 1)  # fails now if the archive is missing
     if bind_host not in ("127.0.0.1", "localhost", "::1"):
         console_err.print(f"[yellow]warning:[/] serving on {bind_host}: reachable from other "
                           "machines", highlight=False)
     console_err.print(f"dateline: serving {folder} on http://{bind_host}:{bind_port}/ "
-                      f"({'writes enabled' if allow_writes else 'read-only'}; Ctrl-C stops)",
+                      f"({'writes enabled' if allow_writes else 'read-only'}, {workers} "
+                      f"process{'es' if workers > 1 else ''}; Ctrl-C stops)",
                       highlight=False)
-    uvicorn.run(web_app, host=bind_host, port=bind_port, log_level=log_level,
-                access_log=log_level in ("debug", "info"))
+    options = {"host": bind_host, "port": bind_port, "log_level": log_level,
+               "access_log": log_level in ("debug", "info")}
+    if workers == 1:
+        uvicorn.run(web_app, **options)  # type: ignore[arg-type]
+        return
+    web_app.state.pool.close()  # each worker process opens its own
+    os.environ[SERVE_ENV] = json.dumps({"archive": str(Path(folder).expanduser().resolve()),
+                                        "pool_size": connections})
+    uvicorn.run("dateline.web.app:app_from_environment", factory=True, workers=workers,
+                **options)  # type: ignore[arg-type]

@@ -76,7 +76,8 @@ class EntitiesMixin:
             rows = []
             for sid in ids:
                 story = self.store.get_story(sid)
-                facts = extractor.extract(story)
+                terms = self.store.korean_terms(sid, story.revision)
+                facts = extractor.extract(story, proper_nouns=terms[2] if terms else None)
                 rows.append(StoryFactsRow(sid, story.revision,
                                           story.date.isoformat() if story.date else None,
                                           story.program, facts.mentions, facts.quotes))

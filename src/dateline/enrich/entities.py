@@ -419,13 +419,18 @@ def _resolve_in_story(col: _Collector) -> None:
     col.mentions = kept
 
 
-def _scan_korean(col: _Collector, text: str, start: int, end: int) -> None:
-    from dateline.enrich.korean import proper_nouns
+def _scan_korean(col: _Collector, text: str, start: int, end: int,
+                 known: list[tuple[str, int, int]] | None = None) -> None:
+    if known is not None:
+        found = [(form, a, b) for form, a, b in known if start <= a and b <= end]
+    else:
+        from dateline.enrich.korean import proper_nouns
 
-    for form, a, b in proper_nouns(text[start:end]):
+        found = [(form, start + a, start + b) for form, a, b in proper_nouns(text[start:end])]
+    for form, a, b in found:
         kind = _korean_kind(form)
         if kind:
-            col.add(kind, form, start + a, start + b, source="kiwi")
+            col.add(kind, form, a, b, source="kiwi")
 
 
 _KO_ORG_SUFFIX = re.compile(
@@ -465,8 +470,11 @@ def _korean_kind(form: str) -> str | None:
     return None
 
 
-def extract(story: Any) -> StoryFacts:
-    """People, organisations and places of one story (a ParsedStory or StoredStory)."""
+def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) -> StoryFacts:
+    """People, organisations and places of one story (a ParsedStory or StoredStory).
+
+    ``proper_nouns``: the story's Korean proper nouns (form, start, end) when already analysed
+    (the archive keeps them); otherwise Korean stories are analysed here."""
     text: str = story.text
     col = _Collector(text)
     korean = (story.language or "").startswith("ko")
@@ -494,7 +502,7 @@ def extract(story: Any) -> StoryFacts:
     spans = [(s.start, s.end) for s in story.segments if s.kind in SCANNED] or [(0, len(text))]
     for a, b in spans:
         if korean:
-            _scan_korean(col, text, a, b)
+            _scan_korean(col, text, a, b, proper_nouns)
         else:
             _scan_sequences(col, text, a, b)
     _resolve_in_story(col)

@@ -66,6 +66,10 @@ class IndexDoc:
     persons: list[str] = field(default_factory=list)
     orgs: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
+    #: Korean search terms of the title and of title + text, when already analysed (the store
+    #: keeps them); engines analyse the text themselves when these are None
+    ko_title: str | None = None
+    ko_text: str | None = None
 
     def effective_date(self) -> _Date | None:
         """The story date, else the date it was published (in its own time zone)."""

@@ -25,6 +25,8 @@ from dateline.errors import MissingExtra
 
 __all__ = [
     "KoToken",
+    "StoryTerms",
+    "analyze_stories",
     "add_user_words",
     "analyze",
     "analyze_many",
@@ -118,6 +120,47 @@ def analyze_many(texts: Sequence[str]) -> list[list[KoToken]]:
     kiwi = _get_kiwi()
     for i, tokens in zip(todo, kiwi.tokenize([texts[i] for i in todo]), strict=True):
         out[i] = _keep(tokens)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class StoryTerms:
+    """A story's Korean analysis, computed once and kept in the store: the search terms of its
+    title and indexed text (space-joined), and its proper nouns with offsets in its text."""
+
+    title: str
+    text: str
+    proper_nouns: list[tuple[str, int, int]]
+
+
+def analyze_stories(items: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]
+                    ) -> list[StoryTerms | None]:
+    """One Kiwi pass per story over (title, text, indexed spans); ``None`` without Hangul.
+
+    Terms are those of tokens inside the indexed spans (noise is never indexed); adjacent proper
+    nouns are joined (Kiwi splits some names).  Kiwi's worker threads share the batch."""
+    out: list[StoryTerms | None] = [None] * len(items)
+    todo = [i for i, (title, text, _) in enumerate(items) if has_hangul(title) or has_hangul(text)]
+    if not todo:
+        return out
+    kiwi = _get_kiwi()
+    titles = kiwi.tokenize([items[i][0] for i in todo])
+    texts = kiwi.tokenize([items[i][1] for i in todo])
+    for i, title_tokens, text_tokens in zip(todo, titles, texts, strict=True):
+        spans = items[i][2] or [(0, len(items[i][1]))]
+        kept = [t for t in _keep(text_tokens) if any(a <= t.start < b for a, b in spans)]
+        nouns: list[tuple[str, int, int]] = []
+        for tok in text_tokens:
+            if not tok.tag.startswith("NNP"):
+                continue
+            start, end = tok.start, tok.start + tok.len
+            if nouns and nouns[-1][2] == start:
+                nouns[-1] = (nouns[-1][0] + tok.form, nouns[-1][1], end)
+            else:
+                nouns.append((tok.form, start, end))
+        title_terms = [t.form for t in _keep(title_tokens)]
+        out[i] = StoryTerms(" ".join(title_terms), " ".join(title_terms + [t.form for t in kept]),
+                            nouns)
     return out
 
 

@@ -192,9 +192,14 @@ class TantivyEngine(SearchEngine):
 
     def _add_batch(self, batch: list[IndexDoc]) -> None:
         w = self._w()
-        ko_title = korean.analyze_many([d.title or "" for d in batch])
-        ko_text = korean.analyze_many([f"{d.title or ''}\n{d.text}" for d in batch])
-        for d, kt, kx in zip(batch, ko_title, ko_text, strict=True):
+        todo = [d for d in batch if d.ko_text is None]
+        ko_title = dict(zip((d.id for d in todo), korean.analyze_many(
+            [d.title or "" for d in todo]), strict=True))
+        ko_text = dict(zip((d.id for d in todo), korean.analyze_many(
+            [f"{d.title or ''}\n{d.text}" for d in todo]), strict=True))
+        for d in batch:
+            kt = d.ko_title if d.ko_text is not None else _forms(ko_title[d.id])
+            kx = d.ko_text if d.ko_text is not None else _forms(ko_text[d.id])
             w.delete_documents_by_term("id", d.id)
             w.add_document(self._document(d, kt, kx))
         self._dirty = True
@@ -202,8 +207,7 @@ class TantivyEngine(SearchEngine):
         if self._auto_commit and self._uncommitted >= self._auto_commit:
             self.commit()
 
-    def _document(self, d: IndexDoc, ko_title: list[korean.KoToken],
-                  ko_text: list[korean.KoToken]) -> Any:
+    def _document(self, d: IndexDoc, ko_title: str | None, ko_text: str | None) -> Any:
         doc = self._t.Document()
         doc.add_text("id", d.id)
         if d.title:
@@ -211,9 +215,9 @@ class TantivyEngine(SearchEngine):
         doc.add_text("text", d.text)
         doc.add_text("text_exact", d.text)
         if ko_title:
-            doc.add_text("title_ko", " ".join(t.form for t in ko_title))
+            doc.add_text("title_ko", ko_title)
         if ko_text:
-            doc.add_text("text_ko", " ".join(t.form for t in ko_text))
+            doc.add_text("text_ko", ko_text)
         for field, values in (("quotes", d.quotes), ("speakers", d.speakers),
                               ("persons", d.persons), ("orgs", d.orgs), ("places", d.places)):
             for v in values:
@@ -442,3 +446,7 @@ class TantivyEngine(SearchEngine):
                 day = datetime.fromtimestamp(b["key"] / 1000, tz=UTC).date()
                 days[day] = days.get(day, 0) + n
         return fill_histogram(days, by, date_from, date_to)
+
+
+def _forms(tokens: list[korean.KoToken]) -> str:
+    return " ".join(t.form for t in tokens)

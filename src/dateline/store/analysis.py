@@ -1,4 +1,4 @@
-"""The SQL of the analysis package: near-duplicate LSH state and clusters, thread cache,
+"""The SQL of the analysis package: near-duplicate LSH state and clusters, thread links,
 per-period story reads, quote and mention aggregates for timelines and co-occurrence.
 
 Functions take the :class:`~dateline.store.sqlite.Store` of an archive; the logic that uses them
@@ -313,29 +313,159 @@ def rollback(store: Store) -> None:
         store.conn.execute("ROLLBACK")
 
 
-# -- thread cache ----------------------------------------------------------------------------
+# -- story threads (tables of migration 4) ---------------------------------------------------
+
+THREADS_SEQ = "threads_seq"
+THREADS_PARAMS = "threads_params"
+
+#: (story id, date, term counts of title and lead, entity ids, speakers)
+ThreadDoc = tuple[str, date | None, dict[str, int], list[str], list[str]]
 
 
-def thread_cached(store: Store, story_id: str, seq: int) -> dict[str, Any] | None:
-    row = store.conn.execute(
-        "SELECT seq, thread FROM thread_cache WHERE story_id = ?", (story_id,)
-    ).fetchone()
-    if row is None or int(row[0]) != seq:
-        return None
-    return dict(json.loads(row[1]))
+def thread_state(store: Store) -> tuple[int, dict[str, Any] | None]:
+    """(store sequence the thread pass has seen, the parameters it used)."""
+    params = store.get_meta(THREADS_PARAMS)
+    return int(store.get_meta(THREADS_SEQ, "0") or 0), json.loads(params) if params else None
 
 
-def thread_store(store: Store, story_id: str, seq: int, thread: dict[str, Any]) -> None:
-    if store.readonly:
-        return
-    try:
-        store.conn.execute(
-            "INSERT INTO thread_cache(story_id, seq, thread) VALUES (?, ?, ?) "
-            "ON CONFLICT(story_id) DO UPDATE SET seq = excluded.seq, thread = excluded.thread",
-            (story_id, seq, json.dumps(thread, ensure_ascii=False)),
-        )
-    except sqlite3.OperationalError as exc:  # locked by a writer: the cache is optional
-        log.debug("thread cache not written: %s", exc)
+def thread_set_state(store: Store, seq: int, params: dict[str, Any]) -> None:
+    store.set_meta(THREADS_SEQ, str(seq))
+    store.set_meta(THREADS_PARAMS, json.dumps(params, sort_keys=True))
+
+
+def threads_ready(store: Store) -> bool:
+    """True when the thread tables exist (an archive opened read-only may predate them)."""
+    return table_exists(store, "thread_links")
+
+
+def thread_clear(store: Store) -> None:
+    for table in ("thread_links", "thread_docs", "thread_df"):
+        store.conn.execute(f"DELETE FROM {table}")
+    store.set_meta(THREADS_SEQ, "0")
+    store.conn.execute("DELETE FROM meta WHERE key = ?", (THREADS_PARAMS,))
+
+
+def thread_doc_count(store: Store) -> int:
+    return int(store.conn.execute("SELECT COUNT(*) FROM thread_docs").fetchone()[0])
+
+
+def thread_df_of(store: Store, terms: Sequence[str]) -> dict[str, int]:
+    """Term → number of thread documents containing it (missing terms: absent)."""
+    out: dict[str, int] = {}
+    for chunk in _chunks(list(terms)):
+        marks = ",".join("?" * len(chunk))
+        out.update((t, int(n)) for t, n in store.conn.execute(
+            f"SELECT term, df FROM thread_df WHERE term IN ({marks})", chunk))
+    return out
+
+
+def _thread_drop(store: Store, ids: Sequence[str], df: dict[str, int]) -> int:
+    """Delete the documents and links of ``ids``, subtracting their terms from ``df``."""
+    removed = 0
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        for (terms,) in store.conn.execute(
+                f"SELECT terms FROM thread_docs WHERE story_id IN ({marks})", chunk):
+            for t in json.loads(terms):
+                df[t] = df.get(t, 0) - 1
+            removed += 1
+        others = store.conn.execute(
+            f"SELECT other, story_id FROM thread_links WHERE story_id IN ({marks})",
+            chunk).fetchall()
+        store.conn.executemany("DELETE FROM thread_links WHERE story_id = ? AND other = ?",
+                               others)
+        store.conn.execute(f"DELETE FROM thread_links WHERE story_id IN ({marks})", chunk)
+        store.conn.execute(f"DELETE FROM thread_docs WHERE story_id IN ({marks})", chunk)
+    return removed
+
+
+def _apply_df(store: Store, df: dict[str, int]) -> None:
+    store.conn.executemany(
+        "INSERT INTO thread_df(term, df) VALUES (?, ?) "
+        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        [(t, n) for t, n in df.items() if n])
+    gone = [(t,) for t, n in df.items() if n < 0]
+    if gone:
+        store.conn.executemany("DELETE FROM thread_df WHERE term = ? AND df <= 0", gone)
+
+
+def thread_forget(store: Store, ids: Sequence[str]) -> int:
+    """Remove stories (now duplicates) from the threads; returns how many had a document."""
+    df: dict[str, int] = {}
+    removed = _thread_drop(store, ids, df)
+    _apply_df(store, df)
+    return removed
+
+
+def thread_put_docs(store: Store, docs: Sequence[ThreadDoc]) -> None:
+    """Store (or replace) thread documents: (id, date, term counts, entity ids, speakers).
+
+    A replaced document loses its links (they are computed again) and its old terms' counts."""
+    df: dict[str, int] = {}
+    _thread_drop(store, [d[0] for d in docs], df)
+    rows = []
+    for sid, day, counts, entities, speakers in docs:
+        for t in counts:
+            df[t] = df.get(t, 0) + 1
+        rows.append((sid, day.isoformat() if day else None,
+                     json.dumps(counts, ensure_ascii=False, separators=(",", ":")),
+                     json.dumps(entities, ensure_ascii=False, separators=(",", ":")),
+                     json.dumps(speakers, ensure_ascii=False, separators=(",", ":"))))
+    store.conn.executemany(
+        "INSERT INTO thread_docs(story_id, day, terms, entities, speakers) "
+        "VALUES (?, ?, ?, ?, ?)", rows)
+    _apply_df(store, df)
+
+
+def thread_get_docs(store: Store, ids: Sequence[str]) -> list[ThreadDoc]:
+    out: list[ThreadDoc] = []
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        for sid, day, terms, entities, speakers in store.conn.execute(
+                f"SELECT story_id, day, terms, entities, speakers FROM thread_docs "
+                f"WHERE story_id IN ({marks})", chunk):
+            out.append((sid, _day(day), json.loads(terms), json.loads(entities),
+                        json.loads(speakers)))
+    return out
+
+
+def thread_add_links(store: Store, links: Sequence[tuple[str, str, float]]) -> None:
+    """Store links in both directions (a link already there keeps the higher score)."""
+    rows = [(a, b, s) for a, b, s in links] + [(b, a, s) for a, b, s in links]
+    store.conn.executemany(
+        "INSERT INTO thread_links(story_id, other, score) VALUES (?, ?, ?) "
+        "ON CONFLICT(story_id, other) DO UPDATE SET score = max(score, excluded.score)", rows)
+
+
+def thread_links_of(store: Store, ids: Sequence[str],
+                    min_score: float) -> list[tuple[str, str, float]]:
+    """(member, linked story, score) for every stored link of ``ids`` at ``min_score`` or more."""
+    out: list[tuple[str, str, float]] = []
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        out.extend((a, b, float(s)) for a, b, s in store.conn.execute(
+            f"SELECT story_id, other, score FROM thread_links WHERE story_id IN ({marks}) "
+            f"AND score >= ?", (*chunk, min_score)))
+    return out
+
+
+def story_headers(store: Store, ids: Sequence[str]) -> dict[str, tuple[date | None, str | None]]:
+    """Story id → (date, title) of current, non-duplicate stories (no text is read)."""
+    out: dict[str, tuple[date | None, str | None]] = {}
+    for chunk in _chunks(list(ids)):
+        marks = ",".join("?" * len(chunk))
+        for sid, d, title in store.conn.execute(
+                f"SELECT s.id, r.date, r.title {_CURRENT} WHERE s.id IN ({marks}) "
+                f"AND s.duplicate_of IS NULL", chunk):
+            out[sid] = (_day(d), title)
+    return out
+
+
+def original_of(store: Store, story_id: str) -> str:
+    """The story an exact duplicate copies (the story itself when it is no duplicate)."""
+    row = store.conn.execute("SELECT duplicate_of FROM stories WHERE id = ?",
+                             (story_id,)).fetchone()
+    return str(row[0]) if row and row[0] else story_id
 
 
 # -- entities (tables of migration 2, written by the entity enricher) ------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from dateline.errors import SchemaTooNew
-from dateline.store.schema_analysis import ANALYSIS_V1
+from dateline.store.schema_analysis import ANALYSIS_V1, THREADS_V1
 from dateline.store.schema_entities import ENTITIES_V1
 
 MIGRATIONS: list[str] = [
@@ -99,6 +99,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX quotes_story ON quotes(story_id, revision, idx);
     CREATE INDEX quotes_speaker ON quotes(speaker);
+    CREATE TABLE korean_terms (                         -- one Kiwi analysis per revision
+        story_id      TEXT NOT NULL,
+        revision      INTEGER NOT NULL,
+        title_terms   TEXT NOT NULL,
+        text_terms    TEXT NOT NULL,
+        proper_nouns  TEXT NOT NULL,                    -- JSON [[form, start, end], …]
+        maker         TEXT NOT NULL,
+        PRIMARY KEY (story_id, revision)
+    );
     CREATE TABLE rejects (
         id         INTEGER PRIMARY KEY,
         source_id  INTEGER REFERENCES sources(id),
@@ -116,6 +125,8 @@ MIGRATIONS: list[str] = [
     ENTITIES_V1,
     # 3: near-duplicate clusters, threads (schema_analysis.py)
     ANALYSIS_V1,
+    # 4: story threads as persisted links; drops migration 3's thread_cache (schema_analysis.py)
+    THREADS_V1,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -33,3 +33,36 @@ CREATE TABLE thread_cache (
     thread   TEXT NOT NULL              -- JSON, see dateline.analysis.threads.Thread.to_dict
 ) WITHOUT ROWID;
 """
+
+#: migration 4: story threads as persisted links, computed when stories are stored.
+#:
+#: - ``thread_docs``: per current, non-duplicate story, the term counts of its title (twice)
+#:   and lead as JSON ``{"term": count}``, its date, entity ids and quoted speakers: what a
+#:   link score needs, so a link is computed without reading or tokenising the text again.
+#: - ``thread_df``: how many thread documents contain each term (the IDF of the link score).
+#: - ``thread_links``: links at or above the thread threshold, stored in both directions so
+#:   "the links of this story" is one primary-key range.
+#:
+#: Watermarks in ``meta``: ``threads_seq`` (store sequence the pass has seen) and
+#: ``threads_params`` (a change of parameters rebuilds).  ``thread_cache`` (migration 3) is
+#: dropped: a thread is now read from the links in milliseconds.
+THREADS_V1 = """
+DROP TABLE IF EXISTS thread_cache;
+CREATE TABLE thread_docs (
+    story_id TEXT PRIMARY KEY,
+    day      TEXT,
+    terms    TEXT NOT NULL,
+    entities TEXT NOT NULL DEFAULT '[]',
+    speakers TEXT NOT NULL DEFAULT '[]'
+) WITHOUT ROWID;
+CREATE TABLE thread_df (
+    term TEXT PRIMARY KEY,
+    df   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE thread_links (
+    story_id TEXT NOT NULL,
+    other    TEXT NOT NULL,
+    score    REAL NOT NULL,
+    PRIMARY KEY (story_id, other)
+) WITHOUT ROWID;
+"""

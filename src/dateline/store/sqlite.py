@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +61,8 @@ def story_id_for(key: str) -> str:
 def story_key(source_name: str, locator: str, story: ParsedStory) -> str:
     """The identity of a story: its URL when it has one, else where it came from.
 
-    A page re-scraped after its 수정 time keeps its URL (or its file name), so the new text becomes a
-    new revision of the same story rather than a new story.
+    A page re-scraped after its 수정 time keeps its URL (or its file name), so the new text
+    becomes a new revision of the same story rather than a new story.
     """
     if story.url:
         return f"url:{story.url.strip()}#{story.position}"
@@ -70,7 +70,7 @@ def story_key(source_name: str, locator: str, story: ParsedStory) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -224,8 +224,8 @@ class Store:
             chunk = keys[i : i + 400]
             clause = " OR ".join(["(name = ? AND sha256 = ?)"] * len(chunk))
             params = [v for pair in chunk for v in pair]
-            for row in self.conn.execute(f"SELECT name, sha256 FROM sources WHERE {clause}", params):
-                found.add((row[0], row[1]))
+            sql = f"SELECT name, sha256 FROM sources WHERE {clause}"
+            found.update((row[0], row[1]) for row in self.conn.execute(sql, params))
         return found
 
     def _put_blob(self, raw: bytes, packed: tuple[str, str, bytes] | None = None) -> str:
@@ -307,7 +307,8 @@ class Store:
             self._reject(source_id, src, "", src.reject_reason, src.raw, run_id, counts)
             return
         for err in src.errors:
-            self._reject(source_id, src, err.locator, err.reason, err.raw or src.raw, run_id, counts)
+            self._reject(source_id, src, err.locator, err.reason, err.raw or src.raw, run_id,
+                         counts)
         if not has_stories and not src.errors:
             reason = "no story found: " + ("; ".join(warnings[:3]) or "the text is empty")
             self._reject(source_id, src, "", reason, src.raw, run_id, counts)
@@ -381,7 +382,7 @@ class Store:
         self.conn.execute(
             "INSERT INTO revisions(story_id, revision, text_hash, title, date, published_at, "
             "updated_at, program, reporter, language, url, text, segments, source_id, position, "
-            "locator, run_id, parser) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "locator, run_id, parser) VALUES (" + ", ".join(["?"] * 18) + ")",
             (sid, revision, digest, story.title, _iso(story.date), _iso(story.published_at),
              _iso(story.updated_at), story.program, story.reporter, story.language, story.url,
              story.text, segments, source_id, story.position, locator, run_id, parser),
@@ -463,7 +464,7 @@ class Store:
 
     def iter_stories(self, *, include_duplicates: bool = False, after_seq: int = 0,
                      with_quotes: bool = True, batch: int = 1000) -> Iterator[StoredStory]:
-        """Current revisions in the order they last changed (store sequence), after ``after_seq``."""
+        """Current revisions in the order they last changed (store sequence) after ``after_seq``."""
         where = ["s.seq > ?"]
         if not include_duplicates:
             where.append("s.duplicate_of IS NULL")
@@ -477,6 +478,33 @@ class Store:
             for row in rows:
                 yield self._row_to_story(row, with_quotes=with_quotes)
             last = rows[-1][-1]
+
+    # -- Korean analysis (kept so that entities and indexes never analyse a story twice) -----
+
+    def put_korean_terms(self, rows: list[tuple[str, int, str, str, list[tuple[str, int, int]]]],
+                         maker: str) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO korean_terms(story_id, revision, title_terms, text_terms, "
+                "proper_nouns, maker) VALUES (?, ?, ?, ?, ?, ?)",
+                [(sid, rev, title, text, json.dumps(nouns, ensure_ascii=False), maker)
+                 for sid, rev, title, text, nouns in rows],
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def korean_terms(self, story_id: str, revision: int
+                     ) -> tuple[str, str, list[tuple[str, int, int]]] | None:
+        """(title terms, text terms, proper nouns) of a revision, if it was analysed."""
+        row = self.conn.execute(
+            "SELECT title_terms, text_terms, proper_nouns FROM korean_terms WHERE story_id = ? "
+            "AND revision = ?", (story_id, revision)).fetchone()
+        if row is None:
+            return None
+        return row[0], row[1], [tuple(n) for n in json.loads(row[2])]  # type: ignore[misc]
 
     def max_seq(self) -> int:
         return int(self.get_meta("seq", "0") or 0)

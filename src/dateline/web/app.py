@@ -1,8 +1,11 @@
 """The web app: HTML pages for people and a JSON API for programs, from the same Archive calls.
 
 ``create_app(path)`` opens the archive read-only and returns a FastAPI app.  Requests borrow an
-:class:`~dateline.Archive` from a small pool (one SQLite connection and one index reader each),
-so concurrent requests never share a connection.
+:class:`~dateline.Archive` from a small pool (one read-only SQLite connection and one index
+reader each), so concurrent requests never share a connection and no lock is held across a
+request.  Nothing slow happens on the request path: story threads are read from links stored at
+ingest, and the index reader reloads by itself when an ingest commits.  ``dateline serve
+--workers N`` runs N such apps in worker processes (:func:`app_from_environment`).
 
 Every error, whatever raised it (a :class:`~dateline.errors.DatelineError`, a bad parameter, an
 unknown URL), is answered in one shape: ``{"ok": false, "error": "...", "status": N, "code":
@@ -12,7 +15,9 @@ unknown URL), is answered in one shape: ``{"ok": false, "error": "...", "status"
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import threading
 from collections import deque
 from collections.abc import AsyncIterator
@@ -37,8 +42,13 @@ from dateline.web.templating import make_templates
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-#: how many Archive instances (connections + index readers) requests share
+#: how many Archive instances (connections + index readers) requests share, per process
 DEFAULT_POOL_SIZE = 4
+#: environment variable carrying the app's settings to ``serve --workers N`` worker processes
+SERVE_ENV = "DATELINE_SERVE_APP"
+#: searches run by each pooled archive before it serves: the index reader, the query parser
+#: and the Korean analyser (a first Hangul query loads its model for seconds) are ready
+WARM_UP_QUERIES = ("date:1000-01-01..9999-12-31", "정부")
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -127,22 +137,15 @@ class ArchivePool:
         self._free.append(arc)
 
     def warm_up(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Open the rest of the pool and load what a first story page needs (the Korean
-        analyser, the thread finder) before handing each archive to requests, so no reader
-        waits seconds for it.  Runs in a background thread."""
+        """Open the rest of the pool and :func:`warm` each archive before handing it to
+        requests, so no reader waits seconds for a first load.  Runs in a background thread."""
         while len(self._all) + self._opening < self.size:
             self._opening += 1
             try:
                 arc = self._open()
             finally:
                 self._opening -= 1
-            try:
-                found = arc.search("date:1000-01-01..9999-12-31", sort="-date", limit=1,
-                                   facets=False, snippets=False)
-                if found.hits and hasattr(arc, "analysis_extras"):
-                    arc.analysis_extras(found.hits[0].id)
-            except Exception:  # noqa: BLE001 - warming is best effort
-                log.info("warming an archive failed", exc_info=True)
+            warm(arc)
             loop.call_soon_threadsafe(self.release, arc)
 
     def close(self) -> None:
@@ -152,6 +155,17 @@ class ArchivePool:
             except Exception:  # pragma: no cover - closing is best effort
                 log.debug("closing an archive failed", exc_info=True)
         self._all.clear()
+
+
+def warm(arc: Archive) -> None:
+    """Run :data:`WARM_UP_QUERIES` and one story page's lookups on ``arc`` (best effort)."""
+    try:
+        ids = [h.id for q in WARM_UP_QUERIES
+               for h in arc.search(q, sort="-date", limit=1, facets=False, snippets=False).hits]
+        if ids and hasattr(arc, "analysis_extras"):
+            arc.analysis_extras(ids[0])
+    except Exception:  # noqa: BLE001 - warming is best effort
+        log.info("warming an archive failed", exc_info=True)
 
 
 def wants_json(request: Request) -> bool:
@@ -295,6 +309,21 @@ def create_app(
     app.include_router(writes.router)
     app.include_router(pages.router)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one ``dateline serve --workers N`` worker process.
+
+    uvicorn starts worker processes from an import string, so the command passes the app's
+    settings in the :data:`SERVE_ENV` environment variable (JSON: ``archive``, ``pool_size``);
+    several workers are read-only (writes need a single process).
+    """
+    raw = os.environ.get(SERVE_ENV)
+    if not raw:
+        raise DatelineError(f"{SERVE_ENV} is not set", hint="start the server with dateline serve")
+    config = json.loads(raw)
+    return create_app(config["archive"], pool_size=int(config.get("pool_size",
+                                                                  DEFAULT_POOL_SIZE)))
 
 
 async def borrow_archive(request: Request) -> AsyncIterator[Archive]:
