@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import threading
 import time
@@ -43,6 +44,12 @@ def tree_rss_mib(pid: int) -> tuple[float, float]:
         largest = max(largest, rss)
         stack.extend(_children(p))
     return total / 1024, largest / 1024
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of every waited-for descendant so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_measured(cmd: list[str], env: dict[str, str] | None = None,

@@ -162,14 +162,17 @@ def _fts_query(conn: sqlite3.Connection, q: dict) -> int:
     return len(conn.execute(sql, params).fetchall())
 
 
-def run(n: int, root: Path, n_queries: int) -> dict:
+def run(n: int, root: Path, n_queries: int, korean_share: float) -> dict:
     from dateline import Archive
     from dateline.sample import generate
 
-    corpus = root / f"corpus-{n}"
+    corpus = root / f"corpus-{n}-ko{korean_share}"
     if not corpus.exists():
-        generate(corpus, stories=n, seed=1)
-    arc_path = root / f"archive-{n}"
+        partial = corpus.with_suffix(".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        generate(partial, stories=n, seed=1, korean_share=korean_share)
+        partial.rename(corpus)  # an interrupted generation is never taken for a corpus
+    arc_path = root / f"archive-{n}-ko{korean_share}"
     if not arc_path.exists():
         run_measured([sys.executable, "-m", "dateline", "ingest", str(corpus), "--archive",
                       str(arc_path), "--quiet", "--no-index", "--format", "json"])
@@ -201,6 +204,7 @@ def run(n: int, root: Path, n_queries: int) -> dict:
     index_bytes = sum(p.stat().st_size for p in (arc_path / "index").rglob("*") if p.is_file())
     result = {
         "stories": len(docs),
+        "korean_share": korean_share,
         "dateline_index_s": round(secs, 1),
         "raw_tantivy_index_s": round(raw_secs, 1),
         "index_ratio_raw_over_dateline": round(raw_secs / secs, 2),
@@ -229,11 +233,14 @@ def main() -> None:
     parser.add_argument("--stories", type=int, nargs="+", default=[100_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--korean-share", type=float, default=0.0,
+                        help="Korean pages in the corpus (0: raw tantivy, which cannot segment "
+                        "Korean, indexes the same texts on equal terms)")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="dateline-search-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     for n in args.stories:
-        print(json.dumps(run(n, root, args.queries), indent=2), flush=True)
+        print(json.dumps(run(n, root, args.queries, args.korean_share), indent=2), flush=True)
     if args.keep is None:
         shutil.rmtree(root, ignore_errors=True)
 

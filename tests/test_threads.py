@@ -132,3 +132,52 @@ def test_threads_judged_set_floor(tmp_path: Path):
     assert scores["seeds"] == 20
     assert scores["macro_precision"] >= MACRO_PRECISION_FLOOR, scores
     assert scores["macro_recall"] >= MACRO_RECALL_FLOOR, scores
+
+
+def test_thread_links_are_stored_when_stories_are_ingested(affairs):
+    from dateline import Archive
+    from dateline.store import analysis as sql
+
+    report = affairs.update_threads()
+    assert report.processed == 27 and report.links > 0
+    assert affairs.update_threads().processed == 0  # nothing new: nothing to do
+    seed = next(s for s in affairs.stories() if s.title == "Bridge collapse inquiry update 3")
+    links = sql.thread_links_of(affairs.store, [seed.id], 0.0)
+    assert links and all(score >= 0.28 for _, _, score in links)
+    # a read-only archive (the web server's) reads the stored links, computes nothing
+    with Archive(affairs.path, readonly=True) as ro:
+        thread = ro.thread(seed.id)
+        assert _titles(thread) == [f"Bridge collapse inquiry update {i}" for i in range(4)]
+        assert [s["id"] for s in ro.analysis_extras(seed.id)["thread"]] == thread.ids
+
+
+def test_thread_links_follow_new_and_duplicate_stories(affairs, tmp_path: Path):
+    bridge = ("bridge", "collapse", "inquiry", "girder", "ferryman", "tollgate", "engineer",
+              "span", "rivet", "salvage")
+    affairs.update_threads()
+    later = [{"title": "Bridge collapse inquiry update 4", "date": "2019-02-20",
+              "url": "https://example.invalid/b/4", "text": _affair_text(4, bridge)},
+             {"title": "Bridge copy", "date": "2019-02-21", "url": "https://example.invalid/b/c",
+              "text": _affair_text(3, bridge)}]  # the text of update 3: an exact duplicate
+    store_only(affairs, [write_records(tmp_path / "more" / "b.json", later)])
+    report = affairs.update_threads()
+    assert report.processed == 1 and not report.rebuilt  # only the new story is linked
+    new = next(s for s in affairs.stories() if s.title == "Bridge collapse inquiry update 4")
+    titles = _titles(affairs.thread(new.id))  # the new story links back to the affair
+    assert len(titles) > 1 and all(t.startswith("Bridge collapse") for t in titles)
+    from dateline.store import analysis as sql
+
+    back = sql.thread_links_of(affairs.store, [new.id], 0.0)  # stored both ways: the older
+    assert back and all(new.id in {b for _, b, _ in sql.thread_links_of(  # stories link to it
+        affairs.store, [other], 0.0)} for _, other, _ in back)
+    copy = next(s for s in affairs.stories(include_duplicates=True) if s.title == "Bridge copy")
+    assert affairs.thread(copy.id).seed == copy.duplicate_of
+
+
+def test_thread_of_an_archive_without_links_is_the_story_alone(affairs):
+    from dateline import Archive
+
+    seed = next(s for s in affairs.stories() if s.title == "Referendum turnout 0")
+    # never linked (stored without the ingest's analysis step): read-only shows the seed only
+    with Archive(affairs.path, readonly=True) as ro:
+        assert ro.thread(seed.id).ids == [seed.id]

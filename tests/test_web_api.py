@@ -369,3 +369,40 @@ def test_web_api_schemathesis_no_server_errors(app: Any) -> None:
                 assert set(response.json()) == ERROR_KEYS, response.text
 
         check()
+
+
+# ----------------------------------------------------------------------------- serving
+
+
+def test_web_worker_process_app_comes_from_the_environment(web_archive: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from dateline.web.app import SERVE_ENV, app_from_environment
+
+    monkeypatch.setenv(SERVE_ENV, json.dumps({"archive": str(web_archive), "pool_size": 2}))
+    app = app_from_environment()
+    assert app.state.pool.size == 2 and not app.state.allow_writes
+    with TestClient(app) as c:
+        assert c.get("/api/stats").json()["ok"] is True
+
+
+def test_web_serve_refuses_writes_with_several_workers(web_archive: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dateline.cli import app as cli
+
+    out = CliRunner().invoke(cli, ["serve", "--archive", str(web_archive), "--workers", "2",
+                                   "--allow-writes", "--token", "t"])
+    assert out.exit_code != 0
+    assert "--workers 1" in out.output
+
+
+def test_web_story_reads_its_thread_without_computing_it(client: TestClient,
+                                                        web_archive: Path) -> None:
+    with Archive(web_archive, readonly=True) as arc:
+        story = next(arc.stories())
+    started = time.perf_counter()
+    body = client.get(f"/api/stories/{story.id}").json()
+    assert body["ok"] is True and isinstance(body["thread"], list)
+    assert time.perf_counter() - started < 2.0  # stored links: no thread finder to build
