@@ -395,7 +395,7 @@ def test_web_serve_refuses_writes_with_several_workers(web_archive: Path) -> Non
     out = CliRunner().invoke(cli, ["serve", "--archive", str(web_archive), "--workers", "2",
                                    "--allow-writes", "--token", "t"])
     assert out.exit_code != 0
-    assert "--workers 1" in out.output
+    assert "--workers 1" in (out.output + str(out.exception))
 
 
 def test_web_story_reads_its_thread_without_computing_it(client: TestClient,

@@ -194,13 +194,14 @@ class Archive(EntitiesMixin, AnalysisMixin):
             self.store.put_korean_terms(rows, KOREAN_MAKER)
             self.store.set_meta(KOREAN_WATERMARK, str(seq))
             todo.clear()
+            nonlocal done
+            done += len(rows)
 
         last = watermark
         for story in self.store.iter_stories(after_seq=watermark, with_quotes=False):
             last = story.seq
-            if korean.has_hangul(story.text) or korean.has_hangul(story.title or ""):
+            if korean.has_hangul(story.text):  # analyze_stories looks closer, span by span
                 todo.append(story)
-                done += 1
                 if len(todo) >= batch:
                     flush(last)
         if todo or last != watermark:

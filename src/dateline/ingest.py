@@ -13,8 +13,10 @@ import os
 import sqlite3
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from dateline.store import IngestCounts, ParsedSource, Store
 from dateline.store.sqlite import DB_NAME
 
 log = logging.getLogger(__name__)
+
+_WINDOW = 512  # files handed to the workers at a time
 
 PARSER_NAME = f"transcript@{getattr(transcript, '__version__', '0')}"
 
@@ -208,8 +212,16 @@ def _results(paths: list[str | Path], options: ReaderOptions, workers: int,
     # they only read files and parse, never touching the parent's index, model or connection.
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     pool = ctx.Pool(workers, initializer=_init_worker, initargs=(db_path, options))
+    # Pool.imap alone would read every path and buffer every result the writer has not taken
+    # yet; windows of files, two in flight, keep memory flat however large the corpus.
+    pending: deque[Iterator[list[ParsedSource | tuple[str, str]]]] = deque()
     try:
-        yield from pool.imap(_work, files, chunksize=8)
+        while window := list(islice(files, _WINDOW)):
+            pending.append(pool.imap(_work, window, chunksize=8))
+            if len(pending) > 1:
+                yield from pending.popleft()
+        while pending:
+            yield from pending.popleft()
         pool.close()
     finally:
         pool.terminate()

@@ -291,7 +291,7 @@ def update(store: Store, engine: Any, *, rebuild: bool = False) -> ThreadReport:
         chunk = pending[i : i + BATCH]
         report.links += _link_batch(store, engine, chunk, idf, cache, use_entities)
     if not built_n:  # a first pass or a rebuild: IDF was right for this many stories
-        built_n = sql.thread_doc_count(store)
+        built_n = sql.count_stories_between(store, None, None)
     sql.thread_set_state(store, target, {**wanted, "built_with": built_n})
     report.processed = len(pending)
     report.seconds = time.perf_counter() - started

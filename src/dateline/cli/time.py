@@ -137,7 +137,8 @@ def cooccur(
 @app.command()
 def thread(
     story_id: Annotated[str, typer.Argument(help="story id (or a unique prefix)")],
-    refresh: Annotated[bool, typer.Option("--refresh", help="recompute, ignore the cache")]
+    refresh: Annotated[bool, typer.Option("--refresh", help="rebuild every story's thread "
+                                          "links first (slow on a big archive)")]
     = False,
     archive: ArchiveOpt = None,
     fmt: FormatOpt = Format.table,

@@ -135,32 +135,41 @@ class StoryTerms:
 
 def analyze_stories(items: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]
                     ) -> list[StoryTerms | None]:
-    """One Kiwi pass per story over (title, text, indexed spans); ``None`` without Hangul.
+    """One Kiwi pass per story over (title, text, indexed spans); ``None`` when neither the
+    title nor the indexed spans hold Hangul (navigation noise and 입력/수정 header lines of English
+    pages are never analysed).
 
-    Terms are those of tokens inside the indexed spans (noise is never indexed); adjacent proper
-    nouns are joined (Kiwi splits some names).  Kiwi's worker threads share the batch."""
+    Terms come from the indexed spans only; proper nouns carry offsets in ``text``; adjacent
+    proper nouns are joined (Kiwi splits some names).  Kiwi's worker threads share the batch."""
     out: list[StoryTerms | None] = [None] * len(items)
-    todo = [i for i, (title, text, _) in enumerate(items) if has_hangul(title) or has_hangul(text)]
-    if not todo:
+    pieces: list[str] = []  # titles and indexed spans with Hangul, tokenized in one batch
+    plan: list[tuple[int, int, list[tuple[int, int]]]] = []  # (item, title piece, span pieces)
+    for i, (title, text, spans) in enumerate(items):
+        spans = [(a, b) for a, b in (spans or [(0, len(text))]) if has_hangul(text[a:b])]
+        if not spans and not has_hangul(title):
+            continue
+        plan.append((i, len(pieces), spans))
+        pieces.append(title)
+        pieces.extend(text[a:b] for a, b in spans)
+    if not plan:
         return out
-    kiwi = _get_kiwi()
-    titles = kiwi.tokenize([items[i][0] for i in todo])
-    texts = kiwi.tokenize([items[i][1] for i in todo])
-    for i, title_tokens, text_tokens in zip(todo, titles, texts, strict=True):
-        spans = items[i][2] or [(0, len(items[i][1]))]
-        kept = [t for t in _keep(text_tokens) if any(a <= t.start < b for a, b in spans)]
+    tokens = _get_kiwi().tokenize(pieces)
+    tokens = tokens if isinstance(tokens, list) else list(tokens)
+    for i, at, spans in plan:
+        title_terms = [t.form for t in _keep(tokens[at])]
+        text_terms = list(title_terms)
         nouns: list[tuple[str, int, int]] = []
-        for tok in text_tokens:
-            if not tok.tag.startswith("NNP"):
-                continue
-            start, end = tok.start, tok.start + tok.len
-            if nouns and nouns[-1][2] == start:
-                nouns[-1] = (nouns[-1][0] + tok.form, nouns[-1][1], end)
-            else:
-                nouns.append((tok.form, start, end))
-        title_terms = [t.form for t in _keep(title_tokens)]
-        out[i] = StoryTerms(" ".join(title_terms), " ".join(title_terms + [t.form for t in kept]),
-                            nouns)
+        for (a, _b), toks in zip(spans, tokens[at + 1 : at + 1 + len(spans)], strict=True):
+            text_terms.extend(t.form for t in _keep(toks))
+            for tok in toks:
+                if not tok.tag.startswith("NNP"):
+                    continue
+                start, end = a + tok.start, a + tok.start + tok.len
+                if nouns and nouns[-1][2] == start:
+                    nouns[-1] = (nouns[-1][0] + tok.form, nouns[-1][1], end)
+                else:
+                    nouns.append((tok.form, start, end))
+        out[i] = StoryTerms(" ".join(title_terms), " ".join(text_terms), nouns)
     return out
 
 

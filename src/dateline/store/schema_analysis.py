@@ -11,7 +11,8 @@ the watermarks live in ``meta`` (``dups_seq``: store sequence the near-duplicate
   ``similarity`` the exact word-shingle Jaccard with the story that brought it in.  Stories
   without a near-duplicate have no row.
 - ``thread_cache``: story threads as last computed, valid while ``seq`` equals the store
-  sequence (any ingest invalidates it).
+  sequence (any ingest invalidates it).  Dropped by migration 4 (:data:`THREADS_V1`), which
+  stores thread links computed at ingest instead.
 """
 
 ANALYSIS_V1 = """

@@ -149,6 +149,9 @@ class ArchivePool:
             loop.call_soon_threadsafe(self.release, arc)
 
     def close(self) -> None:
+        """Close every archive; a later :meth:`acquire` opens new ones (an app can be started
+        again, as test clients do)."""
+        self._free.clear()
         for arc in self._all:
             try:
                 arc.close()

@@ -1,0 +1,85 @@
+"""Search through the Archive: the index follows the store, Korean is analysed once and reused."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conftest import write_kbs_radio
+from dateline import Archive
+
+KOREAN_PAGE = """가상시 철도 연결 사업 착수
+
+입력 2019.11.10 (21:50) 수정 2019.11.10 (22:55)
+
+<앵커 멘트>
+
+가상시와 별빛군을 잇는 철도를 놓는 사업이 시작됐습니다. 한가람 기자입니다.
+
+<리포트>
+
+별빛군 주민들은 철도가 생기면 시장이 넓어질 것이라고 기대했습니다.
+
+<녹취> 윤바다(별빛군 군수) : "철도는 우리 군의 오랜 꿈이었습니다."
+
+KBS 뉴스 한가람입니다.
+"""
+
+ENGLISH_WITH_KOREAN_NOISE = (" date 2019-11-11 Harbour Railway Opens News Today "
+                             "입력 2019.11.11 (15:07)\n") + """
+댓글
+
+좋아요
+
+[Anchor Lead]
+
+The harbour railway of the fictional town of Pinehollow opened on Monday.
+
+[Pkg]
+
+Trains will run every hour, the harbour office said.
+"""
+
+
+def _build(tmp_path: Path) -> Archive:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "ko.txt").write_text(KOREAN_PAGE, encoding="utf-8")
+    (src / "en.txt").write_text(ENGLISH_WITH_KOREAN_NOISE, encoding="utf-8")
+    write_kbs_radio(src, "radio.txt", "2018-05-06", "Han Ji-ho", "Ministers met on sanctions.")
+    archive = Archive(tmp_path / "a", create=True)
+    archive.ingest([src], workers=1)
+    return archive
+
+
+def test_archive_search_finds_korean_inflections_with_stored_analysis(tmp_path: Path) -> None:
+    with _build(tmp_path) as archive:
+        analysed = archive.store.conn.execute(
+            "SELECT story_id FROM korean_terms").fetchall()
+        # only the Korean story is analysed: Korean navigation noise of English pages is not
+        assert len(analysed) == 1
+        ko = archive.get(analysed[0][0])
+        assert ko.language == "ko"
+        results = archive.search("철도")
+        assert [h.id for h in results.hits] == [ko.id]
+        assert "<mark>" in results.hits[0].snippets[0]
+
+
+def test_archive_search_english_fields_and_dates(tmp_path: Path) -> None:
+    with _build(tmp_path) as archive:
+        # the radio page's sound bite and the News Today page
+        assert archive.search("railway").total == 2
+        dated = archive.search("railway", date_from=date(2019, 1, 1))
+        assert dated.total == 1
+        assert dated.hits[0].title == "Harbour Railway Opens"
+        assert archive.search('programme:"News Today" railway').total == 1
+        [hit] = archive.search("railway -pinehollow").hits
+        assert hit.program == "KBS World Radio News"
+
+
+def test_archive_reindex_gives_the_same_results(tmp_path: Path) -> None:
+    with _build(tmp_path) as archive:
+        before = [(h.id, round(h.score, 4)) for h in archive.search("railway OR 철도").hits]
+        assert archive.reindex() == 3
+        after = [(h.id, round(h.score, 4)) for h in archive.search("railway OR 철도").hits]
+        assert before == after and len(before) == 3
