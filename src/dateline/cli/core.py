@@ -18,6 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from dateline.cli.common import (
     ArchiveOpt,
@@ -228,11 +229,20 @@ def show(
             if v:
                 console.print(f"[bold]{k}:[/] {v}", highlight=False)
         for dup in record["duplicates"]:
-            console.print(f"[bold]also appears as:[/] {dup}", highlight=False)
+            console.print(f"[bold]also appears as:[/] {dup} (identical text)", highlight=False)
+        for near in record.get("near_duplicates", []):
+            console.print(f"[bold]also appears as:[/] {near['id']} {near['date'] or ''} "
+                          f"{near['title'] or ''} (similarity {near['similarity']:.2f})",
+                          highlight=False)
+        thread = [t for t in record.get("thread", []) if t["id"] != story.id]
+        if thread:
+            console.print(f"[bold]thread:[/] {len(thread)} other stories on this affair — "
+                          f"dateline thread {story.id}", highlight=False)
         for seg in story.segments:
             style = "dim" if seg.kind in ("noise", "header") else ""
-            console.print(f"\n[bold magenta][{seg.kind}][/] [{style}]{seg.text.strip()}[/]",
-                          highlight=False, markup=True)
+            console.print()
+            console.print(Text.assemble((f"[{seg.kind}] ", "bold magenta"),
+                                        (seg.text.strip(), style)), highlight=False)
         if not story.segments:
             console.print(story.text, highlight=False, markup=False)
         if story.quotes:
