@@ -15,6 +15,9 @@ from dateline.errors import InputError
 
 log = logging.getLogger(__name__)
 
+#: how long uvicorn's supervisor waits for a worker process to answer before replacing it
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 @app.command()
 def serve(
@@ -70,5 +73,8 @@ def serve(
     web_app.state.pool.close()  # each worker process opens its own
     os.environ[SERVE_ENV] = json.dumps({"archive": str(Path(folder).expanduser().resolve()),
                                         "pool_size": connections})
+    # a worker busy in a long native call (index reader, Korean analyser) on a loaded machine
+    # may miss uvicorn's 5-second health check and be killed mid-request: allow a minute
     uvicorn.run("dateline.web.app:app_from_environment", factory=True, workers=workers,
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                 **options)  # type: ignore[arg-type]

@@ -99,15 +99,6 @@ MIGRATIONS: list[str] = [
     );
     CREATE UNIQUE INDEX quotes_story ON quotes(story_id, revision, idx);
     CREATE INDEX quotes_speaker ON quotes(speaker);
-    CREATE TABLE korean_terms (                         -- one Kiwi analysis per revision
-        story_id      TEXT NOT NULL,
-        revision      INTEGER NOT NULL,
-        title_terms   TEXT NOT NULL,
-        text_terms    TEXT NOT NULL,
-        proper_nouns  TEXT NOT NULL,                    -- JSON [[form, start, end], …]
-        maker         TEXT NOT NULL,
-        PRIMARY KEY (story_id, revision)
-    );
     CREATE TABLE rejects (
         id         INTEGER PRIMARY KEY,
         source_id  INTEGER REFERENCES sources(id),
@@ -127,6 +118,18 @@ MIGRATIONS: list[str] = [
     ANALYSIS_V1,
     # 4: story threads as persisted links; drops migration 3's thread_cache (schema_analysis.py)
     THREADS_V1,
+    # 5: Korean analysis kept per revision, reused by entities and the index
+    """
+    CREATE TABLE IF NOT EXISTS korean_terms (   -- one Kiwi analysis per revision
+        story_id      TEXT NOT NULL,
+        revision      INTEGER NOT NULL,
+        title_terms   TEXT NOT NULL,
+        text_terms    TEXT NOT NULL,
+        proper_nouns  TEXT NOT NULL,                    -- JSON [[form, start, end], …]
+        maker         TEXT NOT NULL,
+        PRIMARY KEY (story_id, revision)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
