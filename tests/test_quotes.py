@@ -53,6 +53,9 @@ def test_quotes_speaker_by_any_alias(quoted) -> None:
         assert res.total == 4, name
         assert {h.entity for h in res.hits} == {"Park Sol-bin"}
     assert quoted.quotes(speaker="Nobody Here").total == 0
+    # a whole word of the name, as a user types it ("--speaker pompeo")
+    assert {h.entity for h in quoted.quotes(speaker="sol-bin").hits} == {"Park Sol-bin"}
+    assert quoted.entity("park sol-bin").name == "Park Sol-bin"
     assert quoted.quotes(role="harbour").total == 2  # sound bites carry the role
 
 

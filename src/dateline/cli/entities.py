@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import click
 import typer
+from rich.text import Text
 from typer.core import TyperGroup
 
 from dateline.cli.common import (
@@ -118,8 +119,8 @@ def entity_show(
         console.print("[bold]co-mentioned:[/] " + ", ".join(
             f"{c['name']} ({c['stories']})" for c in profile.co_mentioned), highlight=False)
     for q in profile.latest_quotes:
-        console.print(f"  [dim]{q.date} {q.kind}[/] “{q.text[:160]}”", highlight=False,
-                      markup=False)
+        console.print(Text.assemble(("  " + f"{q.date} {q.kind} ", "dim"), f"“{q.text[:160]}”"),
+                      highlight=False)
 
 
 @entity_app.command("merge")

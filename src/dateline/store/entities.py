@@ -212,6 +212,12 @@ class EntityStore:
                 "SELECT DISTINCT e.id, e.kind, e.name FROM entity_aliases a JOIN entities e ON "
                 "e.id = a.entity_id WHERE a.key = ? OR a.surface = ? COLLATE NOCASE",
                 (key, name)).fetchall()
+        if not rows and name.strip():
+            # a whole word of the name, as users type it: "pompeo" finds Mike Pompeo
+            word = name.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            rows = self.conn.execute(
+                "SELECT id, kind, name FROM entities WHERE ' ' || name || ' ' LIKE ? ESCAPE '\\'",
+                (f"% {word} %",)).fetchall()
         return [r for r in rows if kind is None or r[1] == kind]
 
     def entity_row(self, entity_id: str) -> tuple[str, str, str, str, str | None] | None:
