@@ -50,33 +50,39 @@ def matches(pattern: str, relative: str) -> bool:
 
 
 def _walk(given: list[Path], options: ReaderOptions) -> Iterator[Path]:
-    seen: set[Path] = set()
+    # Files are streamed, never listed: memory stays flat for millions of files.  Only when
+    # several paths are given can a file come twice; then the resolved paths are remembered.
+    seen: set[Path] | None = set() if len(given) > 1 else None
     for top in given:
-        candidates = _files_under(top, options.exclude) if top.is_dir() else [(top.name, top)]
+        candidates = _files_under(top, options.exclude) if top.is_dir() else iter(
+            [(top.name, top)])
         for relative, path in candidates:
             if not _wanted(relative, options):
                 continue
-            key = path.resolve()
-            if key in seen:
-                continue
-            seen.add(key)
+            if seen is not None:
+                key = path.resolve()
+                if key in seen:
+                    continue
+                seen.add(key)
             yield path
 
 
-def _files_under(top: Path, exclude: tuple[str, ...]) -> list[tuple[str, Path]]:
-    found: list[tuple[str, Path]] = []
-    for folder, dirs, files in os.walk(top):
-        rel_folder = Path(folder).relative_to(top).as_posix()
-        prefix = "" if rel_folder == "." else f"{rel_folder}/"
-        dirs[:] = sorted(
-            d for d in dirs
-            if not d.startswith(".") and not any(matches(p, prefix + d) for p in exclude)
-        )
-        for name in files:
-            if not name.startswith("."):
-                found.append((prefix + name, Path(folder) / name))
-    found.sort(key=lambda item: item[0].split("/"))
-    return found
+def _files_under(top: Path, exclude: tuple[str, ...], prefix: str = ""
+                 ) -> Iterator[tuple[str, Path]]:
+    """(relative path, path) of the files below ``top``, depth first, names sorted at each
+    level with files and folders interleaved — the order of sorting by path components."""
+    try:
+        with os.scandir(top) as it:
+            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        relative = prefix + entry.name
+        if entry.is_dir(follow_symlinks=True):
+            if not any(matches(p, relative) for p in exclude):
+                yield from _files_under(Path(entry.path), exclude, relative + "/")
+        elif entry.is_file(follow_symlinks=True):
+            yield relative, Path(entry.path)
 
 
 def _wanted(relative: str, options: ReaderOptions) -> bool:
