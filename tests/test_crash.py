@@ -74,3 +74,26 @@ def test_ingest_survives_sigkill_at_random_points(tmp_path: Path) -> None:
     assert got["integrity"] == "ok"
     for key in ("stories", "revisions", "sources", "rejects", "quotes"):
         assert got[key] == expected[key], key
+
+
+def test_ingest_ctrl_c_says_what_happened_and_resumes(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, 3000)
+    archive = tmp_path / "a.dateline"
+    proc = subprocess.Popen(_ingest_cmd(corpus, archive), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(2.5)
+    if proc.poll() is not None:
+        pytest.skip("the ingest finished before the interrupt: the machine is too fast")
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert _snapshot(archive)["integrity"] == "ok"
+    subprocess.run(_ingest_cmd(corpus, archive), check=True, capture_output=True)
+    reference = tmp_path / "reference.dateline"
+    subprocess.run(_ingest_cmd(corpus, reference), check=True, capture_output=True)
+    got, expected = _snapshot(archive), _snapshot(reference)
+    for key in ("stories", "revisions", "sources", "rejects", "quotes"):
+        assert got[key] == expected[key], key

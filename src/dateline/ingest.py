@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import signal
 import sqlite3
 import time
 import traceback
@@ -79,6 +80,14 @@ _worker_db: sqlite3.Connection | None = None
 
 
 def _init_worker(db_path: str, options: ReaderOptions) -> None:
+    """Initialiser of a pool worker process."""
+    # Ctrl-C reaches the whole process group: the parent alone handles it (it stops the pool
+    # and keeps what was stored); workers must not die with tracebacks of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _set_worker_state(db_path, options)
+
+
+def _set_worker_state(db_path: str, options: ReaderOptions) -> None:
     global _worker_options, _worker_db
     _worker_options = options
     try:
@@ -204,7 +213,7 @@ def _results(paths: list[str | Path], options: ReaderOptions, workers: int,
     """Results of ``_work`` over all files, in discovery order, on ``workers`` processes."""
     files = discover(paths, options)
     if workers <= 1:
-        _init_worker(db_path, options)
+        _set_worker_state(db_path, options)
         for path in files:
             yield _work(path)
         return

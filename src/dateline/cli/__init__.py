@@ -38,7 +38,14 @@ def main(argv: list[str] | None = None) -> None:
         args.remove("--debug")
         logging.basicConfig(level=logging.DEBUG)
     try:
-        app(args=args, prog_name="dateline", standalone_mode=False)
+        # Not standalone: errors come here as exceptions; an exit code comes back as a value
+        # (typer turns Ctrl-C into 130 and `typer.Exit(n)` into n).
+        code = app(args=args, prog_name="dateline", standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+            if code == 130:
+                console_err.print("interrupted: what was stored so far is kept; run the same "
+                                  "command again to finish", soft_wrap=True)
+            sys.exit(code)
     except DatelineError as exc:
         if state.debug:
             raise

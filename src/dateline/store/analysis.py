@@ -8,10 +8,8 @@ outside.  Only current revisions of stories that are not exact duplicates are co
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -309,7 +307,7 @@ def commit(store: Store) -> None:
 
 
 def rollback(store: Store) -> None:
-    with contextlib.suppress(sqlite3.OperationalError):  # no transaction open
+    if store.conn.in_transaction:
         store.conn.execute("ROLLBACK")
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from dateline.store.sqlite import transaction
+
 ENRICH_SEQ = "enrich_seq"
 
 
@@ -61,20 +63,12 @@ class EntityStore:
             "SELECT e.story_id FROM enrichments e JOIN stories s ON s.id = e.story_id "
             "WHERE s.duplicate_of IS NOT NULL")]
         if ids:
-            self._begin()
-            try:
+            with transaction(self.conn):
                 seq = self._next_seq()
                 for sid in ids:
                     self._clear_story(sid, seq)
                     self.conn.execute("DELETE FROM enrichments WHERE story_id = ?", (sid,))
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
         return len(ids)
-
-    def _begin(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
 
     def _next_seq(self) -> int:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (ENRICH_SEQ,)).fetchone()
@@ -98,8 +92,7 @@ class EntityStore:
         """Replace the facts of these stories, in one transaction."""
         maker = f"{enricher}@{version}"
         conn = self.conn
-        self._begin()
-        try:
+        with transaction(self.conn):
             seq = self._next_seq()
             for row in rows:
                 self._clear_story(row.story_id, seq)
@@ -126,10 +119,6 @@ class EntityStore:
                     "INSERT OR REPLACE INTO enrichments(story_id, revision, enricher, version, "
                     "seq, done_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (row.story_id, row.revision, enricher, version, seq, _now()))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     # -- resolution ---------------------------------------------------------------------------
 
@@ -155,18 +144,13 @@ class EntityStore:
                            aliases: Iterable[tuple[str, str, str, str, str]], maker: str) -> None:
         """entities: (id, kind, name, rep_key, note); aliases: (kind, key, id, surface, how)."""
         conn = self.conn
-        self._begin()
-        try:
+        with transaction(self.conn):
             conn.execute("DELETE FROM entities")
             conn.execute("DELETE FROM entity_aliases")
             conn.executemany("INSERT INTO entities(id, kind, name, rep_key, note, maker) "
                              "VALUES (?, ?, ?, ?, ?, ?)", [(*e, maker) for e in entities])
             conn.executemany("INSERT INTO entity_aliases(kind, key, entity_id, surface, how) "
                              "VALUES (?, ?, ?, ?, ?)", list(aliases))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def stories_with_keys(self, keys: Iterable[tuple[str, str]]) -> list[str]:
         out: set[str] = set()
@@ -180,15 +164,10 @@ class EntityStore:
         """Mark stories' quotes for re-indexing (their speakers' canonical names changed)."""
         if not story_ids:
             return
-        self._begin()
-        try:
+        with transaction(self.conn):
             seq = self._next_seq()
             self.conn.executemany("UPDATE enrichments SET seq = ? WHERE story_id = ?",
                                   [(seq, s) for s in story_ids])
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     # -- overrides ----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ stored" can never disagree.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -51,6 +52,20 @@ def pack_blob(raw: bytes) -> tuple[str, str, bytes]:
     if cctx is None:
         cctx = _compressor.cctx = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
     return digest, "zstd", cctx.compress(raw)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction: committed on success, rolled back on any exception — including
+    a Ctrl-C that lands after SQLite already ended the transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def story_id_for(key: str) -> str:
@@ -262,17 +277,11 @@ class Store:
     def write_batch(self, batch: list[ParsedSource], run_id: int) -> IngestCounts:
         """Store a batch of parsed sources in one transaction; returns what changed."""
         counts = IngestCounts()
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.conn):
             self._seq = self.max_seq()
             for item in batch:
                 self._write_source(item, run_id, counts)
             self.set_meta("seq", str(self._seq))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return counts
 
     def _write_source(self, item: ParsedSource, run_id: int, counts: IngestCounts) -> None:
@@ -483,18 +492,13 @@ class Store:
 
     def put_korean_terms(self, rows: list[tuple[str, int, str, str, list[tuple[str, int, int]]]],
                          maker: str) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.conn):
             self.conn.executemany(
                 "INSERT OR REPLACE INTO korean_terms(story_id, revision, title_terms, text_terms, "
                 "proper_nouns, maker) VALUES (?, ?, ?, ?, ?, ?)",
                 [(sid, rev, title, text, json.dumps(nouns, ensure_ascii=False), maker)
                  for sid, rev, title, text, nouns in rows],
             )
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     def korean_terms(self, story_id: str, revision: int
                      ) -> tuple[str, str, list[tuple[str, int, int]]] | None:
