@@ -90,11 +90,12 @@ def test_cli_inspect_contract(tmp_path: Path) -> None:
     path = write_kbs_radio(tmp_path, "x.txt", "2018-11-21", "Han Ji-ho", "Words.")
     out = run("inspect", str(path), "--format", "jsonl").stdout
     [item] = [json.loads(x) for x in out.splitlines()]
-    assert set(item) >= {"source", "stories", "warnings"}
+    assert set(item) == {"source", "stories", "warnings"}  # exactly the DESIGN.md contract
     story = item["stories"][0]
-    for key in ("title", "date", "published_at", "updated_at", "program", "reporter", "language",
-                "segments", "quotes"):
-        assert key in story
+    assert set(story) == {"title", "date", "published_at", "updated_at", "program", "reporter",
+                          "language", "segments", "quotes"}
+    assert set(story["segments"][0]) == {"kind", "text"}
+    assert set(story["quotes"][0]) == {"speaker", "role", "organization", "language", "text"}
     assert story["date"] == "2018-11-21"
 
 

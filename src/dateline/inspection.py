@@ -13,7 +13,8 @@ from dateline.readers import ReaderOptions, discover, read_path
 
 def inspect_paths(paths: Iterable[str | Path], options: ReaderOptions | None = None
                   ) -> Iterator[dict[str, Any]]:
-    """One dict per source: ``{"source", "reader", "encoding", "stories", "warnings"}``."""
+    """One dict per source, exactly the DESIGN.md contract: ``{"source", "stories", "warnings"}``
+    (each story as :func:`dateline.model.story_to_inspect` gives it)."""
     options = options or ReaderOptions()
     for path in discover(paths, options):
         for source in read_path(path, options):
@@ -27,10 +28,4 @@ def inspect_paths(paths: Iterable[str | Path], options: ReaderOptions | None = N
             for locator, parsed_stories, record_warnings in parsed.records:
                 warnings.extend(f"{locator}: {w}" if locator else w for w in record_warnings)
                 stories.extend(story_to_inspect(s) for s in parsed_stories)
-            yield {
-                "source": source.name,
-                "reader": source.reader,
-                "encoding": source.encoding,
-                "stories": stories,
-                "warnings": warnings,
-            }
+            yield {"source": source.name, "stories": stories, "warnings": warnings}

@@ -218,7 +218,6 @@ def story_to_inspect(story: ParsedStory) -> dict[str, Any]:
         "program": story.program,
         "reporter": story.reporter,
         "language": story.language,
-        "url": story.url,
         "segments": [{"kind": s.kind, "text": s.text} for s in story.segments],
         "quotes": [
             {
@@ -226,7 +225,6 @@ def story_to_inspect(story: ParsedStory) -> dict[str, Any]:
                 "role": q.role,
                 "organization": q.organization,
                 "language": q.language,
-                "kind": q.kind,
                 "text": q.text,
             }
             for q in story.quotes
