@@ -231,18 +231,6 @@ class Store:
 
     # -- sources ------------------------------------------------------------------------------
 
-    def known_sources(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which (name, sha256) pairs are already stored (done) — the resume check."""
-        keys = list(keys)
-        found: set[tuple[str, str]] = set()
-        for i in range(0, len(keys), 400):
-            chunk = keys[i : i + 400]
-            clause = " OR ".join(["(name = ? AND sha256 = ?)"] * len(chunk))
-            params = [v for pair in chunk for v in pair]
-            sql = f"SELECT name, sha256 FROM sources WHERE {clause}"
-            found.update((row[0], row[1]) for row in self.conn.execute(sql, params))
-        return found
-
     def _put_blob(self, raw: bytes, packed: tuple[str, str, bytes] | None = None) -> str:
         digest, codec, data = packed or pack_blob(raw)
         self.conn.execute(
