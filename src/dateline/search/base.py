@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from dateline.errors import InputError
@@ -129,6 +130,9 @@ class SearchEngine(ABC):
     """
 
     name: ClassVar[str]
+
+    def __init__(self, path: Path | None = None) -> None:  # noqa: B027 - the construction contract
+        """Engines are built as ``get_engine(name)(path)``: ``path`` is the index folder."""
 
     @abstractmethod
     def add(self, docs: Iterable[IndexDoc]) -> None: ...
