@@ -44,7 +44,7 @@ def _texts(archive_path: Path) -> list[tuple[str, str, str, str]]:
 
     with Archive(archive_path, readonly=True) as arc:
         return [(s.id, s.title or "", s.indexed_text(), s.date.isoformat() if s.date else "")
-                for s in arc.stories()]
+                for s in arc.store.iter_stories(with_quotes=False)]
 
 
 def _queries(docs: list[tuple[str, str, str, str]], n: int, seed: int = 3) -> list[dict]:
