@@ -24,7 +24,7 @@ def inspect_paths(paths: Iterable[str | Path], options: ReaderOptions | None = N
                 warnings.append(f"rejected: {source.reject_reason}")
             warnings.extend(f"rejected {e.locator}: {e.reason}".replace(" :", ":")
                             for e in source.errors)
-            stories = []
+            stories: list[dict[str, Any]] = []
             for locator, parsed_stories, record_warnings in parsed.records:
                 warnings.extend(f"{locator}: {w}" if locator else w for w in record_warnings)
                 stories.extend(story_to_inspect(s) for s in parsed_stories)

@@ -243,7 +243,8 @@ class EntityStore:
 
     def top_entities(self, kind: str | None, top: int, date_from: date | None,
                      date_to: date | None) -> list[tuple[str, str, str, int, int, str, str]]:
-        where, params = ["1 = 1"], []
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if kind:
             where.append("e.kind = ?")
             params.append(kind)
@@ -289,7 +290,8 @@ class EntityStore:
                story_id: str | None = None, limit: int | None = 20,
                offset: int = 0) -> tuple[list[tuple[Any, ...]], int]:
         """Quote rows matching the filters (newest first) and their total."""
-        where, params = ["1 = 1"], []
+        where: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if entity_ids is not None:
             where.append(f"a.entity_id IN ({','.join('?' * len(entity_ids)) or 'NULL'})")
             params.extend(entity_ids)

@@ -384,11 +384,12 @@ def quoted_run(text: str, pos: int, limit: int) -> tuple[int, int, int, bool]:
             break
         end = close
         seg_end = close + 1
-        nxt = seg_end
-        while nxt < limit and text[nxt] in " \t\r\n" and text.count("\n", seg_end, nxt + 1) < 2:
-            nxt += 1
-        if nxt < limit and text[nxt] in OPEN_QUOTES:
-            cur = nxt
+        after = seg_end
+        while (after < limit and text[after] in " \t\r\n"
+               and text.count("\n", seg_end, after + 1) < 2):
+            after += 1
+        if after < limit and text[after] in OPEN_QUOTES:
+            cur = after
             continue
         break
     if cut:
