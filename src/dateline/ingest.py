@@ -165,12 +165,12 @@ def run_ingest(
     workers: int | None = None,
     batch_size: int = 256,
     progress: Callable[[Progress], None] | None = None,
-    count_first: bool = True,
 ) -> IngestReport:
     """Ingest files and folders into ``store``; see the module docstring for the guarantees."""
     options = options or ReaderOptions()
     workers = workers or os.cpu_count() or 1
-    total = count_files(paths, options) if count_first else None
+    # Counting walks the folders once more: only worth it when someone watches the progress.
+    total = count_files(paths, options) if progress is not None else None
     run_id = store.start_run({"paths": [str(p) for p in paths], "workers": workers})
     counts = IngestCounts()
     started = time.monotonic()

@@ -106,7 +106,8 @@ def ingest(
                 bar.update(task, completed=p.files_done, total=p.files_total,
                            stories=p.stories, rate=p.rate)
 
-            report = arc.ingest(paths, options, workers=workers or None, progress=progress,
+            report = arc.ingest(paths, options, workers=workers or None,
+                                progress=progress if show else None,
                                 index=False)
         derive_seconds = 0.0
         if not no_index:
