@@ -4,7 +4,9 @@ For each corpus size (default 100k; 1M with ``--stories 1000000``):
 
 - indexing: ``dateline reindex`` (store → IndexDoc → engine, Korean analysis included) vs raw
   tantivy indexing of the same titles and texts with the same writer settings (ratio raw/dateline;
-  target ≥ 0.5 means dateline is at most 2× slower);
+  target ≥ 0.5 means dateline is at most 2× slower); and raw tantivy with dateline's own schema
+  and analysers on the same texts, which separates what the extra fields cost from what the
+  pipeline costs;
 - 200 mixed queries (common and rare terms, 2–3 terms, phrases, date-filtered; top 10 with
   snippets): p50 and p99 latency of ``Archive.search`` vs raw tantivy (target p50 ≤ 1.3×) and vs
   an FTS5 index built in the same run;
@@ -31,6 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _measure import run_measured  # noqa: E402
+
+from dateline.search import cache as search_cache  # noqa: E402
+from dateline.search.snippets import MAX_CHARS as SNIPPET_CHARS  # noqa: E402
 
 WORD = re.compile(r"[a-z]{3,}")
 STOP_WORDS = ("the and that for with was were are this from have has had its will been not but "
@@ -99,7 +104,8 @@ def _raw_tantivy(docs: list[tuple[str, str, str, str]], folder: Path) -> tuple[f
     builder.add_text_field("text", stored=True, tokenizer_name="en_stem")
     builder.add_date_field("date", stored=True, indexed=True, fast=True)
     schema = builder.build()
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # a baseline is always built afresh
+    folder.mkdir(parents=True)
     index = tantivy.Index(schema, path=str(folder))
     start = time.perf_counter()
     writer = index.writer(heap_size=128_000_000, num_threads=2)
@@ -119,6 +125,38 @@ def _raw_tantivy(docs: list[tuple[str, str, str, str]], folder: Path) -> tuple[f
     return seconds, index
 
 
+def _raw_tantivy_same_schema(docs: list[tuple[str, str, str, str]], folder: Path) -> float:
+    """Raw tantivy with dateline's schema and analysers (text indexed stemmed and exact), fed
+    the same titles, texts and dates straight from memory: what the fields cost without
+    dateline's pipeline (store reads, quotes, entities, documents built in Python)."""
+    from datetime import UTC, datetime
+
+    import tantivy
+
+    from dateline.search import tantivy_engine as engine
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    index = tantivy.Index(engine._schema(tantivy), path=str(folder))
+    for name, analyzer in engine._analyzers(tantivy).items():
+        index.register_tokenizer(name, analyzer)
+    start = time.perf_counter()
+    writer = index.writer(heap_size=128_000_000, num_threads=2)
+    for i, (sid, title, text, day) in enumerate(docs):
+        doc = tantivy.Document(id=sid, title=title, text=text, text_exact=text)
+        if day:
+            when = datetime.fromisoformat(day).replace(tzinfo=UTC)
+            doc.add_date("date", when)
+            doc.add_unsigned("year", when.year)
+            doc.add_unsigned("month", when.year * 100 + when.month)
+        writer.add_document(doc)
+        if i % 50000 == 49999:
+            writer.commit()
+    writer.commit()
+    writer.wait_merging_threads()
+    return time.perf_counter() - start
+
+
 def _raw_tantivy_query(index, q: dict) -> int:  # type: ignore[no-untyped-def]
     from datetime import datetime
 
@@ -134,12 +172,14 @@ def _raw_tantivy_query(index, q: dict) -> int:  # type: ignore[no-untyped-def]
                                              (tantivy.Occur.Must, rng)])
     result = searcher.search(query, 10)
     gen = tantivy.SnippetGenerator.create(searcher, query, index.schema, "text")
+    gen.set_max_num_chars(SNIPPET_CHARS)  # the same snippet length as dateline's
     for _, addr in result.hits:
         gen.snippet_from_doc(searcher.doc(addr)).to_html()
     return result.count or 0
 
 
 def _fts(docs: list[tuple[str, str, str, str]], path: Path) -> tuple[float, sqlite3.Connection]:
+    path.unlink(missing_ok=True)  # a baseline is always built afresh
     conn = sqlite3.connect(path)
     conn.execute("CREATE VIRTUAL TABLE fts USING fts5(title, text, day UNINDEXED, "
                  "tokenize='porter unicode61')")
@@ -180,6 +220,7 @@ def run(n: int, root: Path, n_queries: int, korean_share: float) -> dict:
                                            "--archive", str(arc_path)])
     docs = _texts(arc_path)
     raw_secs, raw_index = _raw_tantivy(docs, root / f"raw-tantivy-{n}")
+    same_schema_secs = _raw_tantivy_same_schema(docs, root / f"raw-tantivy-schema-{n}")
     fts_secs, fts = _fts(docs, root / f"fts-{n}.sqlite")
     queries = _queries(docs, n_queries)
     lat: dict[str, list[float]] = {"dateline": [], "tantivy": [], "fts5": []}
@@ -193,11 +234,13 @@ def run(n: int, root: Path, n_queries: int, korean_share: float) -> dict:
                 ("tantivy", lambda q=q: _raw_tantivy_query(raw_index, q)),
                 ("fts5", lambda q=q: _fts_query(fts, q)),
             ):
+                search_cache.clear_all()  # a repeated query must not be answered from memory
                 t = time.perf_counter()
                 fn()
                 ms = (time.perf_counter() - t) * 1000
                 lat[name].append(ms)
                 by_kind.setdefault(q["kind"], {}).setdefault(name, []).append(ms)
+        search_cache.clear_all()
         t = time.perf_counter()
         arc.search(queries[0]["q"], limit=10, facets=True)
         facet_ms = (time.perf_counter() - t) * 1000
@@ -208,6 +251,8 @@ def run(n: int, root: Path, n_queries: int, korean_share: float) -> dict:
         "dateline_index_s": round(secs, 1),
         "raw_tantivy_index_s": round(raw_secs, 1),
         "index_ratio_raw_over_dateline": round(raw_secs / secs, 2),
+        "raw_tantivy_dateline_schema_index_s": round(same_schema_secs, 1),
+        "index_ratio_same_schema_raw_over_dateline": round(same_schema_secs / secs, 2),
         "fts5_index_s": round(fts_secs, 1),
         "reindex_peak_rss_tree_mib": round(tree),
         "reindex_peak_rss_process_mib": round(largest),

@@ -68,20 +68,56 @@ def build_archive(archive: Path, stories: int, seed: int, workdir: Path) -> None
     shutil.rmtree(corpus, ignore_errors=True)
 
 
-def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 120) -> None:
+#: requests answered before the load starts: the server is up and its workers have loaded what a
+#: first search needs (the Korean analyser takes seconds to load on a busy machine); each request
+#: is a new connection, which any worker process may take, hence the repeats
+READY_CHECKS = ("/api/stats", *["/api/search?q=%EC%A0%95%EB%B6%80&limit=1"] * 4)
+
+
+def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 180) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
+    pending = list(READY_CHECKS)
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"dateline serve exited with {proc.returncode}")
         try:
-            if httpx.get(url + "/api/stats", timeout=5).status_code == 200:
-                return
+            if httpx.get(url + pending[0], timeout=60).status_code == 200:
+                pending.pop(0)
+                if not pending:
+                    return
+                continue
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
     raise RuntimeError("dateline serve did not answer in time")
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a process and its live descendants, from /proc (Linux);
+    None elsewhere."""
+    proc = Path("/proc")
+    if not (proc / str(pid) / "stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        children = [p for p, parent in parents.items() if parent in frontier and p not in tree]
+        tree.update(children)
+        frontier = children
+    return sum(times.get(p, 0.0) for p in tree)
 
 
 # ----------------------------------------------------------------------------- load generator
@@ -96,23 +132,32 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def _load(url: str, clients: int, duration: float, seed: int) -> dict[str, Any]:
+    import resource
+
     import httpx
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=10.0, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=url, timeout=10.0) as http:
         # warm-up: story ids and words of real titles to search for
         seedq = await http.get("/api/search", params={"q": "railway OR talks OR 정부",
                                                       "limit": 200})
-        hits = seedq.json().get("hits", []) if seedq.status_code == 200 else []
-        ids = [h["id"] for h in hits] or []
-        words = sorted({w for h in hits for w in WORD.findall(h.get("title") or "")})
-        queries = BASE_QUERIES + words[:200]
-        latencies: dict[str, list[float]] = {"search": [], "story": []}
-        errors: list[str] = []
-        stop = time.monotonic() + duration
+    hits = seedq.json().get("hits", []) if seedq.status_code == 200 else []
+    ids = [h["id"] for h in hits] or []
+    words = sorted({w for h in hits for w in WORD.findall(h.get("title") or "")})
+    queries = BASE_QUERIES + words[:200]
+    latencies: dict[str, list[float]] = {"search": [], "story": []}
+    errors: list[str] = []
 
-        async def client(n: int) -> None:
-            r = random.Random(seed * 1000 + n)
+    # each client has its own connection, as each user's browser would: one client shared by
+    # all (one pool of 50 connections) costs the load generator 2-3 times the CPU per request,
+    # which it takes from the server on a small machine, and queues requests in the pool
+    # unfairly (p99 several times the median with the server idle part of the time).  They are
+    # made before the clock starts: each costs ~30 ms of CPU (an SSL context).
+    users = [httpx.AsyncClient(base_url=url, timeout=10.0) for _ in range(clients)]
+    stop = time.monotonic() + duration
+
+    async def client(n: int) -> None:
+        r = random.Random(seed * 1000 + n)
+        async with users[n] as http:
             while time.monotonic() < stop:
                 if ids and r.random() < 0.3:
                     kind, path, params = "story", f"/api/stories/{r.choice(ids)}", {}
@@ -136,9 +181,13 @@ async def _load(url: str, clients: int, duration: float, seed: int) -> dict[str,
                 if ok:
                     latencies[kind].append((time.perf_counter() - t0) * 1000)
 
-        started = time.monotonic()
-        await asyncio.gather(*(client(i) for i in range(clients)))
-        elapsed = time.monotonic() - started
+    started = time.monotonic()
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    await asyncio.gather(*(client(i) for i in range(clients)))
+    elapsed = time.monotonic() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (cpu_after.ru_utime - cpu_before.ru_utime
+                  + cpu_after.ru_stime - cpu_before.ru_stime)
     every = latencies["search"] + latencies["story"]
     return {
         "clients": clients,
@@ -152,6 +201,8 @@ async def _load(url: str, clients: int, duration: float, seed: int) -> dict[str,
         "p99_ms": round(percentile(every, 99), 1),
         "max_ms": round(max(every, default=0.0), 1),
         "mean_ms": round(statistics.fmean(every), 1) if every else 0.0,
+        "client_cpu_ms_per_request": round(1000 * client_cpu / max(1, len(every) + len(errors)),
+                                           2),
         "by_kind": {k: {"n": len(v), "p50_ms": round(percentile(v, 50), 1),
                         "p99_ms": round(percentile(v, 99), 1)} for k, v in latencies.items()},
     }
@@ -209,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             wait_ready(url, server)
             stats_before = _stats(url)
+            server_cpu_before = tree_cpu_seconds(server.pid)
             if args.ingest_stories:
                 ingest = subprocess.Popen([sys.executable, "-m", "dateline", "ingest",
                                            str(extra), "--archive", str(archive), "--quiet"],
@@ -220,7 +272,12 @@ def main(argv: list[str] | None = None) -> int:
             if load.returncode != 0:
                 raise RuntimeError(f"the load generator failed:\n{load.stderr[-3000:]}")
             result = json.loads(load.stdout.strip().splitlines()[-1])
+            server_cpu_after = tree_cpu_seconds(server.pid)
             result["ingest_running_at_end"] = ingest is not None and ingest.poll() is None
+            if server_cpu_before is not None and server_cpu_after is not None:
+                # includes the few requests of the readiness checks and the client's warm-up
+                result["server_cpu_ms_per_request"] = round(
+                    1000 * (server_cpu_after - server_cpu_before) / max(1, result["requests"]), 2)
             if ingest is not None:
                 ingest.wait(timeout=3600)
             stats_after = _stats(url)

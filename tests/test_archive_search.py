@@ -83,3 +83,27 @@ def test_archive_reindex_gives_the_same_results(tmp_path: Path) -> None:
         assert archive.reindex() == 3
         after = [(h.id, round(h.score, 4)) for h in archive.search("railway OR 철도").hits]
         assert before == after and len(before) == 3
+
+
+def test_index_holds_each_story_once_through_ingest_revision_and_reindex(tmp_path: Path) -> None:
+    # the first sync fills an empty index without replacing; later ones must replace
+    with _build(tmp_path) as archive:
+        assert archive.engine.doc_count() == 3
+        write_kbs_radio(tmp_path / "in", "radio.txt", "2018-05-06", "Han Ji-ho",
+                        "Ministers met on tariffs.")
+        report = archive.ingest([tmp_path / "in"], workers=1)
+        assert report.counts.revised == 1
+        assert archive.engine.doc_count() == 3
+        assert archive.search("tariffs").total == 1
+        assert archive.search("sanctions").total == 0  # the old revision is gone
+        archive.reindex()
+        assert archive.engine.doc_count() == 3
+        assert archive.search("tariffs").total == 1
+
+
+def test_a_sync_pass_stops_at_the_sequence_it_started_from(tmp_path: Path) -> None:
+    with _build(tmp_path) as archive:
+        seqs = [s.seq for s in archive.store.iter_stories(include_duplicates=True)]
+        upto = sorted(seqs)[1]
+        bounded = archive.store.iter_stories(include_duplicates=True, upto_seq=upto)
+        assert [s.seq for s in bounded] == sorted(seqs)[:2]

@@ -109,7 +109,7 @@ def test_archive_entity_profile_merge_split_survive_reenrichment(tmp_path: Path)
         assert titles["Harbour Minister"]["first"] == "2018-11-21"
         assert titles["Deputy Prime Minister"]["last"] == "2020-06-19"
         assert profile.quotes >= 2 and profile.first_seen == "2018-11-21"
-        assert "Park Sol-bin" in arc._doc_entities(arc.stories().__next__())["persons"]
+        assert "Park Sol-bin" in arc.index_docs([next(arc.stories())])[0].persons
         arc.merge_entities("Park Sol-bin", "Choi Han-gyeol")
         assert arc.entity("Choi Han-gyeol").id == arc.entity("Park Sol-bin").id
         report = arc.enrich(stale_only=False)

@@ -105,6 +105,100 @@ def test_web_api_browse_a_date_range_without_words(client: TestClient) -> None:
     assert all(h["date"].startswith("2019") for h in body["hits"])
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    ("none", set()), ("false", set()), ("all", {"year", "month", "program", "speaker",
+                                                 "language"}),
+    ("year,program", {"year", "program"}), (" Speaker ", {"speaker"}),
+])
+def test_web_api_search_facets_parameter(client: TestClient, value: str,
+                                         expected: set[str]) -> None:
+    everything = client.get("/api/search", params={"q": "railway"}).json()
+    body = client.get("/api/search", params={"q": "railway", "facets": value}).json()
+    assert body["ok"] is True and set(body["facets"]) == expected
+    assert body["total"] == everything["total"]
+    assert [h["id"] for h in body["hits"]] == [h["id"] for h in everything["hits"]]
+    for name in expected:
+        assert body["facets"][name] == everything["facets"][name]
+    assert set(body["request"]["facets"]) == expected
+
+
+def test_web_api_search_unknown_facet_is_a_400(client: TestClient) -> None:
+    body = assert_error(client.get("/api/search", params={"q": "railway", "facets": "colour"}),
+                        400, "input_error")
+    assert "colour" in body["error"]
+
+
+def test_web_api_repeated_search_is_answered_from_the_cache(client: TestClient) -> None:
+    from dateline.search import cache
+
+    params = {"q": "harbour sanctions", "sort": "-date", "offset": 10, "limit": 5}
+    first = client.get("/api/search", params=params).json()
+    pages, facets = cache.PAGES.stats().hits, cache.FACETS.stats().hits
+    again = client.get("/api/search", params=params).json()
+    assert cache.PAGES.stats().hits == pages + 1 and cache.FACETS.stats().hits == facets + 1
+    first.pop("took_ms"), again.pop("took_ms")
+    assert again == first
+
+
+def test_web_api_search_sees_an_ingest_at_once(tmp_path: Path, web_archive: Path) -> None:
+    """The caches are keyed by the index generation: stories ingested (here by another Archive
+    of the same process, which shares the caches) show in totals, facets and hits as soon as
+    the ingest has committed, without waiting for the index reader to notice."""
+    from conftest import write_kbs_radio
+
+    copy = tmp_path / "copy.dateline"
+    shutil.copytree(web_archive, copy)
+    params = {"q": "eastern railway", "sort": "-date", "limit": 5}
+    with TestClient(create_app(copy, warm_up=False), raise_server_exceptions=False) as c:
+        before = c.get("/api/search", params=params).json()
+        assert c.get("/api/search", params=params).json()["total"] == before["total"]
+        assert "2031" not in before["facets"]["year"]
+        new = tmp_path / "new"
+        for i in range(3):
+            write_kbs_radio(new, f"zeppelin-{i}.txt", f"2031-0{i + 1}-10", "Han Ji-ho",
+                            f"The zeppelin line {i} joins the eastern railway.")
+        with Archive(copy) as writer:
+            writer.ingest([new], workers=1)
+        after = c.get("/api/search", params=params).json()
+        assert after["total"] == before["total"] + 3
+        assert after["facets"]["year"]["2031"] == 3
+        assert after["facets"]["month"]["2031-02"] == 1
+        assert [h["date"][:4] for h in after["hits"][:3]] == ["2031"] * 3
+        browse = c.get("/api/search", params={"from": "2031", "to": "2031"}).json()
+        assert browse["total"] == 3
+
+
+def test_web_api_json_is_the_same_without_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from dateline.web import app as web_app
+
+    payload = {"ok": True, "title": "가상 항구 <mark>철도</mark> & \"quotes\"", "score": 1.5,
+               "none": None, "list": [1, "two"]}
+    fast = web_app.dump_json(payload)
+    monkeypatch.setattr(web_app, "_orjson", None)
+    plain_json = web_app.dump_json(payload)
+    assert json.loads(fast) == json.loads(plain_json) == payload
+    assert "가상".encode() in plain_json  # UTF-8, not \u escapes
+
+
+def test_search_cache_is_bounded_and_hands_out_copies(web_archive: Path) -> None:
+    from dateline.search.cache import LRUCache
+
+    lru: LRUCache[int] = LRUCache(2)
+    for key in "abc":
+        lru.put(key, ord(key))
+    assert lru.get("a") is None and lru.get("c") == ord("c") and lru.stats().size == 2
+    with Archive(web_archive, readonly=True) as arc:
+        first = arc.search("railway", limit=3)
+        first.hits[0].title = "changed"
+        first.hits[0].snippets.append("changed")
+        first.facets["year"]["1900"] = 1
+        again = arc.search("railway", limit=3)
+    assert again.hits[0].title != "changed" and "changed" not in again.hits[0].snippets
+    assert "1900" not in again.facets["year"]
+
+
 # ----------------------------------------------------------------------------- stories
 
 
@@ -396,6 +490,30 @@ def test_web_serve_refuses_writes_with_several_workers(web_archive: Path) -> Non
                                    "--allow-writes", "--token", "t"])
     assert out.exit_code != 0
     assert "--workers 1" in (out.output + str(out.exception))
+
+
+def test_web_story_thread_reads_stories_by_id(web_archive: Path) -> None:
+    """The thread's and near-duplicates' titles are read by story id whatever their number
+    (SQLite once chose the duplicate_of index for five ids or more and walked the archive)."""
+    from dateline.store import analysis as sql
+
+    with Archive(web_archive, readonly=True) as arc:
+        ids = [s.id for s in arc.stories()][:12]
+        statements: list[str] = []
+        arc.store.conn.set_trace_callback(statements.append)
+        heads = sql.story_headers(arc.store, ids)
+        arc.store.conn.set_trace_callback(None)
+        assert set(heads) == set(ids)
+        plan = " ".join(str(row) for row in arc.store.conn.execute(
+            "EXPLAIN QUERY PLAN " + _with_marks(statements[-1], ids), ids))
+        assert "stories_dup" not in plan and "(id=?)" in plan
+
+
+def _with_marks(statement: str, ids: list[str]) -> str:
+    """A traced statement (values inlined) with its id list as parameters again."""
+    inlined = ",".join(f"'{i}'" for i in ids)
+    assert inlined in statement
+    return statement.replace(inlined, ",".join("?" * len(ids)))
 
 
 def test_web_story_reads_its_thread_without_computing_it(client: TestClient,

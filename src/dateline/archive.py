@@ -30,6 +30,7 @@ INDEX_WATERMARK = "index_seq"
 KOREAN_WATERMARK = "korean_seq"
 KOREAN_MAKER = "kiwi-terms@1"
 INDEX_DIR = "index"
+_INDEX_CHUNK = 500  # stories read from the store and handed to the engine at a time
 
 
 class Archive(EntitiesMixin, AnalysisMixin):
@@ -208,73 +209,98 @@ class Archive(EntitiesMixin, AnalysisMixin):
             flush(last)
         return done
 
-    def index_doc(self, story: StoredStory) -> IndexDoc:
+    def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
+        """What the engine indexes for each story: the story with its quotes, the canonical
+        names of the entities it mentions, and its Korean terms — read for the whole list in a
+        few queries.  The stories' quotes are loaded here (``iter_stories(with_quotes=False)``
+        is enough)."""
         from dateline.search.base import IndexDoc
+        from dateline.search.korean import has_hangul
 
-        entities = self._doc_entities(story)
-        terms = self.store.korean_terms(story.id, story.revision)
-        return IndexDoc(
-            id=story.id,
-            title=story.title,
-            text=story.indexed_text(),
-            date=story.date,
-            published_at=story.published_at,
-            program=story.program,
-            language=story.language,
-            reporter=story.reporter,
-            source=story.source_name,
-            speakers=sorted({q.speaker for q in story.quotes if q.speaker}),
-            quotes=[q.text for q in story.quotes],
-            persons=entities["persons"],
-            orgs=entities["orgs"],
-            places=entities["places"],
-            ko_title=terms[0] if terms else None,
-            ko_text=terms[1] if terms else None,
-        )
+        self.store.attach_quotes(stories)
+        names = self._doc_entities([s.id for s in stories])
+        terms = self.store.korean_search_terms([(s.id, s.revision) for s in stories])
+        docs = []
+        for story in stories:
+            text = story.indexed_text()
+            ko = terms.get((story.id, story.revision))
+            if ko is None and not (has_hangul(text) or has_hangul(story.title or "")):
+                ko = ("", "")  # nothing for the engine to analyse
+            entities = names[story.id]
+            docs.append(IndexDoc(
+                id=story.id,
+                title=story.title,
+                text=text,
+                date=story.date,
+                published_at=story.published_at,
+                program=story.program,
+                language=story.language,
+                reporter=story.reporter,
+                source=story.source_name,
+                speakers=sorted({q.speaker for q in story.quotes if q.speaker}),
+                quotes=[q.text for q in story.quotes],
+                persons=entities["persons"],
+                orgs=entities["orgs"],
+                places=entities["places"],
+                ko_title=ko[0] if ko else None,
+                ko_text=ko[1] if ko else None,
+            ))
+        return docs
 
     def sync_index(self) -> int:
         """Send stories changed since the index watermark to the engine; returns how many.
 
         The engine commits before the watermark moves, so a crash in between only means some
-        stories are sent again next time (adding is idempotent).
+        stories are sent again next time (adding is idempotent).  One pass covers the changes up
+        to the store's sequence at its start, so each story comes at most once in it: into an
+        empty index the engine may then add without replacing.
         """
         if self.readonly:
             return 0
         engine = self.engine
         watermark = int(self.store.get_meta(INDEX_WATERMARK, "0") or 0)
-        batch_size = self.setting("index_batch")
-        sent = 0
-        live: list[StoredStory] = []
-        dead: list[str] = []
+        upto = self.store.max_seq()
+        if upto <= watermark:
+            return 0
+        new = engine.doc_count() == 0
+        commit_every = self.setting("index_batch")
+        sent = committed = 0
+        chunk: list[StoredStory] = []
 
-        def flush(seq: int) -> None:
-            if dead:
-                engine.delete(dead)
-            if live:
-                engine.add(self.index_doc(s) for s in live)
+        def send() -> None:
+            # Small chunks keep the engine's indexing threads busy while the next chunk is read.
+            if chunk:
+                engine.add(self.index_docs(chunk), new=new)
+                chunk.clear()
+
+        def commit(seq: int) -> None:
+            send()
             engine.commit()
             self.store.set_meta(INDEX_WATERMARK, str(seq))
-            live.clear()
-            dead.clear()
 
         last = watermark
-        for story in self.store.iter_stories(include_duplicates=True, after_seq=watermark):
+        for story in self.store.iter_stories(include_duplicates=True, after_seq=watermark,
+                                             upto_seq=upto, with_quotes=False):
             if story.duplicate_of:
-                dead.append(story.id)
+                engine.delete([story.id])
             else:
-                live.append(story)
+                chunk.append(story)
             last = story.seq
             sent += 1
-            if len(live) + len(dead) >= batch_size:
-                flush(last)
-        if live or dead:
-            flush(last)
+            if len(chunk) >= _INDEX_CHUNK:
+                send()
+            if sent - committed >= commit_every:
+                commit(last)
+                committed = sent
+        if sent > committed:
+            commit(last)
         return sent
 
     def reindex(self) -> int:
         """Rebuild the full-text index from the store; returns the number of stories indexed."""
         self._require_writable()
         self.engine.clear()
+        self.engine.commit()
         self.store.set_meta(INDEX_WATERMARK, "0")
         return self.sync_index()
 

@@ -24,7 +24,7 @@ from typing import Any
 from dateline import transcript
 from dateline.readers import ReaderOptions, discover, read_path
 from dateline.store import IngestCounts, ParsedSource, Store
-from dateline.store.sqlite import DB_NAME
+from dateline.store.sqlite import DB_NAME, PreparedSource
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +132,15 @@ def _parser_error(record: Any, exc: Exception) -> Any:
     )
 
 
-def _work(path: Path) -> list[ParsedSource | tuple[str, str]]:
-    """Read and parse one file: stored sources come back as (name, sha) markers only."""
+def _work(path: Path) -> tuple[list[PreparedSource], int]:
+    """Read and parse one file: its sources prepared for the writer, and how many of them
+    were already stored (those are skipped)."""
     options = _worker_options or ReaderOptions()
-    out: list[ParsedSource | tuple[str, str]] = []
+    out: list[PreparedSource] = []
+    stored = 0
     for source in read_path(path, options):
         if _already_stored(source.name, source.sha256):
-            out.append((source.name, source.sha256))
+            stored += 1
             continue
         try:
             out.append(parse_source(source).prepare())
@@ -146,8 +148,8 @@ def _work(path: Path) -> list[ParsedSource | tuple[str, str]]:
             source.records = []
             source.reject_reason = f"internal error: {exc}"
             log.debug("%s", traceback.format_exc())
-            out.append(ParsedSource(source=source, records=[], parser=PARSER_NAME))
-    return out
+            out.append(ParsedSource(source=source, records=[], parser=PARSER_NAME).prepare())
+    return out, stored
 
 
 # -- parent side ------------------------------------------------------------------------------
@@ -175,7 +177,7 @@ def run_ingest(
     counts = IngestCounts()
     started = time.monotonic()
     files = 0
-    batch: list[ParsedSource] = []
+    batch: list[PreparedSource] = []
     status = "done"
 
     def flush() -> None:
@@ -187,13 +189,10 @@ def run_ingest(
 
     results = _results(paths, options, workers, str(store.folder / DB_NAME))
     try:
-        for items in results:
+        for prepared, stored in results:
             files += 1
-            for item in items:
-                if isinstance(item, tuple):
-                    counts.unchanged_sources += 1
-                else:
-                    batch.append(item)
+            counts.unchanged_sources += stored
+            batch.extend(prepared)
             if len(batch) >= batch_size:
                 flush()
         flush()
@@ -209,7 +208,7 @@ def run_ingest(
 
 
 def _results(paths: list[str | Path], options: ReaderOptions, workers: int,
-             db_path: str) -> Iterator[list[ParsedSource | tuple[str, str]]]:
+             db_path: str) -> Iterator[tuple[list[PreparedSource], int]]:
     """Results of ``_work`` over all files, in discovery order, on ``workers`` processes."""
     files = discover(paths, options)
     if workers <= 1:
@@ -223,7 +222,7 @@ def _results(paths: list[str | Path], options: ReaderOptions, workers: int,
     pool = ctx.Pool(workers, initializer=_init_worker, initargs=(db_path, options))
     # Pool.imap alone would read every path and buffer every result the writer has not taken
     # yet; windows of files, two in flight, keep memory flat however large the corpus.
-    pending: deque[Iterator[list[ParsedSource | tuple[str, str]]]] = deque()
+    pending: deque[Iterator[tuple[list[PreparedSource], int]]] = deque()
     try:
         while window := list(islice(files, _WINDOW)):
             pending.append(pool.imap(_work, window, chunksize=8))

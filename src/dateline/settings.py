@@ -29,7 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 0, "parser processes for ingest (0: one per core)"),
     Setting("batch_size", 256, "sources stored per transaction during ingest"),
     Setting("engine", "tantivy", "full-text engine of the archive (tantivy, memory)"),
-    Setting("index_batch", 10000, "stories sent to the full-text engine per commit"),
+    Setting("index_batch", 50000, "stories sent to the full-text engine per commit"),
     Setting("dup_threshold", 0.8, "Jaccard similarity above which two stories are near-duplicates"),
     Setting("max_query_length", 1000, "longest query the web API accepts, in characters"),
     Setting("max_page_size", 200, "most results one API or CLI page returns"),

@@ -19,20 +19,25 @@ and the association is ranked by one of two stated measures:
 
 Exports: :meth:`CoOccurrence.to_dict` (JSON) and :meth:`CoOccurrence.to_graphml` (an ego
 network: A, its top partners, and the edges among them weighted by shared stories).
+
+Counting (SQL in :mod:`dateline.store.entity_periods`): k11 for every partner and n_A come from one
+join over the mentions of A's stories; n_B from the stories per entity and month
+(``entity_period_counts``), with the partial months at the period's edges counted directly;
+the edges from a second pass over A's stories restricted to the top partners.  No story and
+no per-story entity set is loaded into Python.
 """
 
 from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as ET
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations
 from typing import Any
 
 from dateline.errors import InputError, NotFound
 from dateline.store import analysis as sql
+from dateline.store import entity_periods as periods
 from dateline.store.sqlite import Store
 
 MEASURES = ("llr", "pmi")
@@ -158,21 +163,17 @@ def cooccurrence(store: Store, entity: str, *, total_stories: int | None = None,
     if found is None:
         raise NotFound(f"no entity called {entity!r}", hint="list entities with: dateline entities")
     eid, kind, name = found
-    target = sql.entity_stories(store, eid, date_from, date_to)
+    n_a, joint = periods.cooccurrence_counts(store, eid, date_from, date_to, min_count)
     total = total_stories
     if total is None:
         total = sql.count_stories_between(store, date_from, date_to)
-    total = max(total, len(target))
-    result = CoOccurrence(eid, name, kind, measure, min_count, len(target), total,
-                          date_from, date_to)
-    if not target:
+    total = max(total, n_a)
+    result = CoOccurrence(eid, name, kind, measure, min_count, n_a, total, date_from, date_to)
+    if not n_a:
         return result
-    per_story = sql.entities_of_stories(store, target)
-    joint: Counter[str] = Counter(e for ents in per_story.values() for e in ents if e != eid)
-    candidates = [e for e, n in joint.items() if n >= max(1, min_count)]
-    marginals = sql.entity_story_counts(store, candidates, date_from, date_to)
+    candidates = list(joint)
+    marginals = periods.entity_period_totals(store, candidates, date_from, date_to)
     names = sql.entity_names(store, candidates)
-    n_a = len(target)
     items = []
     for e in candidates:
         k11 = joint[e]
@@ -185,11 +186,8 @@ def cooccurrence(store: Store, entity: str, *, total_stories: int | None = None,
     items.sort(key=lambda i: (-i.score, -i.count, i.name))
     result.items = [i for i in items if measure == "pmi" or i.score > 0][: max(0, top)]
     if edges and result.items:
-        keep = {i.id for i in result.items}
-        pairs: Counter[tuple[str, str]] = Counter()
-        for ents in per_story.values():
-            mine = sorted(ents & keep)
-            pairs.update(combinations(mine, 2))
+        pairs = periods.cooccurrence_edges(store, eid, date_from, date_to,
+                                       sorted(i.id for i in result.items))
         result.edges = [(a, b, n) for (a, b), n in sorted(pairs.items())
                         if n >= max(1, min_count)]
     return result

@@ -17,6 +17,12 @@ log = logging.getLogger(__name__)
 
 #: how long uvicorn's supervisor waits for a worker process to answer before replacing it
 WORKER_HEALTHCHECK_SECONDS = 60
+#: how long an idle keep-alive connection stays open (uvicorn's default is 5 s).  uvicorn closes
+#: it when its timer runs out; if the worker was held up for that long (a native call holding
+#: the interpreter on a loaded machine), a request that arrived meanwhile is still unread and
+#: the client sees its connection reset.  Longer than the 5 s after which httpx and most
+#: clients give up an idle connection themselves, so they close first.
+KEEP_ALIVE_SECONDS = 65
 
 
 @app.command()
@@ -65,8 +71,11 @@ def serve(
                       f"({'writes enabled' if allow_writes else 'read-only'}, {workers} "
                       f"process{'es' if workers > 1 else ''}; Ctrl-C stops)",
                       highlight=False)
+    # uvicorn picks its faster parts when they are installed (the web extra brings them): the
+    # httptools HTTP parser and the uvloop event loop
     options = {"host": bind_host, "port": bind_port, "log_level": log_level,
-               "access_log": log_level in ("debug", "info")}
+               "access_log": log_level in ("debug", "info"),
+               "timeout_keep_alive": KEEP_ALIVE_SECONDS}
     if workers == 1:
         uvicorn.run(web_app, **options)  # type: ignore[arg-type]
         return
@@ -74,7 +83,8 @@ def serve(
     os.environ[SERVE_ENV] = json.dumps({"archive": str(Path(folder).expanduser().resolve()),
                                         "pool_size": connections})
     # a worker busy in a long native call (index reader, Korean analyser) on a loaded machine
-    # may miss uvicorn's 5-second health check and be killed mid-request: allow a minute
+    # may miss uvicorn's 5-second health check and be killed mid-request: allow a minute.
+    # Each worker loads the Korean analyser before it takes a request (create_app warms it).
     uvicorn.run("dateline.web.app:app_from_environment", factory=True, workers=workers,
                 timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                 **options)  # type: ignore[arg-type]

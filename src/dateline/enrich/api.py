@@ -46,7 +46,7 @@ class EntitiesMixin:
 
         def setting(self, name: str, override: Any = None) -> Any: ...
         def get(self, story_id: str) -> StoredStory: ...
-        def index_doc(self, story: StoredStory) -> IndexDoc: ...
+        def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]: ...
 
     @property
     def _entities(self) -> EntityStore:
@@ -66,6 +66,7 @@ class EntitiesMixin:
             raise PermissionDenied("this archive is open read-only")
         es = self._entities
         started = time.perf_counter()
+        seq = self.store.max_seq()  # the stories this pass brings up to date
         dropped = es.drop_duplicates()
         done, after = 0, ""
         while True:
@@ -88,6 +89,9 @@ class EntitiesMixin:
         changed = 0
         if done or dropped or es.unresolved_count() or not stale_only:
             changed = self._resolve_entities()
+        if not stale_only:  # a full pass also recounts the stories per entity and month
+            es.rebuild_counts()
+        es.counts_current(seq)
         quotes = self.sync_quotes()
         seconds = time.perf_counter() - started
         return {
@@ -144,7 +148,7 @@ class EntitiesMixin:
         stories = [s for s in (self.store.get_story(i) for i in story_ids)
                    if s.seq <= watermark and not s.duplicate_of]
         if stories:
-            self.engine.add(self.index_doc(s) for s in stories)
+            self.engine.add(self.index_docs(stories))
             self.engine.commit()
 
     # -- the quote index ----------------------------------------------------------------------
@@ -334,13 +338,15 @@ class EntitiesMixin:
 
     # -- per story ----------------------------------------------------------------------------
 
-    def _doc_entities(self, story: StoredStory) -> dict[str, list[str]]:
-        """Canonical names of the persons, orgs and places a story mentions (for the index)."""
-        out: dict[str, list[str]] = {"persons": [], "orgs": [], "places": []}
+    def _doc_entities(self, story_ids: list[str]) -> dict[str, dict[str, list[str]]]:
+        """Canonical names of the persons, orgs and places each story mentions (for the index),
+        by story id, each name once, in text order."""
         field = {"person": "persons", "org": "orgs", "place": "places"}
-        for _, kind, name, surface, *_ in self._entities.story_mentions(story.id):
-            values = out[field[kind]]
-            value = name or surface
+        out: dict[str, dict[str, list[str]]] = {
+            sid: {"persons": [], "orgs": [], "places": []} for sid in story_ids
+        }
+        for sid, kind, value in self._entities.mention_names(story_ids):
+            values = out[sid][field[kind]]
             if value not in values:
                 values.append(value)
         return out

@@ -21,7 +21,6 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from dateline.model import Record, RecordError, SourceFile
@@ -40,10 +39,11 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
 )
 # control characters that never occur in text (tab, newlines, form feed, escape are allowed)
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
-# C1 controls and lone surrogates: what binary decodes into, never in text.  Unassigned and
-# private-use code points are not counted: text may use characters newer than Python's tables.
-_NOT_TEXT = frozenset({"Cc", "Cs"})
+# C0 controls but tab, newlines, form feed and escape; DEL; C1 controls and lone surrogates
+# (the characters of categories Cc and Cs): what binary decodes into, never in text.
+# Unassigned and private-use code points are not counted: text may use characters newer than
+# Python's tables.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ud800-\udfff]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SAMPLE = 64 * 1024
@@ -238,9 +238,7 @@ def _checked(decoded: Decoded) -> Decoded:
     sample = decoded.text[:_SAMPLE]
     if "\x00" in sample:
         raise Undecodable(f"{BINARY_REASON}: contains NUL bytes")
-    bad = len(_CONTROL.findall(sample))
-    non_ascii = _NON_ASCII.findall(sample)[:4096]
-    bad += sum(1 for c in non_ascii if unicodedata.category(c) in _NOT_TEXT)
+    bad = len(_NOT_TEXT.findall(sample))
     if sample and bad > max(2, len(sample) // 100):
         raise Undecodable(f"{BINARY_REASON}: {bad} control characters in the "
                           f"first {len(sample)} characters")

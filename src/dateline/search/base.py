@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -135,7 +135,10 @@ class SearchEngine(ABC):
         """Engines are built as ``get_engine(name)(path)``: ``path`` is the index folder."""
 
     @abstractmethod
-    def add(self, docs: Iterable[IndexDoc]) -> None: ...
+    def add(self, docs: Iterable[IndexDoc], *, new: bool = False) -> None:
+        """Index ``docs``, replacing any indexed document with the same id.  ``new=True`` is the
+        caller's promise that no id among them is indexed or pending, so the engine may skip the
+        replacing (a full rebuild of an empty index is the case)."""
 
     @abstractmethod
     def delete(self, ids: Iterable[str]) -> None: ...
@@ -150,6 +153,12 @@ class SearchEngine(ABC):
     @abstractmethod
     def doc_count(self) -> int:
         """Number of committed documents."""
+
+    def generation(self) -> Hashable | None:
+        """A value that changes whenever the committed documents change (as seen by this
+        process); ``None`` when the engine cannot tell.  Answers may be cached under it
+        (:mod:`dateline.search.cache`, per process), never under ``None``."""
+        return None
 
     @abstractmethod
     def search(

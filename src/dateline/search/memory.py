@@ -108,7 +108,7 @@ class MemoryEngine(SearchEngine):
         self._pending: list[tuple[str, object]] = []
 
     # ------------------------------------------------------------------ writes
-    def add(self, docs: Iterable[IndexDoc]) -> None:
+    def add(self, docs: Iterable[IndexDoc], *, new: bool = False) -> None:
         for d in docs:
             self._pending.append(("add", self._prepare(d)))
 

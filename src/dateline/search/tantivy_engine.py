@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from dateline.errors import ArchiveError, MissingExtra
-from dateline.search import korean
+from dateline.search import cache, korean
 from dateline.search import snippets as snip
 from dateline.search.base import (
     Hit,
@@ -139,7 +140,7 @@ class TantivyEngine(SearchEngine):
         self,
         path: Path | str,
         *,
-        heap_size: int = 64_000_000,
+        heap_size: int = 128_000_000,
         num_threads: int | None = None,
         auto_commit: int | None = 100_000,
         recreate: bool = False,
@@ -159,6 +160,9 @@ class TantivyEngine(SearchEngine):
         self._writer: Any = None
         self._uncommitted = 0
         self._dirty = False
+        self._index_meta = self.path / "meta.json"  # tantivy's: replaced at every commit
+        self._seen: int | None = None
+        self._reload_lock = threading.Lock()
 
     def _open_dir(self, recreate: bool) -> None:
         meta = self.path / _META
@@ -185,12 +189,12 @@ class TantivyEngine(SearchEngine):
             self._writer = self._index.writer(heap_size=self._heap, num_threads=self._threads)
         return self._writer
 
-    def add(self, docs: Iterable[IndexDoc]) -> None:
+    def add(self, docs: Iterable[IndexDoc], *, new: bool = False) -> None:
         it: Iterator[IndexDoc] = iter(docs)
         while batch := list(islice(it, _BATCH)):
-            self._add_batch(batch)
+            self._add_batch(batch, new)
 
-    def _add_batch(self, batch: list[IndexDoc]) -> None:
+    def _add_batch(self, batch: list[IndexDoc], new: bool) -> None:
         w = self._w()
         todo = [d for d in batch if d.ko_text is None]
         ko_title = dict(zip((d.id for d in todo), korean.analyze_many(
@@ -200,7 +204,8 @@ class TantivyEngine(SearchEngine):
         for d in batch:
             kt = d.ko_title if d.ko_text is not None else _forms(ko_title[d.id])
             kx = d.ko_text if d.ko_text is not None else _forms(ko_text[d.id])
-            w.delete_documents_by_term("id", d.id)
+            if not new:  # each delete is an operation the commit applies to every segment
+                w.delete_documents_by_term("id", d.id)
             w.add_document(self._document(d, kt, kx))
         self._dirty = True
         self._uncommitted += len(batch)
@@ -261,6 +266,28 @@ class TantivyEngine(SearchEngine):
 
     def doc_count(self) -> int:
         return int(self._index.searcher().num_docs)
+
+    def generation(self) -> int | None:
+        """The committed state of the index, as this process sees it: a hash of tantivy's
+        ``meta.json``, which every commit and merge replaces (its opstamp and segment list
+        change).  The content is read, not its time: two commits can fall in one tick of the
+        file system's clock.
+
+        When it changed since the last look, the reader is reloaded before this returns, so a
+        search that follows sees at least that state (tantivy's own reloading lags a commit by
+        a moment).  Answers cached under a generation are therefore never older than it.
+        """
+        try:
+            with open(self._index_meta, "rb") as fh:
+                sig = hash(fh.read())  # the caches are per process, as hash() is
+        except OSError:
+            return None
+        if sig != self._seen:
+            with self._reload_lock:
+                if sig != self._seen:
+                    self._index.reload()
+                    self._seen = sig
+        return sig
 
     def close(self) -> None:
         """Commit what is pending, wait for merges and release the writer's lock."""
@@ -335,12 +362,48 @@ class TantivyEngine(SearchEngine):
         facets: bool = True,
         snippets: bool = True,
     ) -> SearchResults:
+        """See :meth:`SearchEngine.search`.  Pages of hits and facet counts are kept in the
+        per-process caches of :mod:`dateline.search.cache` under the index's
+        :meth:`generation`, so a repeated search costs a lookup until the next commit."""
         t0 = time.perf_counter()
         check_search_args(sort, limit, offset)
+        gen = self.generation()
+        key = ((str(self.path), gen, query, date_from, date_to)
+               if gen is not None and isinstance(query, str) else None)
+        page_key = (*key, sort, limit, offset, snippets) if key is not None else None
+        page = cache.PAGES.get(page_key) if page_key is not None else None
+        counts = cache.FACETS.get(key) if facets and key is not None else None
+        if page is not None and (counts is not None or not facets):
+            hits, total, warnings = page
+            return SearchResults([_copy_hit(h) for h in hits], total,
+                                 _facet_dict(counts) if counts is not None else {},
+                                 list(warnings), (time.perf_counter() - t0) * 1000)
         tq, warnings, parsed = self._to_query(query, date_from, date_to)
         if tq is None:
             return SearchResults([], 0, {}, warnings, (time.perf_counter() - t0) * 1000)
         searcher = self._index.searcher()
+        if page is not None:
+            hits, total = [_copy_hit(h) for h in page[0]], page[1]
+        else:
+            hits, total = self._page(searcher, tq, parsed, sort, limit, offset, snippets)
+            if page_key is not None:
+                cache.PAGES.put(page_key, (tuple(_copy_hit(h) for h in hits), total,
+                                           tuple(warnings)))
+        if facets and counts is None:
+            counts = self._facets(searcher, tq)
+            if key is not None:
+                cache.FACETS.put(key, counts)
+        return SearchResults(
+            hits=hits,
+            total=total,
+            facets=_facet_dict(counts) if facets and counts is not None else {},
+            warnings=warnings,
+            took_ms=(time.perf_counter() - t0) * 1000,
+        )
+
+    def _page(self, searcher: Any, tq: Any, parsed: Query | None, sort: Sort, limit: int,
+              offset: int, snippets: bool) -> tuple[list[Hit], int]:
+        """One page of hits (with snippets when asked) and the number of matches."""
         kwargs: dict[str, Any] = {}
         if sort != "relevance":
             kwargs["order_by_field"] = "date"
@@ -355,20 +418,18 @@ class TantivyEngine(SearchEngine):
             doc = searcher.doc(address)
             hits.append(self._hit(doc, float(key) if sort == "relevance" else 0.0, marks,
                                   generator))
-        return SearchResults(
-            hits=hits,
-            total=int(result.count or 0),
-            facets=self._facets(searcher, tq) if facets else {},
-            warnings=warnings,
-            took_ms=(time.perf_counter() - t0) * 1000,
-        )
+        return hits, int(result.count or 0)
 
     def _hit(self, doc: Any, score: float, marks: Highlights | None, generator: Any) -> Hit:
         day = doc.get_first("date")
         text = doc.get_first("text") or ""
         snips: list[str] = []
         if marks is not None:
-            snips.append(self._snippet(doc, text, marks, generator))
+            # the generator reads only the text field; a document holding the text alone makes
+            # snippet_from_doc several times cheaper than the stored document with every field
+            only_text = self._t.Document()
+            only_text.add_text("text", text)
+            snips.append(self._snippet(only_text, text, marks, generator))
         return Hit(
             id=doc.get_first("id"),
             score=score,
@@ -395,11 +456,13 @@ class TantivyEngine(SearchEngine):
             sn = generator.snippet_from_doc(doc)
             frag = sn.fragment()
             if frag:
-                raw = frag.encode("utf-8")  # tantivy's highlight offsets are UTF-8 bytes
-                spans = [(len(raw[: r.start].decode("utf-8", "ignore")),
-                          len(raw[: r.end].decode("utf-8", "ignore")))
-                         for r in sn.highlighted()]
-                spans += snip.find_substrings(frag, marks.korean)
+                spans = [(r.start, r.end) for r in sn.highlighted()]
+                if not frag.isascii():  # tantivy's offsets are UTF-8 bytes, not characters
+                    raw = frag.encode("utf-8")
+                    spans = [(len(raw[:a].decode("utf-8", "ignore")),
+                              len(raw[:b].decode("utf-8", "ignore"))) for a, b in spans]
+                if marks.korean:
+                    spans += snip.find_substrings(frag, marks.korean)
                 start = text.find(frag)
                 return snip.render(
                     frag, spans, prefix="…" if start > 0 else "",
@@ -446,6 +509,17 @@ class TantivyEngine(SearchEngine):
                 day = datetime.fromtimestamp(b["key"] / 1000, tz=UTC).date()
                 days[day] = days.get(day, 0) + n
         return fill_histogram(days, by, date_from, date_to)
+
+
+def _copy_hit(hit: Hit) -> Hit:
+    """A hit no other holder shares (cached hits are handed out as copies)."""
+    return Hit(hit.id, hit.score, hit.date, hit.title, hit.program, hit.language,
+               list(hit.snippets))
+
+
+def _facet_dict(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """A copy of cached facet counts."""
+    return {name: dict(values) for name, values in counts.items()}
 
 
 def _forms(tokens: list[korean.KoToken]) -> str:

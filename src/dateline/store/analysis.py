@@ -452,9 +452,11 @@ def story_headers(store: Store, ids: Sequence[str]) -> dict[str, tuple[date | No
     out: dict[str, tuple[date | None, str | None]] = {}
     for chunk in _chunks(list(ids)):
         marks = ",".join("?" * len(chunk))
+        # "+": never the duplicate_of index, which SQLite (without statistics) picks for five
+        # ids or more and then walks every non-duplicate story: 12 ms at 20k stories
         for sid, d, title in store.conn.execute(
                 f"SELECT s.id, r.date, r.title {_CURRENT} WHERE s.id IN ({marks}) "
-                f"AND s.duplicate_of IS NULL", chunk):
+                f"AND +s.duplicate_of IS NULL", chunk):
             out[sid] = (_day(d), title)
     return out
 
@@ -566,15 +568,6 @@ def entity_quote_day_counts(store: Store, entity_id: str, date_from: date | None
         if day is not None:
             out[day] = out.get(day, 0) + int(n)
     return out
-
-
-def entity_stories(store: Store, entity_id: str, date_from: date | None,
-                   date_to: date | None) -> list[str]:
-    """Ids of the stories mentioning the entity in the period."""
-    where, params = _period("m.date", date_from, date_to)
-    return [r[0] for r in store.conn.execute(
-        f"SELECT DISTINCT m.story_id {_MENTIONS} WHERE a.entity_id = ?{where}",
-        (entity_id, *params))]
 
 
 def entities_of_stories(store: Store, ids: Sequence[str]) -> dict[str, set[str]]:

@@ -2,11 +2,20 @@
 
 :class:`EntityStore` works on the store's connection (``Store.conn``); writes happen in one
 transaction per batch, like the rest of the store.  Tables: :mod:`dateline.store.schema_entities`.
+
+It also keeps ``entity_period_counts`` (migration 6): for each entity and month, the number of
+stories whose mention rows name the entity through the current aliases.  Every write of mention
+rows applies its difference in the same transaction, and every new resolution recounts the
+entities whose aliases changed, so the table always equals that count over the mention rows.
+Mention rows of an older revision (a story revised since it was enriched) are still counted;
+``entity_counts_seq`` in ``meta`` (set when an enrichment pass has caught up) bounds the
+stories that may have such rows, and readers subtract them (``store/entity_periods.py``).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -15,6 +24,16 @@ from typing import Any
 from dateline.store.sqlite import transaction
 
 ENRICH_SEQ = "enrich_seq"
+#: store sequence up to which every story's mention rows are of its current revision
+COUNTS_SEQ = "entity_counts_seq"
+#: the month of a mention row's story date ('' when undated), as entity_period_counts keys it
+MONTH_OF_MENTION = "COALESCE(substr(m.date, 1, 7), '')"
+_COUNT_SELECT = (
+    f"SELECT a.entity_id, {MONTH_OF_MENTION}, COUNT(DISTINCT m.story_id) FROM entity_mentions m "
+    "JOIN entity_aliases a ON a.kind = m.kind AND a.key = m.key"
+)
+#: past this many entities to recount, recount them all (one pass over the mentions)
+_RECOUNT_ALL = 2000
 
 
 def _now() -> str:
@@ -65,6 +84,7 @@ class EntityStore:
         if ids:
             with transaction(self.conn):
                 seq = self._next_seq()
+                self._apply_counts(self._story_counts(ids), -1)
                 for sid in ids:
                     self._clear_story(sid, seq)
                     self.conn.execute("DELETE FROM enrichments WHERE story_id = ?", (sid,))
@@ -92,8 +112,10 @@ class EntityStore:
         """Replace the facts of these stories, in one transaction."""
         maker = f"{enricher}@{version}"
         conn = self.conn
+        ids = [row.story_id for row in rows]
         with transaction(self.conn):
             seq = self._next_seq()
+            before = self._story_counts(ids)
             for row in rows:
                 self._clear_story(row.story_id, seq)
                 conn.executemany(
@@ -119,6 +141,9 @@ class EntityStore:
                     "INSERT OR REPLACE INTO enrichments(story_id, revision, enricher, version, "
                     "seq, done_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (row.story_id, row.revision, enricher, version, seq, _now()))
+            after = self._story_counts(ids)
+            after.subtract(before)
+            self._apply_counts(after)
 
     # -- resolution ---------------------------------------------------------------------------
 
@@ -142,15 +167,74 @@ class EntityStore:
 
     def replace_resolution(self, entities: Iterable[tuple[str, str, str, str, str | None]],
                            aliases: Iterable[tuple[str, str, str, str, str]], maker: str) -> None:
-        """entities: (id, kind, name, rep_key, note); aliases: (kind, key, id, surface, how)."""
+        """entities: (id, kind, name, rep_key, note); aliases: (kind, key, id, surface, how).
+
+        The stories per month of every entity whose aliases changed are counted again."""
         conn = self.conn
+        aliases = list(aliases)
         with transaction(self.conn):
+            old = self.alias_map()
             conn.execute("DELETE FROM entities")
             conn.execute("DELETE FROM entity_aliases")
             conn.executemany("INSERT INTO entities(id, kind, name, rep_key, note, maker) "
                              "VALUES (?, ?, ?, ?, ?, ?)", [(*e, maker) for e in entities])
             conn.executemany("INSERT INTO entity_aliases(kind, key, entity_id, surface, how) "
-                             "VALUES (?, ?, ?, ?, ?)", list(aliases))
+                             "VALUES (?, ?, ?, ?, ?)", aliases)
+            new = {(a[0], a[1]): a[2] for a in aliases}
+            changed = {eid for k, eid in old.items() if new.get(k) != eid}
+            changed.update(eid for k, eid in new.items() if old.get(k) != eid)
+            self._recount(changed)
+
+    # -- stories per entity and month (entity_period_counts) -----------------------------------
+
+    def _story_counts(self, story_ids: Sequence[str]) -> Counter[tuple[str, str]]:
+        """(entity id, month) → how many of these stories' mention rows name the entity."""
+        out: Counter[tuple[str, str]] = Counter()
+        for i in range(0, len(story_ids), 500):
+            chunk = story_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for eid, month, n in self.conn.execute(
+                    f"{_COUNT_SELECT} WHERE m.story_id IN ({marks}) GROUP BY 1, 2", chunk):
+                out[(eid, month)] += n
+        return out
+
+    def _apply_counts(self, delta: Counter[tuple[str, str]], sign: int = 1) -> None:
+        rows = [(eid, month, sign * n) for (eid, month), n in delta.items() if n]
+        self.conn.executemany(
+            "INSERT INTO entity_period_counts(entity_id, month, stories) VALUES (?, ?, ?) "
+            "ON CONFLICT(entity_id, month) DO UPDATE SET stories = stories + excluded.stories",
+            rows)
+        self.conn.executemany(
+            "DELETE FROM entity_period_counts WHERE entity_id = ? AND month = ? AND stories <= 0",
+            [r[:2] for r in rows if r[2] < 0])
+
+    def _recount(self, entity_ids: set[str] | None) -> None:
+        """Count the stories per month of these entities (None: all) again from the mentions."""
+        if entity_ids is None or len(entity_ids) > _RECOUNT_ALL:
+            self.conn.execute("DELETE FROM entity_period_counts")
+            self.conn.execute(f"INSERT INTO entity_period_counts(entity_id, month, stories) "
+                              f"{_COUNT_SELECT} GROUP BY 1, 2")
+            return
+        ids = sorted(entity_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM entity_period_counts WHERE entity_id IN ({marks})",
+                              chunk)
+            self.conn.execute(f"INSERT INTO entity_period_counts(entity_id, month, stories) "
+                              f"{_COUNT_SELECT} WHERE a.entity_id IN ({marks}) GROUP BY 1, 2",
+                              chunk)
+
+    def rebuild_counts(self) -> None:
+        """Count the stories per entity and month again from scratch."""
+        with transaction(self.conn):
+            self._recount(None)
+
+    def counts_current(self, seq: int) -> None:
+        """Record that no story up to store sequence ``seq`` has mentions of an older
+        revision (an enrichment pass begun at ``seq`` has finished)."""
+        self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO "
+                          "UPDATE SET value = excluded.value", (COUNTS_SEQ, str(seq)))
 
     def stories_with_keys(self, keys: Iterable[tuple[str, str]]) -> list[str]:
         out: set[str] = set()
@@ -267,6 +351,22 @@ class EntityStore:
             "m.note, m.maker FROM entity_mentions m LEFT JOIN entity_aliases a ON a.kind = "
             "m.kind AND a.key = m.key LEFT JOIN entities e ON e.id = a.entity_id "
             "WHERE m.story_id = ? ORDER BY m.start", (story_id,)).fetchall()
+
+    def mention_names(self, story_ids: list[str]) -> list[tuple[str, str, str]]:
+        """(story id, kind, canonical name or surface) of every mention in the given stories,
+        in story and text order; a few queries for the whole list (the index reads this)."""
+        out: list[tuple[str, str, str]] = []
+        for start in range(0, len(story_ids), 500):
+            ids = story_ids[start:start + 500]
+            out.extend(self.conn.execute(
+                "SELECT m.story_id, m.kind, COALESCE(NULLIF(e.name, ''), m.surface) "
+                "FROM entity_mentions m "
+                "LEFT JOIN entity_aliases a ON a.kind = m.kind AND a.key = m.key "
+                "LEFT JOIN entities e ON e.id = a.entity_id "
+                f"WHERE m.story_id IN ({', '.join('?' * len(ids))}) ORDER BY m.story_id, m.start",
+                ids,
+            ))
+        return out
 
     # -- quotes -------------------------------------------------------------------------------
 

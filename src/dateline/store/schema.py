@@ -130,6 +130,30 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (story_id, revision)
     );
     """,
+    # 6: stories per entity and month, the marginals of co-occurrence and entity timelines.
+    #    Counts every mention row through the current aliases (``month`` is 'YYYY-MM' of the
+    #    story date, '' when undated); kept so by the entity enricher (store/entities.py).
+    #    ``entity_counts_seq`` in ``meta``: store sequence up to which no story has mentions of
+    #    an older revision (then the counts are exact without correction).  Filled here from
+    #    the mentions an archive already has.
+    """
+    CREATE TABLE IF NOT EXISTS entity_period_counts (
+        entity_id TEXT NOT NULL,
+        month     TEXT NOT NULL,
+        stories   INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, month)
+    ) WITHOUT ROWID;
+    DELETE FROM entity_period_counts;
+    INSERT INTO entity_period_counts(entity_id, month, stories)
+        SELECT a.entity_id, COALESCE(substr(m.date, 1, 7), ''), COUNT(DISTINCT m.story_id)
+        FROM entity_mentions m JOIN entity_aliases a ON a.kind = m.kind AND a.key = m.key
+        GROUP BY 1, 2;
+    INSERT OR REPLACE INTO meta(key, value)
+        SELECT 'entity_counts_seq', CASE WHEN EXISTS (
+            SELECT 1 FROM entity_mentions m JOIN stories s ON s.id = m.story_id
+            WHERE s.revision != m.revision OR s.duplicate_of IS NOT NULL)
+        THEN '0' ELSE COALESCE((SELECT value FROM meta WHERE key = 'seq'), '0') END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

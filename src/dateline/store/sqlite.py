@@ -14,7 +14,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -84,6 +84,20 @@ def story_key(source_name: str, locator: str, story: ParsedStory) -> str:
     return f"src:{source_name}{locator}#{story.position}"
 
 
+_IN_CHUNK = 500  # ids per "IN (…)" list: well under SQLite's limit on bound parameters
+
+
+def _chunked(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield ids[start:start + _IN_CHUNK]
+
+
+def _row_to_quote(r: tuple[Any, ...]) -> Quote:
+    """A Quote from a row of ``Store._QUOTE_SELECT`` (story id and revision first)."""
+    return Quote(text=r[2], speaker=r[3], role=r[4], organization=r[5], language=r[6], kind=r[7],
+                 label=r[8], start=r[9], end=r[10], confidence=r[11])
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -132,6 +146,30 @@ class IngestCounts:
         }
 
 
+#: A parsed source as the writer consumes it, built by :meth:`ParsedSource.prepare`:
+#: ``(name, origin, size, reader, encoding, status, warnings, blob, rejects, stories)`` where
+#: ``warnings`` is a list of strings, ``blob`` is :func:`pack_blob` of the raw bytes, ``rejects``
+#: are ``(locator, reason, raw bytes or None for the source's own)`` and ``stories`` are
+#: :data:`PreparedStory` tuples.  Plain tuples because a prepared source crosses a process
+#: boundary: they pickle several times faster than dataclasses.
+PreparedSource = tuple[str, str, int, str, str | None, str, list[str], tuple[str, str, bytes],
+                       list[tuple[str, str, bytes | None]], list["PreparedStory"]]
+#: ``(key, story id, revision columns, quote columns)``; the revision columns are
+#: :data:`_REVISION_COLUMNS` from ``text_hash`` on, the quote columns :data:`_QUOTE_COLUMNS`
+#: from ``kind`` on.
+PreparedStory = tuple[str, str, tuple[Any, ...], list[tuple[Any, ...]]]
+
+_REVISION_COLUMNS = (
+    "story_id, revision, source_id, run_id, text_hash, title, date, published_at, updated_at, "
+    "program, reporter, language, url, text, segments, position, locator, parser"
+)
+_QUOTE_COLUMNS = (
+    'story_id, revision, idx, maker, kind, text, speaker, role, organization, language, label, '
+    'start, "end", confidence'
+)
+_UPDATED_AT = 4  # position of updated_at in a prepared story's revision columns
+
+
 @dataclass(slots=True)
 class ParsedSource:
     """A source and what the parser made of each of its records, ready to be stored."""
@@ -140,18 +178,46 @@ class ParsedSource:
     #: per record: (locator, parsed stories, warnings)
     records: list[tuple[str, list[ParsedStory], list[str]]]
     parser: str = ""
-    #: (sha256, codec, stored bytes) of the raw bytes, when prepared off the writer's thread
-    blob: tuple[str, str, bytes] | None = None
 
-    def prepare(self) -> ParsedSource:
-        """Do the CPU work of storing (hashing, compressing) here, e.g. in a worker process,
-        so the single writer only runs SQL."""
-        self.blob = pack_blob(self.source.raw)
-        for _, stories, _ in self.records:
-            for story in stories:
-                if story.text_hash is None:
-                    story.text_hash = text_hash(story.text)
-        return self
+    def prepare(self) -> PreparedSource:
+        """Everything the writer needs that takes CPU — hashing, compressing, ids, JSON — done
+        here, typically in a parser worker, so the single writer only runs SQL."""
+        src = self.source
+        warnings = [w for _, _, ws in self.records for w in ws]
+        stories = [
+            _prepare_story(story, src.name, locator, self.parser)
+            for locator, parsed, _ in self.records
+            for story in parsed
+        ]
+        rejects: list[tuple[str, str, bytes | None]] = [
+            (err.locator, err.reason, err.raw or None) for err in src.errors
+        ]
+        if src.reject_reason:
+            rejects = [("", src.reject_reason, None)]
+        elif not stories and not src.errors:
+            reason = "no story found: " + ("; ".join(warnings[:3]) or "the text is empty")
+            rejects.append(("", reason, None))
+        status = "ok" if not rejects else "partial" if stories else "rejected"
+        return (src.name, src.origin, len(src.raw), src.reader or "", src.encoding, status,
+                warnings, pack_blob(src.raw), rejects, stories)
+
+
+def _prepare_story(story: ParsedStory, source_name: str, locator: str,
+                   parser: str) -> PreparedStory:
+    key = story_key(source_name, locator, story)
+    revision = (
+        story.text_hash or text_hash(story.text), story.title, _iso(story.date),
+        _iso(story.published_at), _iso(story.updated_at), story.program, story.reporter,
+        story.language, story.url, story.text,
+        json.dumps([[s.kind, s.start, s.end] for s in story.segments]),
+        story.position, locator, parser,
+    )
+    quotes = [
+        (q.kind, q.text, q.speaker, q.role, q.organization, q.language, q.label, q.start, q.end,
+         q.confidence)
+        for q in story.quotes
+    ]
+    return key, story_id_for(key), revision, quotes
 
 
 @dataclass(slots=True)
@@ -231,11 +297,12 @@ class Store:
 
     # -- sources ------------------------------------------------------------------------------
 
-    def _put_blob(self, raw: bytes, packed: tuple[str, str, bytes] | None = None) -> str:
-        digest, codec, data = packed or pack_blob(raw)
+    def _put_blob(self, size: int, packed: tuple[str, str, bytes]) -> str:
+        """Keep bytes already packed by :func:`pack_blob`; returns their sha256."""
+        digest, codec, data = packed
         self.conn.execute(
             "INSERT OR IGNORE INTO blobs(sha256, size, codec, data) VALUES (?, ?, ?, ?)",
-            (digest, len(raw), codec, data),
+            (digest, size, codec, data),
         )
         return digest
 
@@ -262,75 +329,57 @@ class Store:
 
     # -- writing a batch ----------------------------------------------------------------------
 
-    def write_batch(self, batch: list[ParsedSource], run_id: int) -> IngestCounts:
+    def write_batch(self, batch: Sequence[ParsedSource | PreparedSource],
+                    run_id: int) -> IngestCounts:
         """Store a batch of parsed sources in one transaction; returns what changed."""
         counts = IngestCounts()
         with transaction(self.conn):
             self._seq = self.max_seq()
             for item in batch:
-                self._write_source(item, run_id, counts)
+                prepared = item.prepare() if isinstance(item, ParsedSource) else item
+                self._write_source(prepared, run_id, counts)
             self.set_meta("seq", str(self._seq))
         return counts
 
-    def _write_source(self, item: ParsedSource, run_id: int, counts: IngestCounts) -> None:
-        src = item.source
-        packed = item.blob or pack_blob(src.raw)
-        existing = self.conn.execute(
-            "SELECT id FROM sources WHERE name = ? AND sha256 = ?", (src.name, packed[0])
-        ).fetchone()
-        if existing is not None:
-            counts.unchanged_sources += 1
-            return
-        sha = self._put_blob(src.raw, packed)
-        record_warnings = [w for _, _, ws in item.records for w in ws]
-        warnings = [*record_warnings, *(w for r in src.records for w in r.warnings)]
-        has_stories = any(stories for _, stories, _ in item.records)
-        if src.reject_reason:
-            status = "rejected"
-        elif src.errors or not has_stories:
-            status = "partial" if has_stories else "rejected"
-        else:
-            status = "ok"
+    def _write_source(self, item: PreparedSource, run_id: int, counts: IngestCounts) -> None:
+        name, origin, size, reader, encoding, status, warnings, blob, rejects, stories = item
+        sha = self._put_blob(size, blob)  # before its source: the source row refers to it
         cur = self.conn.execute(
             "INSERT INTO sources(name, origin, sha256, size, reader, encoding, status, warnings, "
-            "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (src.name, src.origin, sha, len(src.raw), src.reader or "", src.encoding, status,
+            "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(name, sha256) DO NOTHING",
+            (name, origin, sha, size, reader, encoding, status,
              json.dumps(warnings, ensure_ascii=False), run_id, _now()),
         )
+        if cur.rowcount == 0:  # the same bytes under the same name: stored before
+            counts.unchanged_sources += 1
+            return
         source_id = int(cur.lastrowid or 0)
         counts.sources += 1
         counts.warnings += len(warnings)
-        if src.reject_reason:
-            self._reject(source_id, src, "", src.reject_reason, src.raw, run_id, counts)
-            return
-        for err in src.errors:
-            self._reject(source_id, src, err.locator, err.reason, err.raw or src.raw, run_id,
-                         counts)
-        if not has_stories and not src.errors:
-            reason = "no story found: " + ("; ".join(warnings[:3]) or "the text is empty")
-            self._reject(source_id, src, "", reason, src.raw, run_id, counts)
-        for locator, stories, _ in item.records:
-            for story in stories:
-                self._write_story(story, src.name, locator, source_id, run_id, item.parser, counts)
+        for locator, reason, raw in rejects:
+            self._reject(source_id, name, origin, locator, reason,
+                         sha if raw is None else self._put_blob(len(raw), pack_blob(raw)),
+                         run_id, counts)
+        for story in stories:
+            self._write_story(story, source_id, run_id, counts)
 
-    def _reject(self, source_id: int, src: SourceFile, locator: str, reason: str, raw: bytes,
-                run_id: int, counts: IngestCounts) -> None:
-        sha = self._put_blob(raw)
+    def _reject(self, source_id: int, name: str, origin: str, locator: str, reason: str,
+                sha: str, run_id: int, counts: IngestCounts) -> None:
         self.conn.execute(
             "INSERT INTO rejects(source_id, name, origin, locator, reason, sha256, run_id, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (source_id, src.name, src.origin, locator, reason, sha, run_id, _now()),
+            (source_id, name, origin, locator, reason, sha, run_id, _now()),
         )
         counts.rejected += 1
         if len(counts.reject_reasons) < 20:
-            place = f"{src.origin}{' ' + locator if locator else ''}"
+            place = f"{origin}{' ' + locator if locator else ''}"
             counts.reject_reasons.append(f"{place}: {reason}")
 
-    def _write_story(self, story: ParsedStory, source_name: str, locator: str, source_id: int,
-                     run_id: int, parser: str, counts: IngestCounts) -> None:
-        key = story_key(source_name, locator, story)
-        sid = story_id_for(key)
-        digest = story.text_hash or text_hash(story.text)
+    def _write_story(self, story: PreparedStory, source_id: int, run_id: int,
+                     counts: IngestCounts) -> None:
+        key, sid, revision_row, quote_rows = story
+        digest = revision_row[0]
         conn = self.conn
         row = conn.execute("SELECT revision FROM stories WHERE id = ?", (sid,)).fetchone()
         if row is not None:
@@ -347,8 +396,8 @@ class Store:
             revision = 1 + conn.execute(
                 "SELECT MAX(revision) FROM revisions WHERE story_id = ?", (sid,)
             ).fetchone()[0]
-            self._insert_revision(sid, revision, story, digest, source_id, locator, run_id, parser)
-            new_updated = _iso(story.updated_at)
+            self._insert_revision(sid, revision, source_id, run_id, revision_row, quote_rows)
+            new_updated = revision_row[_UPDATED_AT]
             # The newest version by its 수정 time is current; without times, the latest seen.
             if not (current and current[0] and new_updated and new_updated < current[0]):
                 conn.execute(
@@ -367,33 +416,23 @@ class Store:
             "VALUES (?, ?, 1, ?, ?, ?)",
             (sid, key, dup[0] if dup else None, self._next_seq(), run_id),
         )
-        self._insert_revision(sid, 1, story, digest, source_id, locator, run_id, parser)
+        self._insert_revision(sid, 1, source_id, run_id, revision_row, quote_rows)
         if dup:
             counts.duplicate += 1
         else:
             counts.new += 1
 
-    def _insert_revision(self, sid: str, revision: int, story: ParsedStory, digest: str,
-                         source_id: int, locator: str, run_id: int, parser: str) -> None:
-        segments = json.dumps([[s.kind, s.start, s.end] for s in story.segments])
+    def _insert_revision(self, sid: str, revision: int, source_id: int, run_id: int,
+                         revision_row: tuple[Any, ...], quote_rows: list[tuple[Any, ...]]) -> None:
         self.conn.execute(
-            "INSERT INTO revisions(story_id, revision, text_hash, title, date, published_at, "
-            "updated_at, program, reporter, language, url, text, segments, source_id, position, "
-            "locator, run_id, parser) VALUES (" + ", ".join(["?"] * 18) + ")",
-            (sid, revision, digest, story.title, _iso(story.date), _iso(story.published_at),
-             _iso(story.updated_at), story.program, story.reporter, story.language, story.url,
-             story.text, segments, source_id, story.position, locator, run_id, parser),
+            f"INSERT INTO revisions({_REVISION_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+            (sid, revision, source_id, run_id, *revision_row),
         )
-        if story.quotes:
+        if quote_rows:
+            maker = revision_row[-1]
             self.conn.executemany(
-                'INSERT INTO quotes(story_id, revision, idx, kind, text, speaker, role, '
-                'organization, language, label, start, "end", confidence, maker) '
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (sid, revision, i, q.kind, q.text, q.speaker, q.role, q.organization,
-                     q.language, q.label, q.start, q.end, q.confidence, parser)
-                    for i, q in enumerate(story.quotes)
-                ],
+                f"INSERT INTO quotes({_QUOTE_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+                [(sid, revision, i, maker, *q) for i, q in enumerate(quote_rows)],
             )
 
     # -- reading ------------------------------------------------------------------------------
@@ -426,17 +465,31 @@ class Store:
             story.quotes = self.quotes_of(sid, revision)
         return story
 
+    _QUOTE_SELECT = ('SELECT story_id, revision, text, speaker, role, organization, language, '
+                     'kind, label, start, "end", confidence FROM quotes')
+
     def quotes_of(self, story_id: str, revision: int) -> list[Quote]:
         rows = self.conn.execute(
-            'SELECT text, speaker, role, organization, language, kind, label, start, "end", '
-            "confidence FROM quotes WHERE story_id = ? AND revision = ? ORDER BY idx",
+            f"{self._QUOTE_SELECT} WHERE story_id = ? AND revision = ? ORDER BY idx",
             (story_id, revision),
         ).fetchall()
-        return [
-            Quote(text=r[0], speaker=r[1], role=r[2], organization=r[3], language=r[4], kind=r[5],
-                  label=r[6], start=r[7], end=r[8], confidence=r[9])
-            for r in rows
-        ]
+        return [_row_to_quote(r) for r in rows]
+
+    def attach_quotes(self, stories: Sequence[StoredStory]) -> None:
+        """Load the quotes of many stories (their current revisions) with one query per
+        :data:`_IN_CHUNK` stories instead of one per story."""
+        by_key = {(s.id, s.revision): s for s in stories}
+        for story in stories:
+            story.quotes = []
+        for ids in _chunked([s.id for s in stories]):
+            rows = self.conn.execute(
+                f"{self._QUOTE_SELECT} WHERE story_id IN ({', '.join('?' * len(ids))}) "
+                "ORDER BY story_id, revision, idx", ids,
+            )
+            for row in rows:
+                owner = by_key.get((row[0], row[1]))
+                if owner is not None:  # else it belongs to an older revision
+                    owner.quotes.append(_row_to_quote(row))
 
     def resolve_id(self, prefix: str) -> str:
         """A full story id from an id or a unique prefix of at least 4 characters."""
@@ -460,9 +513,13 @@ class Store:
         return self._row_to_story(row)
 
     def iter_stories(self, *, include_duplicates: bool = False, after_seq: int = 0,
-                     with_quotes: bool = True, batch: int = 1000) -> Iterator[StoredStory]:
-        """Current revisions in the order they last changed (store sequence) after ``after_seq``."""
+                     upto_seq: int | None = None, with_quotes: bool = True,
+                     batch: int = 1000) -> Iterator[StoredStory]:
+        """Current revisions in the order they last changed (store sequence), after
+        ``after_seq`` and up to ``upto_seq``."""
         where = ["s.seq > ?"]
+        if upto_seq is not None:
+            where.append(f"s.seq <= {int(upto_seq)}")
         if not include_duplicates:
             where.append("s.duplicate_of IS NULL")
         sql = (f"SELECT {self._STORY_COLUMNS} {self._STORY_FROM} WHERE {' AND '.join(where)} "
@@ -497,6 +554,21 @@ class Store:
         if row is None:
             return None
         return row[0], row[1], [tuple(n) for n in json.loads(row[2])]  # type: ignore[misc]
+
+    def korean_search_terms(self, keys: Sequence[tuple[str, int]]
+                            ) -> dict[tuple[str, int], tuple[str, str]]:
+        """(title terms, text terms) of the analysed revisions among ``keys``, in a few queries."""
+        wanted = set(keys)
+        out: dict[tuple[str, int], tuple[str, str]] = {}
+        for ids in _chunked(list(dict.fromkeys(sid for sid, _ in keys))):
+            rows = self.conn.execute(
+                "SELECT story_id, revision, title_terms, text_terms FROM korean_terms "
+                f"WHERE story_id IN ({', '.join('?' * len(ids))})", ids,
+            )
+            for sid, revision, title, text in rows:
+                if (sid, revision) in wanted:
+                    out[sid, revision] = (title, text)
+        return out
 
     def max_seq(self) -> int:
         return int(self.get_meta("seq", "0") or 0)

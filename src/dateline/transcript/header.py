@@ -8,9 +8,11 @@ the header zone of a story.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import attrgetter
 
 from dateline.model import SEOUL
 from dateline.transcript.text import Line, squash, words
@@ -28,6 +30,8 @@ TIME_EN = re.compile(
     r"(Written|Write|Updated|Update|Posted|Published|Edited|Modified)\s*:\s*"
     r"(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
 )
+#: every word of TIME_EN contains one of these
+_TIME_EN_STEMS = ("Writ", "Updat", "Posted", "Published", "Edited", "Modified")
 _PUBLISHED_WORDS = frozenset({"입력", "Written", "Write", "Posted", "Published"})
 
 #: programme names as KBS writes them (English and Korean)
@@ -37,6 +41,8 @@ PROGRAMME = re.compile(
     r"뉴스 ?집중|시사기획 창|일요진단)(?![\w])"
 )
 _BRACKET_PROGRAMME = re.compile(r"^\[\s*(" + PROGRAMME.pattern + r")\s*\]\s*")
+_ABBREVIATION_END = re.compile(r"\b[A-Z]\.[A-Z]?\.?$")
+_TRAILING_PROGRAMME = re.compile(r"(?:^|\s)(" + PROGRAMME.pattern + r")\s*$")
 
 #: whole lines that are navigation (compared case-insensitively)
 _NAV_LINES = frozenset(p.casefold() for p in (
@@ -56,8 +62,12 @@ _NAV_TOKENS = frozenset(
     동영상설명 고정 취소 다음기사 이전기사 기사 본문 영역 상세페이지 프린트
     닫기 제보하기""")
 )
+_NAV_LINE_LONGEST = max(map(len, _NAV_LINES))
 _NAV_STRIP = " \t•·-–|>▶▷■□◆◇※*:"
+_TIME_LINE_STRIP = _NAV_STRIP + "()"
+_PROGRAMME_LINE_STRIP = _NAV_STRIP + "[]"
 _NOISE_START = ("▷", "■", "※", "☞", "ⓒ", "©", "Copyright", "저작권자", "This website uses cookies")
+_END = attrgetter("end")
 
 
 @dataclass(slots=True)
@@ -82,11 +92,33 @@ def to_datetime(y: str, mo: str, d: str, h: str | None, mi: str | None,
         return None
 
 
+def _time_patterns(s: str) -> tuple[re.Pattern[str], ...]:
+    """The time patterns that can match in ``s``: TIME_KO needs 입력 or 수정, TIME_EN a colon
+    and one of its words.
+
+    Both start with an alternation, which makes a search try every position of the text; a
+    substring test rules most lines and stories out far more cheaply.
+    """
+    ko = "입력" in s or "수정" in s
+    if ":" in s and any(map(s.__contains__, _TIME_EN_STEMS)):
+        return (TIME_KO, TIME_EN) if ko else (TIME_EN,)
+    return (TIME_KO,) if ko else ()
+
+
+def first_time(s: str) -> re.Match[str] | None:
+    """The first 입력/수정 time in ``s``, else the first Written/Updated one."""
+    for rx in _time_patterns(s):
+        m = rx.search(s)
+        if m:
+            return m
+    return None
+
+
 def find_times(s: str) -> list[tuple[str, datetime | None, int, int]]:
     """Every 입력/수정/Written/Updated time in ``s``: (kind, datetime, start, end), kind being
     ``"published"`` or ``"updated"``."""
     out: list[tuple[str, datetime | None, int, int]] = []
-    for rx in (TIME_KO, TIME_EN):
+    for rx in _time_patterns(s):
         for m in rx.finditer(s):
             kind = "published" if m[1] in _PUBLISHED_WORDS else "updated"
             out.append((kind, to_datetime(m[2], m[3], m[4], m[5], m[6], m[7]),
@@ -98,14 +130,13 @@ def find_times(s: str) -> list[tuple[str, datetime | None, int, int]]:
 @lru_cache(maxsize=8192)
 def is_time_line(s: str) -> bool:
     """A line made of 입력/수정/Written/Updated times (plus programme names and bullets)."""
-    if not s or ("입력" not in s and "수정" not in s and ":" not in s):
-        return False
-    rest = TIME_KO.sub("", s)
-    rest = TIME_EN.sub("", rest)
+    rest = s
+    for rx in _time_patterns(s):
+        rest = rx.sub("", rest)
     if rest == s:
         return False
     rest = PROGRAMME.sub("", rest)
-    return rest.strip(_NAV_STRIP + "()") == ""
+    return rest.strip(_TIME_LINE_STRIP) == ""
 
 
 @lru_cache(maxsize=8192)
@@ -120,19 +151,30 @@ def is_noise_line(s: str) -> bool:
     if len(s) > 200:
         return False
     core = s.strip(_NAV_STRIP)
-    if core.casefold() in _NAV_LINES:
+    # (casefolding never shortens a text, so a longer line cannot be a navigation line)
+    if len(core) <= _NAV_LINE_LONGEST and core.casefold() in _NAV_LINES:
         return True
-    toks = core.split()
-    return bool(toks) and all(t in _NAV_TOKENS for t in toks)
+    # every word navigation? most lines fail on their first, so split off only that one first
+    head = core.split(maxsplit=1)
+    if not head or head[0] not in _NAV_TOKENS:
+        return False
+    return all(map(_NAV_TOKENS.__contains__, core.split()))
+
+
+def may_name_programme(s: str) -> bool:
+    """False when ``s`` cannot hold a programme name: each contains one of these words."""
+    return "News" in s or "뉴스" in s or "시사기획" in s or "일요진단" in s
 
 
 def programme_in(s: str) -> str | None:
+    if not may_name_programme(s):  # PROGRAMME starts with a lookbehind: a slow search
+        return None
     m = PROGRAMME.search(s)
     return m[1] if m else None
 
 
 def is_programme_line(s: str) -> bool:
-    s2 = s.strip(_NAV_STRIP + "[]")
+    s2 = s.strip(_PROGRAMME_LINE_STRIP)
     return bool(s2) and PROGRAMME.fullmatch(s2) is not None
 
 
@@ -143,12 +185,12 @@ def clean_title(s: str) -> tuple[str | None, str | None]:
     if m:
         prog = m[1]
         s = s[m.end():]
-    cut = TIME_KO.search(s) or TIME_EN.search(s)
+    cut = first_time(s)
     if cut:
         prog = prog or programme_in(s[cut.start():])
         s = s[: cut.start()]
     s = s.strip(_NAV_STRIP)
-    m2 = re.search(r"(?:^|\s)(" + PROGRAMME.pattern + r")\s*$", s)
+    m2 = _TRAILING_PROGRAMME.search(s) if may_name_programme(s) else None
     if m2:
         prog = prog or m2[1]
         s = s[: m2.start()]
@@ -169,7 +211,7 @@ def looks_like_title(s: str) -> bool:
         return s.startswith("[") and _BRACKET_PROGRAMME.match(s) is not None
     if s.endswith((".", ":", ",", "?\"", ".\"", ".”", "다.", "요.")) and not s.endswith(".."):
         # headlines seldom end with a full stop; allow "U.S." style abbreviations
-        return bool(re.search(r"\b[A-Z]\.[A-Z]?\.?$", s))
+        return bool(_ABBREVIATION_END.search(s))
     return True
 
 
@@ -185,7 +227,8 @@ def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
             info.warnings.append(f"invalid date {m[1]}-{m[2]}-{m[3]} on line 1")
         first_title, prog = clean_title(m[4])
         info.program = prog
-    zone = [ln for ln in lines if ln.end <= zone_end and ln.s]
+    # lines are in order: those wholly inside the zone come first
+    zone = [ln for ln in lines[:bisect_right(lines, zone_end, key=_END)] if ln.s]
     # times: the first published and the first updated time in the header
     for ln in zone:
         for kind, dt, _s, _e in find_times(ln.s):
@@ -201,7 +244,7 @@ def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
             if ln.s.startswith("[") and _BRACKET_PROGRAMME.match(ln.s):
                 info.program = _BRACKET_PROGRAMME.match(ln.s)[1]  # type: ignore[index]
                 break
-            if TIME_KO.search(ln.s) or TIME_EN.search(ln.s):
+            if first_time(ln.s):
                 p = programme_in(ln.s)
                 if p:
                     info.program = p
@@ -215,7 +258,7 @@ def pick_title(zone: list[Line], text: str) -> str | None:
     cands: list[tuple[int, str]] = []  # (line index, cleaned title)
     for i in range(start_i, len(zone)):
         s = zone[i].s
-        if TIME_KO.search(s) or TIME_EN.search(s):
+        if first_time(s):
             # "TITLE News Today 입력 …" on one line
             t, _p = clean_title(s)
             if t and looks_like_title(t):

@@ -16,9 +16,11 @@ _SCRIPTS = (
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
 )
 _NON_LATIN = re.compile("|".join(rx.pattern for _, rx in _SCRIPTS))
-_LATIN = re.compile(r"[A-Za-zÀ-ɏ]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+#: how much of a sample to count Hangul in before counting all of it
+_KO_PROBE = 200
 _WORDS = re.compile(r"[A-Za-zÀ-ɏ]+")
+_NOT_LATIN = re.compile(r"[^A-Za-zÀ-ɏ]+")
 _FUNCTION_WORDS = {
     "en": frozenset(words("the of and to in is that for on with was said has are")),
     "es": frozenset(words("el la los las de que y en del por con una para se")),
@@ -27,16 +29,26 @@ _FUNCTION_WORDS = {
     "id": frozenset(words("yang dan di dari untuk dengan ini itu dalam pada tidak akan")),
     "vi": frozenset(words("và của là có được cho các những với không một người")),
 }
+#: ASCII bytes that are no letters: deleted to count the letters of an ASCII sample
+_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+#: ASCII letters stay, any other byte becomes a space: splits an ASCII sample into words
+_ASCII_WORD_GAPS = bytes(b if b < 128 and chr(b).isalpha() else 0x20 for b in range(256))
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text``, or None when it has too few letters to tell."""
     sample = text[:1000]  # enough letters to tell, and cheap on long stories
-    latin = sum(map(len, _LATIN.findall(sample)))
+    if sample.isascii():
+        return _detect_ascii(sample)
+    latin = len(_NOT_LATIN.sub("", sample))  # the Latin letters: what is left without the rest
     if _NON_LATIN.search(sample):
         best_n, best = 0, ""
         for code, rx in _SCRIPTS:
             if code == "ko":
+                # Korean shows more Hangul in its first lines than it has Latin letters in all:
+                # then the full count below would return "ko" too, so stop early
+                if sum(map(len, _HANGUL.findall(sample, 0, _KO_PROBE))) > latin:
+                    return "ko"
                 n = sum(map(len, _HANGUL.findall(sample)))
             else:
                 n = len(rx.findall(sample)) if rx.search(sample) else 0
@@ -50,7 +62,24 @@ def detect_language(text: str) -> str | None:
             return best
     if latin < 3:
         return None
-    words = _WORDS.findall(sample.lower(), 0, 800)
+    return _by_function_words(_WORDS.findall(sample.lower(), 0, 800))
+
+
+def _detect_ascii(sample: str) -> str | None:
+    """:func:`detect_language` of an ASCII sample (most English stories), at C speed.
+
+    The same answer as the general path: ASCII holds no non-Latin script, and its letters are
+    exactly the ``[A-Za-z]`` part of ``_WORDS``, so ``bytes.translate`` can count the
+    letters and cut the first 800 characters into the same words without a regex.
+    """
+    raw = sample.encode("ascii")
+    if len(raw.translate(None, _ASCII_NON_LETTERS)) < 3:
+        return None
+    return _by_function_words(raw[:800].lower().translate(_ASCII_WORD_GAPS).decode().split())
+
+
+def _by_function_words(words: list[str]) -> str:
+    """The Latin-script language whose function words are most frequent (English by default)."""
     en = sum(map(_FUNCTION_WORDS["en"].__contains__, words))
     if en >= 0.08 * len(words):
         return "en"

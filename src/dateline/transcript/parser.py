@@ -14,6 +14,7 @@ from dateline.transcript.header import (
     find_times,
     is_programme_line,
     is_time_line,
+    may_name_programme,
     parse_header,
     programme_in,
 )
@@ -38,6 +39,8 @@ from dateline.transcript.split import (
 from dateline.transcript.text import split_lines, trim_span
 
 _CUT_LABEL = re.compile(r"(?:\[[^\]\n]{0,80}|<[^>\n]{0,12})\Z")
+#: the longest text _CUT_LABEL matches ("[" and 80 more): only the text's end needs searching
+_CUT_LABEL_REACH = 81
 _INDEXED = ("anchor", "report", "narration", "soundbite", "byline")
 
 
@@ -65,17 +68,23 @@ def parse_text(text: str, hints: Hints) -> ParsedDocument:
         if story is not None:
             story.position = len(doc.stories)
             doc.stories.append(story)
-    if _CUT_LABEL.search(text.rstrip("\n")):
+    if _ends_inside_label(text):
         doc.warnings.append("text ends inside a label (page cut)")
     if not doc.stories:
         doc.warnings.append("no story found")
     return doc
 
 
+def _ends_inside_label(text: str) -> bool:
+    """True when the text stops inside an open ``[label`` or ``<label`` (a page cut)."""
+    body = text.rstrip("\n")
+    return _CUT_LABEL.search(body, max(0, len(body) - _CUT_LABEL_REACH)) is not None
+
+
 def _programme_outside_body(text: str, lines: list, body_start: int, tail: int) -> str | None:
     """A programme name on a footer line, a standalone line or a sign-off."""
     for ln in lines:
-        if ln.start < body_start or not ln.s:
+        if ln.start < body_start or not may_name_programme(ln.s):  # no name: nothing to find
             continue
         if is_programme_line(ln.s) or (ln.start >= tail and (is_time_line(ln.s)
                                                             or ln.s.startswith(("-", "•")))):
@@ -120,7 +129,8 @@ def _story(
         if f.cut:
             warnings.append(f"story {pos}: sound bite at {mk.start} is cut")
         founds.append(f)
-    signoffs = [(s, e) for s, e, _n in find_signoffs(text, start, live_end)]
+    found_signoffs = find_signoffs(text, start, live_end)
+    signoffs = [(s, e) for s, e, _n in found_signoffs]
     hdr_end = header_end if header_end is not None else start
     segments = build_segments(
         text, start, end, header_end=hdr_end, tail_start=tail, lines=lines,
@@ -158,10 +168,8 @@ def _story(
     st.date = info.date or (page_published.date() if page_published else None) or hints.date
     if info.date is None and pos > 0 and DATE_LINE.match(text) is None and hints.date:
         st.date = hints.date
-    reporter = find_reporter(text, start, live_end)
-    st.reporter = reporter
-    world = [n for _s, _e, n in find_signoffs(text, start, live_end)
-             if "World Radio" in text[_s:_e]]
+    st.reporter = find_reporter(text, start, live_end, found_signoffs)
+    world = [n for _s, _e, n in found_signoffs if "World Radio" in text[_s:_e]]
     st.program = page_program or ("KBS World Radio News" if world else None) or hints.program
     indexed = " ".join(s.text for s in segments if s.kind in _INDEXED)
     st.language = detect_language(indexed or story_text) or hints.language

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dateline.model import Quote
 from dateline.transcript.text import (
@@ -92,6 +93,12 @@ _TITLE_PREFIX = re.compile(
     r"\s+(?=\S)",
     re.I,
 )
+#: where an English descriptor's head phrase ends ("Minister | of Foreign Affairs")
+_HEAD_END = re.compile(r"\s+(?:of|for|at|in|on|from|to)\s+", re.I)
+_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,5}")
+_ROLE_AT_ORG = re.compile(r"^(.+?)\s+at\s+(.+)$")
+#: "Name - Role, Org": a dash between spaces, or at either end
+_NAME_DASH = re.compile(r"\s+[-–—]\s+|\s+[-–—]$|^[-–—]\s+")
 _RANKS = re.compile(r"^(?:Gen|Adm|Col|Lt|Maj|Brig|Capt|Sgt)\.", re.I)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][a-z’'\.]*|[A-Z][A-Z’'\.]+)(?:-[A-Za-z]+)*$")
 _LOWER_PARTICLES = frozenset({"of", "for", "the", "and", "at", "in", "on", "to", "de", "von"})
@@ -130,7 +137,7 @@ class Found:
 
 def _head(phrase: str) -> str:
     """The head noun of an English descriptor: last word before "of/for/at/in"."""
-    p = re.split(r"\s+(?:of|for|at|in|on|from|to)\s+", phrase.strip(), maxsplit=1, flags=re.I)[0]
+    p = _HEAD_END.split(phrase.strip(), maxsplit=1)[0]
     words = p.replace("’s", "").replace("'s", "").split()
     if not words:
         return ""
@@ -139,7 +146,7 @@ def _head(phrase: str) -> str:
 
 def _is_acronym(tok: str) -> bool:
     tok = tok.strip(",;\"“”")
-    return bool(re.fullmatch(r"[A-Z][A-Z&]{1,5}", tok)) and tok not in _ROLE_ACRONYMS
+    return bool(_ACRONYM.fullmatch(tok)) and tok not in _ROLE_ACRONYMS
 
 
 def _is_role(phrase: str) -> bool:
@@ -165,7 +172,7 @@ def classify_descriptor(desc: str) -> tuple[str | None, str | None]:
     desc = squash(desc.strip(" ,;:-–—/"))
     if not desc:
         return None, None
-    m = re.match(r"^(.+?)\s+at\s+(.+)$", desc)
+    m = _ROLE_AT_ORG.match(desc)
     if m and _is_role(m[1]) and not has_hangul(desc):
         return m[1], m[2]
     if "," in desc and not has_hangul(desc):
@@ -221,8 +228,10 @@ def _name_at_end(s: str) -> tuple[str | None, str | None]:
     return name, rest
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Label:
+    """What a sound-bite label says; frozen, as :func:`read_label` shares one per label."""
+
     speaker: str | None = None
     role: str | None = None
     organization: str | None = None
@@ -256,24 +265,26 @@ def _sort_groups(groups: list[str]) -> tuple[str | None, list[str]]:
     return language, descs
 
 
+@lru_cache(maxsize=4096)
 def read_label(label: str, style: str) -> Label:
-    """Read a sound-bite label into speaker / role / organisation / language."""
-    out = Label()
+    """Read a sound-bite label into speaker / role / organisation / language.
+
+    Cached: labels recur (the same officials and "Resident (Korean)" speak in story after
+    story), and reading one takes dozens of string tests.
+    """
     label = squash(label.strip(" :[]"))
     if not label:
-        return out
+        return Label()
     if style == "bracket":
         return _read_slash_label(label)
     base, groups, cut = split_top_parens(label)
-    out.cut = cut
     language, descs = _sort_groups(groups)
-    out.language = language
     base = base.strip(" ,:-")
     prefix_role: str | None = None
     desc_role: str | None = None
     org: str | None = None
     speaker: str | None = None
-    dash = re.split(r"\s+[-–—]\s+|\s+[-–—]$|^[-–—]\s+", base, maxsplit=1)
+    dash = _NAME_DASH.split(base, maxsplit=1)
     if len(dash) == 2:  # "Name - Role, Org"
         name_part, desc_part = dash[0].strip(), dash[1].strip()
         descs.insert(0, desc_part)
@@ -311,43 +322,43 @@ def read_label(label: str, style: str) -> Label:
     if prefix_role and desc_role and _RANKS.match(prefix_role) is None \
             and prefix_role.lower() not in desc_role.lower():
         role = desc_role
-    out.speaker = speaker or None
-    out.role = role or None
-    out.organization = org or None
-    return out
+    return Label(speaker=speaker or None, role=role or None, organization=org or None,
+                 language=language, cut=cut)
 
 
 def _read_slash_label(label: str) -> Label:
     """News 9 ``Name/Title/Date`` labels."""
-    out = Label()
     parts = [p.strip() for p in label.split("/") if p.strip()]
     if not parts:
-        return out
+        return Label()
     first, rest = parts[0], parts[1:]
-    base, groups, out.cut = split_top_parens(first)
-    out.language, descs = _sort_groups(groups)
+    base, groups, cut = split_top_parens(first)
+    language, descs = _sort_groups(groups)
     prefix_role, name = _split_title_prefix(base)
+    speaker = role = org = None
     if _is_name(name):
-        out.speaker = name
+        speaker = name
     else:
-        r, o = classify_descriptor(name)
-        prefix_role, out.organization = prefix_role or r, o
+        r, org = classify_descriptor(name)
+        prefix_role = prefix_role or r
     for p in rest:
         if _DATEISH.search(p) or _head(p) in _EVENT_HEADS or _VOICE.search(p) and len(p) < 30:
             continue
         descs.append(p)
     if descs:
         r, o = classify_descriptor(drop_nested_parens(", ".join(descs[:1])))
-        out.role = r or None
-        out.organization = out.organization or o
-    if out.role is None:
-        out.role = prefix_role
-    return out
+        role = r or None
+        org = org or o
+    if role is None:
+        role = prefix_role
+    return Label(speaker=speaker, role=role, organization=org, language=language, cut=cut)
 
 
 # --------------------------------------------------------------------------- quoted words
 
 _CLOSE_CAND = re.compile(r"[\"”]")
+#: what :func:`_colon_at_depth0` looks at: brackets, colons and quote marks
+_LABEL_PUNCT = re.compile(f"[():{ALL_QUOTES}]")
 
 
 def quoted_run(text: str, pos: int, limit: int) -> tuple[int, int, int, bool]:
@@ -398,16 +409,17 @@ def quoted_run(text: str, pos: int, limit: int) -> tuple[int, int, int, bool]:
 
 
 def _colon_at_depth0(s: str, limit: int = 200) -> int:
+    """Index of the first ``:`` outside brackets in ``s[:limit]``; -1 when there is none or a
+    quote mark outside brackets comes first."""
     depth = 0
-    for i, ch in enumerate(s[:limit]):
+    for m in _LABEL_PUNCT.finditer(s, 0, limit):  # jumps to the next bracket, colon or quote
+        ch = m[0]
         if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif ch == ":" and depth == 0:
-            return i
-        elif ch in ALL_QUOTES and depth == 0:
-            return -1
+        elif depth == 0:
+            return m.start() if ch == ":" else -1
     return -1
 
 

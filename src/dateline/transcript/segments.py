@@ -8,12 +8,16 @@ whitespace, cover the story text.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from operator import attrgetter
+
 from dateline.model import Segment
 from dateline.transcript.header import is_noise_line, is_programme_line, is_time_line
 from dateline.transcript.split import ANCHOR_KINDS, Marker
 from dateline.transcript.text import Line, trim_span
 
 Span = tuple[int, int, str]
+_END = attrgetter("end")
 
 
 def _place(fixed: list[Span]) -> list[Span]:
@@ -25,6 +29,29 @@ def _place(fixed: list[Span]) -> list[Span]:
         if out and s < out[-1][1]:
             continue
         out.append((s, e, k))
+    return out
+
+
+def _line_spans(lines: list[Line], start: int, end: int, header_end: int,
+                tail_start: int) -> list[Span]:
+    """Header lines, and noise lines before the tail, of the story ``[start, end)``."""
+    out: list[Span] = []
+    # lines are in order and disjoint: visit only those that overlap the story
+    for ln in lines[bisect_right(lines, start, key=_END):]:
+        if ln.start >= end:
+            break
+        s = ln.s
+        if not s:
+            continue
+        if ln.end <= header_end:
+            kind = "noise" if is_noise_line(s) else "header"
+        elif ln.start >= tail_start:
+            break  # this and every later line lie in the tail and below the header
+        elif is_noise_line(s) or is_programme_line(s) or is_time_line(s):
+            kind = "noise"
+        else:
+            continue
+        out.append((max(ln.start, start), min(ln.end, end), kind))
     return out
 
 
@@ -41,18 +68,7 @@ def build_segments(
     signoffs: list[tuple[int, int]],
 ) -> list[Segment]:
     """Segments of the story ``text[start:end]`` (offsets returned relative to ``start``)."""
-    fixed: list[Span] = []
-    for ln in lines:
-        if ln.end <= start or ln.start >= end or not ln.s:
-            continue
-        ls, le = max(ln.start, start), min(ln.end, end)
-        if ln.end <= header_end:
-            kind = "noise" if is_noise_line(ln.s) else "header"
-            fixed.append((ls, le, kind))
-        elif ln.start >= tail_start:
-            continue
-        elif is_noise_line(ln.s) or is_programme_line(ln.s) or is_time_line(ln.s):
-            fixed.append((ls, le, "noise"))
+    fixed = _line_spans(lines, start, end, header_end, tail_start)
     if tail_start < end:
         fixed.append((max(tail_start, start), end, "noise"))
     fixed.extend((s, e, "soundbite") for s, e in soundbites if s >= start and e <= end)

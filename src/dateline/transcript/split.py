@@ -9,12 +9,14 @@ last story as noise.  Stories start at a numbered ``2. Title`` line or at a new 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from dateline.transcript.header import (
     DATE_LINE,
-    TIME_EN,
-    TIME_KO,
+    first_time,
     is_noise_line,
     is_programme_line,
     is_time_line,
@@ -36,8 +38,10 @@ _BRACKET = re.compile(
     )""",
     re.M | re.X,
 )
-#: KBS World Radio's run-together ``Anchor:`` / ``Report:`` (after a line start or a sentence end)
-_WORD_MARK = re.compile(r"(Anchor|Report)[ \t]*:")
+#: KBS World Radio's run-together ``Anchor:`` / ``Report:`` (after a line start or a sentence end);
+#: one pattern per word, as a pattern starting with a literal is searched far faster than an
+#: alternation (a match of one word cannot overlap a match of the other)
+_WORD_MARKS = (("anchor", re.compile(r"Anchor[ \t]*:")), ("report", re.compile(r"Report[ \t]*:")))
 _BEFORE_WORD_MARK = frozenset(".!?\"”’)]\n\t ")
 BODY_KINDS = frozenset({"anchor_lead", "anchor", "report", "sb_world", "sb", "sb_bracket"})
 ANCHOR_KINDS = frozenset({"anchor_lead", "anchor"})
@@ -47,6 +51,7 @@ _NUMBERED = re.compile(r"^(\d{1,2})\.[ \t]+(\S.{0,150})$")
 _SIGNOFF_LINE = re.compile(
     r"KBS ?뉴스,? ?[가-힣]{2,4}입니다|KBS World Radio News\.?$|This (?:is|has been) KBS News"
 )
+_START = attrgetter("start")
 
 
 @dataclass(slots=True)
@@ -70,7 +75,7 @@ class StoryCut:
 def find_markers(text: str) -> list[Marker]:
     """Every structure marker in ``text``, in order."""
     out: list[Marker] = []
-    for m in _BRACKET.finditer(text):
+    for m in _bracket_matches(text):
         kind = m.lastgroup or ""
         opener, tail = m[0][0], m[0][-1]
         if opener == "<" and tail != ">":
@@ -80,13 +85,35 @@ def find_markers(text: str) -> list[Marker]:
         if kind == "sb_bracket" and m.start() > 0 and text[m.start() - 1] != "\n":
             continue
         out.append(Marker(kind, m.start(), m.end()))
-    words = [Marker("anchor" if m[1] == "Anchor" else "report", m.start(), m.end())
-             for m in _WORD_MARK.finditer(text)
+    words = [Marker(kind, m.start(), m.end())
+             for kind, rx in _WORD_MARKS for m in rx.finditer(text)
              if m.start() == 0 or text[m.start() - 1] in _BEFORE_WORD_MARK]
     if words:
         out.extend(words)
         out.sort(key=lambda mk: mk.start)
     return out
+
+
+def _bracket_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_BRACKET.finditer(text)``, found faster.
+
+    A pattern that starts with a character class makes the regex engine test every position
+    of the text one by one; ``str.find`` jumps from one ``[`` or ``<`` to the next instead, and
+    ``match`` there tries exactly what the search would (the pattern looks at nothing before
+    its start).
+    """
+    match, find = _BRACKET.match, text.find
+    square, angle = find("["), find("<")
+    while square >= 0 or angle >= 0:
+        at = square if angle < 0 or 0 <= square < angle else angle
+        m = match(text, at)
+        pos = m.end() if m else at + 1
+        if m:
+            yield m
+        if 0 <= square < pos:
+            square = find("[", pos)
+        if 0 <= angle < pos:
+            angle = find("<", pos)
 
 
 def header_zone_end(text: str, lines: list[Line], markers: list[Marker]) -> int:
@@ -106,7 +133,7 @@ def header_zone_end(text: str, lines: list[Line], markers: list[Marker]) -> int:
         if not s:
             continue
         if (has_date and ln.start == lines[0].start) or is_time_line(s) or is_noise_line(s) \
-                or TIME_EN.search(s) or TIME_KO.search(s):
+                or first_time(s):
             last = ln.end
             continue
         if len(s) > 160 or (len(s) > 60 and s.endswith((".", "다.", "”", "\""))):
@@ -138,10 +165,9 @@ def find_tail(text: str, lines: list[Line], body_start: int, title: str | None,
         s = ln.s
         if first_body_marker is not None and ln.end <= first_body_marker.start:
             continue
-        core = s.strip(" \t•·-–")
         if (
             s.startswith("■")
-            or (tkey is not None and squash(core).casefold() == tkey)
+            or (tkey is not None and _is_title_line(s, tkey))
             or (is_time_line(s) and ln.start > body_start)
         ):
             tail = ln.start
@@ -150,6 +176,20 @@ def find_tail(text: str, lines: list[Line], body_start: int, title: str | None,
     if rep is not None and rep < tail:
         tail = rep
     return tail
+
+
+def _is_title_line(s: str, tkey: str) -> bool:
+    """Whether line ``s``, without bullets, squashed and casefolded, equals the title key.
+
+    Most lines are paragraphs, far longer than a title, and squashing them is costly: squashing
+    keeps every non-space character and casefolding never shortens one, so a line with more
+    non-space characters than the key cannot match.  When a line's only whitespace is the
+    plain space (any other whitespace is unprintable), those are counted at C speed.
+    """
+    core = s.strip(" \t•·-–")
+    if len(core) - core.count(" ") > len(tkey) and core.isprintable():
+        return False
+    return squash(core).casefold() == tkey
 
 
 def _find_repeat(text: str, lines: list[Line], body_start: int,
@@ -201,7 +241,6 @@ def split_stories(text: str, lines: list[Line], markers: list[Marker], body_star
                   live_end: int) -> list[StoryCut]:
     """Cut the live region into stories; the first story starts at 0."""
     cuts: list[StoryCut] = [StoryCut(0, live_end)]
-    line_idx = {ln.start: i for i, ln in enumerate(lines)}
     seen_anchor = False
     body_seen = False
     for mk in markers:
@@ -217,8 +256,8 @@ def split_stories(text: str, lines: list[Line], markers: list[Marker], body_star
             continue
         # a later anchor marker: what stands on the lines right before it?
         ls = text.rfind("\n", 0, mk.start) + 1
-        i = line_idx.get(ls)
-        if i is None:
+        i = bisect_left(lines, ls, key=_START)
+        if i == len(lines) or lines[i].start != ls:
             continue
         j = i - 1
         while j >= 0 and not lines[j].s:
@@ -242,8 +281,11 @@ def split_stories(text: str, lines: list[Line], markers: list[Marker], body_star
         cuts.append(StoryCut(cut_at, live_end, title=title, header_end=ls))
         body_seen = False
     # a numbered "2. Title" line at the very end of the live region (page cut after it)
+    first = max(body_start, cuts[-1].start + 1)
     for ln in lines:
-        if ln.start < max(body_start, cuts[-1].start + 1) or ln.start >= live_end:
+        if ln.start >= live_end:
+            break
+        if ln.start < first:
             continue
         m = _NUMBERED.match(ln.s)
         if m and int(m[1]) >= 2 and not text[ln.end:live_end].strip():

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from dateline.archive import Archive
 from dateline.web import data
-from dateline.web.app import borrow_archive
+from dateline.web.app import APIResponse, borrow_archive
 from dateline.web.params import Limits, check_page, check_query, parse_day, search_request
 
 
@@ -33,7 +33,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     501: {"model": ErrorBody, "description": "feature not available"},
 }
 
-router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS,
+                   default_response_class=APIResponse)
 
 ArchiveDep = Annotated[Archive, Depends(borrow_archive)]
 Q = Annotated[str, Query(description="query: words, \"phrases\", AND/OR/NOT, -word, field:value "
@@ -54,8 +55,10 @@ def limits_of(request: Request) -> Limits:
     return request.app.state.limits
 
 
-def ok(payload: dict[str, Any]) -> dict[str, Any]:
-    return {"ok": True, **payload}
+def ok(payload: dict[str, Any]) -> APIResponse:
+    """A success: ``payload`` (JSON-ready, from :mod:`dateline.web.data`) beside ``"ok": true``,
+    encoded here rather than by FastAPI (which would walk and validate it again)."""
+    return APIResponse({"ok": True, **payload})
 
 
 def _optional_text(value: str | None, limits: Limits, name: str) -> str | None:
@@ -64,7 +67,7 @@ def _optional_text(value: str | None, limits: Limits, name: str) -> str | None:
 
 
 @router.get("", summary="List the API's endpoints")
-def api_index(request: Request) -> dict[str, Any]:
+def api_index(request: Request) -> APIResponse:
     endpoints = [
         {"path": route.path, "methods": sorted(route.methods or []), "summary": route.summary}
         for route in request.app.routes
@@ -88,17 +91,20 @@ def api_search(
     sort: Sort = "relevance",
     limit: Limit = 20,
     offset: Offset = 0,
-) -> dict[str, Any]:
+    facets: Annotated[str, Query(description="facets to count: all, none, or a comma-separated "
+                                 "list of year, month, program, speaker, language")] = "all",
+) -> APIResponse:
     """Stories matching ``q`` (and the filters), best first or by date; snippets are HTML-safe
-    with the matched words in ``<mark>``."""
+    with the matched words in ``<mark>``.  Programs that do not show facets save work with
+    ``facets=none``."""
     req = search_request(q=q, date_from=date_from, date_to=date_to, year=year, program=program,
                          speaker=speaker, language=language, sort=sort, limit=limit,
-                         offset=offset, limits=limits_of(request))
+                         offset=offset, limits=limits_of(request), facets=facets)
     return ok(data.search_data(arc, req))
 
 
 @router.get("/stories/{story_id}", summary="One story: segments, quotes, source, revisions")
-def api_story(request: Request, arc: ArchiveDep, story_id: str) -> dict[str, Any]:
+def api_story(request: Request, arc: ArchiveDep, story_id: str) -> APIResponse:
     check_query(story_id, limits_of(request), name="story id")
     return ok(data.story_data(arc, story_id))
 
@@ -117,7 +123,7 @@ def api_quotes(
     date_to: To = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> APIResponse:
     limits = limits_of(request)
     data.require(arc, "quotes", "quote search")
     limit, offset = check_page(limit, offset, limits)
@@ -144,7 +150,7 @@ def api_entities(
     top: Annotated[int, Query(ge=1, description="how many")] = 50,
     date_from: From = None,
     date_to: To = None,
-) -> dict[str, Any]:
+) -> APIResponse:
     data.require(arc, "entities", "the entity list")
     top, _ = check_page(top, 0, limits_of(request))
     return ok(data.entities_data(arc, kind=kind, top=top,
@@ -154,7 +160,7 @@ def api_entities(
 
 @router.get("/entities/{entity_id:path}",
             summary="A person or organisation: aliases, titles, timeline, co-mentions, quotes")
-def api_entity(request: Request, arc: ArchiveDep, entity_id: str) -> dict[str, Any]:
+def api_entity(request: Request, arc: ArchiveDep, entity_id: str) -> APIResponse:
     check_query(entity_id, limits_of(request), name="entity")
     data.require(arc, "entity", "entity pages")
     return ok(data.entity_data(arc, entity_id, timeline=hasattr(arc, "timeline")))
@@ -167,7 +173,7 @@ def api_cooccurrence(
     entity: Annotated[str, Query(min_length=1, description="entity id or name")],
     date_from: From = None,
     date_to: To = None,
-) -> dict[str, Any]:
+) -> APIResponse:
     check_query(entity, limits_of(request), name="entity")
     data.require(arc, "cooccurrence", "co-occurrence")
     return ok(data.cooccurrence_data(arc, entity,
@@ -186,7 +192,7 @@ def api_timeline(
     date_from: From = None,
     date_to: To = None,
     normalise: Annotated[bool, Query(description="share of all stories in each period")] = False,
-) -> dict[str, Any]:
+) -> APIResponse:
     limits = limits_of(request)
     data.require(arc, "timeline", "timelines")
     return ok(data.timeline_data(
@@ -202,12 +208,12 @@ def api_timeline(
 
 
 @router.get("/stats", summary="Counts of sources, stories, revisions, quotes and rejects")
-def api_stats(arc: ArchiveDep) -> dict[str, Any]:
+def api_stats(arc: ArchiveDep) -> APIResponse:
     return ok(data.stats_data(arc))
 
 
 @router.get("/rejects", summary="Sources that could not be parsed, with the reason")
 def api_rejects(request: Request, arc: ArchiveDep, limit: Limit = 50,
-                offset: Offset = 0) -> dict[str, Any]:
+                offset: Offset = 0) -> APIResponse:
     limit, offset = check_page(limit, offset, limits_of(request))
     return ok(data.rejects_data(arc, limit=limit, offset=offset))

@@ -4,8 +4,11 @@
 :class:`~dateline.Archive` from a small pool (one read-only SQLite connection and one index
 reader each), so concurrent requests never share a connection and no lock is held across a
 request.  Nothing slow happens on the request path: story threads are read from links stored at
-ingest, and the index reader reloads by itself when an ingest commits.  ``dateline serve
---workers N`` runs N such apps in worker processes (:func:`app_from_environment`).
+ingest, every archive of the pool is opened and warmed before the first request, and search
+answers are cached per index generation (:mod:`dateline.search.cache`), so a running ingest's
+commit is seen at once and nothing stale is served.  API answers are encoded once, with orjson
+when installed (:class:`APIResponse`).  ``dateline serve --workers N`` runs N such apps in
+worker processes (:func:`app_from_environment`).
 
 Every error, whatever raised it (a :class:`~dateline.errors.DatelineError`, a bad parameter, an
 unknown URL), is answered in one shape: ``{"ok": false, "error": "...", "status": N, "code":
@@ -18,7 +21,6 @@ import asyncio
 import json
 import logging
 import os
-import threading
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -63,6 +65,29 @@ SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "permission_denied",
                404: "not_found", 405: "method_not_allowed", 413: "too_large",
                415: "unsupported_media_type"}
+
+
+_orjson: Any
+try:  # the web extra installs orjson; the standard library's encoder does the same job slower
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - depends on the installation
+    _orjson = None
+
+
+def dump_json(content: Any) -> bytes:
+    """``content`` (JSON-ready: see :func:`dateline.web.data.plain`) as compact UTF-8 JSON."""
+    if _orjson is not None:
+        return _orjson.dumps(content)
+    return json.dumps(content, ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":")).encode("utf-8")
+
+
+class APIResponse(JSONResponse):
+    """A JSON answer of the API.  Endpoints return it themselves, already encoded, so FastAPI
+    neither validates nor re-encodes the payload (``web.data`` made it JSON-ready)."""
+
+    def render(self, content: Any) -> bytes:
+        return dump_json(content)
 
 
 class SecurityHeaders:
@@ -136,17 +161,15 @@ class ArchivePool:
                 return
         self._free.append(arc)
 
-    def warm_up(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Open the rest of the pool and :func:`warm` each archive before handing it to
-        requests, so no reader waits seconds for a first load.  Runs in a background thread."""
-        while len(self._all) + self._opening < self.size:
-            self._opening += 1
-            try:
-                arc = self._open()
-            finally:
-                self._opening -= 1
+    def prepare(self) -> None:
+        """Open every archive of the pool and :func:`warm` each one.  Run before the server
+        takes its first request: loading the Korean analyser holds the interpreter for seconds,
+        which would stall every request of the process (and let uvicorn drop connections whose
+        keep-alive timer ran out meanwhile); the rest takes a millisecond per archive."""
+        while len(self._all) < self.size:
+            self._free.append(self._open())
+        for arc in list(self._free):
             warm(arc)
-            loop.call_soon_threadsafe(self.release, arc)
 
     def close(self) -> None:
         """Close every archive; a later :meth:`acquire` opens new ones (an app can be started
@@ -187,8 +210,8 @@ def error_body(status: int, code: str, message: str) -> dict[str, Any]:
 def error_response(request: Request, status: int, code: str, message: str,
                    headers: dict[str, str] | None = None) -> Response:
     if wants_json(request):
-        return JSONResponse(error_body(status, code, message), status_code=status,
-                            headers=headers)
+        return APIResponse(error_body(status, code, message), status_code=status,
+                           headers=headers)
     templates = request.app.state.templates
     return templates.TemplateResponse(
         request, "error.html", {"status": status, "code": code, "message": message},
@@ -263,8 +286,8 @@ def create_app(
 
     Write endpoints answer only when ``allow_writes`` is true *and* the request carries
     ``token`` (``Authorization: Bearer TOKEN``); a token is required to allow writes.
-    ``pool_size`` archives serve requests side by side; ``warm_up`` prepares them in the
-    background when the server starts.
+    ``pool_size`` archives serve requests side by side; ``warm_up`` opens and warms them all
+    when the server starts, before it takes a request.
     """
     from dateline.web import api, pages, writes
 
@@ -281,8 +304,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
         if warm_up:
-            threading.Thread(target=pool.warm_up, args=(asyncio.get_running_loop(),),
-                             name="dateline-warm-up", daemon=True).start()
+            await anyio.to_thread.run_sync(pool.prepare)  # the server listens after this
         yield
         pool.close()
         writes.close_writer(app)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import re
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -39,7 +40,20 @@ _ABS_PATH = re.compile(r"(?:[A-Za-z]:[\\/]|/)(?:[^\s'\"]+[\\/])+([^\s'\"\\/]+)")
 
 
 def plain(obj: Any) -> Any:
-    """A JSON-ready copy of ``obj``: ``to_dict()`` results, dataclasses, dates as ISO 8601."""
+    """A JSON-ready copy of ``obj``: ``to_dict()`` results, dataclasses, dates as ISO 8601.
+
+    Every payload passes through here, so the common types are looked up first, by exact type.
+    """
+    kind = type(obj)
+    if kind is str or kind is int or kind is bool or obj is None:
+        return obj
+    if kind is dict:
+        return {k if type(k) is str else str(k): plain(v) for k, v in obj.items()
+                if k not in PATH_KEYS}
+    if kind is list or kind is tuple:
+        return [plain(v) for v in obj]
+    if kind is float:
+        return obj if math.isfinite(obj) else None  # NaN and infinities are not JSON
     if hasattr(obj, "to_dict") and callable(obj.to_dict):
         obj = obj.to_dict()
     elif is_dataclass(obj) and not isinstance(obj, type):
@@ -50,7 +64,7 @@ def plain(obj: Any) -> Any:
         return [plain(v) for v in obj]
     if isinstance(obj, datetime | date):
         return obj.isoformat()
-    if isinstance(obj, float) and obj != obj:  # NaN is not JSON
+    if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
 
@@ -110,8 +124,10 @@ def search_data(arc: Archive, req: SearchRequest) -> dict[str, Any]:
     query = req.engine_query()
     start, end = req.effective_range()
     results = arc.search(query, date_from=start, date_to=end, sort=req.sort, limit=req.limit,
-                         offset=req.offset)
+                         offset=req.offset, facets=bool(req.facets))
     data = plain(results)
+    data["facets"] = {name: values for name, values in (data.get("facets") or {}).items()
+                      if name in req.facets}
     for hit in data.get("hits", []):
         hit["snippets"] = [clean_snippet(s) for s in hit.get("snippets") or []]
     data["query"] = query
@@ -124,6 +140,7 @@ def search_data(arc: Archive, req: SearchRequest) -> dict[str, Any]:
         "sort": req.sort,
         "limit": req.limit,
         "offset": req.offset,
+        "facets": list(req.facets),
     }
     return data
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateline.errors import InputError, QueryError
+from dateline.search.base import FACETS
 
 #: the deepest result a page may start at (engines collect offset + limit hits per query)
 MAX_OFFSET = 10_000
@@ -22,6 +23,9 @@ FILTER_FIELDS: dict[str, str] = {
     "language": "lang",
 }
 SORTS: tuple[str, ...] = ("relevance", "-date", "date")
+#: spellings of the ``facets`` parameter that ask for every facet, or for none
+ALL_FACETS = frozenset({"", "all", "true", "1", "yes", "on"})
+NO_FACETS = frozenset({"none", "false", "0", "no", "off"})
 SORT_LABELS: dict[str, str] = {
     "relevance": "Best match",
     "-date": "Newest first",
@@ -86,6 +90,23 @@ def check_page(limit: int, offset: int, limits: Limits) -> tuple[int, int]:
     return limit, offset
 
 
+def parse_facets(value: str | None) -> tuple[str, ...]:
+    """The facets a search should count: ``all`` (the default), ``none``/``false``, or a
+    comma-separated list of names (``year,program``), in :data:`~dateline.search.base.FACETS`
+    order."""
+    text = (value or "").strip().lower()
+    if text in ALL_FACETS:
+        return FACETS
+    if text in NO_FACETS:
+        return ()
+    names = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = sorted(names - set(FACETS))
+    if unknown:
+        raise InputError(f"unknown facet {unknown[0][:20]!r}",
+                         hint=f"use all, none or some of: {', '.join(FACETS)}")
+    return tuple(name for name in FACETS if name in names)
+
+
 def check_sort(sort: str) -> str:
     if sort not in SORTS:
         raise InputError(f"unknown sort {sort[:20]!r}", hint=f"use one of: {', '.join(SORTS)}")
@@ -110,6 +131,8 @@ class SearchRequest:
     sort: str = "relevance"
     limit: int = 20
     offset: int = 0
+    #: facets to count (names of :data:`~dateline.search.base.FACETS`); empty: none
+    facets: tuple[str, ...] = FACETS
 
     def effective_range(self) -> tuple[date | None, date | None]:
         """The date range after the year facet is applied (their intersection)."""
@@ -153,6 +176,7 @@ def search_request(
     limit: int,
     offset: int,
     limits: Limits,
+    facets: str | None = None,
 ) -> SearchRequest:
     """Check every search parameter and build a :class:`SearchRequest`."""
     text = check_query(q, limits)
@@ -176,4 +200,5 @@ def search_request(
                          hint="swap the from and to dates")
     limit, offset = check_page(limit, offset, limits)
     return SearchRequest(q=text, date_from=start, date_to=end, year=year_value, filters=filters,
-                         sort=check_sort(sort), limit=limit, offset=offset)
+                         sort=check_sort(sort), limit=limit, offset=offset,
+                         facets=parse_facets(facets))
