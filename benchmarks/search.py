@@ -163,7 +163,10 @@ def _raw_tantivy_query(index, q: dict) -> int:  # type: ignore[no-untyped-def]
     import tantivy
 
     searcher = index.searcher()
-    query = index.parse_query(q["q"], ["title", "text"])
+    # every word required, as dateline reads a query (tantivy's parser would OR them)
+    words = re.findall(r'"[^"]+"|\S+', q["q"])
+    query = index.parse_query(" ".join(w if w.startswith(("+", "-")) else "+" + w
+                                       for w in words), ["title", "text"])
     if q["from"]:
         rng = tantivy.Query.range_query(index.schema, "date", tantivy.FieldType.Date,
                                         datetime.combine(q["from"], datetime.min.time()),

@@ -37,3 +37,17 @@ def test_story_ids_are_stable() -> None:
     assert story_id_for("url:https://example.invalid/a#0") == story_id_for(
         "url:https://example.invalid/a#0")
     assert len(story_id_for("src:a.txt#0")) == 16
+
+
+def test_paged_reads_of_current_stories_walk_the_sequence_index(tmp_path: Path) -> None:
+    # With a full index on duplicate_of, SQLite served "duplicate_of IS NULL" from it and sorted
+    # the whole table for every page: quadratic over a large archive.
+    store = Store(tmp_path, readonly=False)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    list(store.iter_stories())
+    store.conn.set_trace_callback(None)
+    [select] = [s for s in statements if "ORDER BY s.seq" in s]
+    plan = " ".join(str(row) for row in store.conn.execute("EXPLAIN QUERY PLAN " + select))
+    assert "stories_seq" in plan and "stories_dup" not in plan and "TEMP B-TREE" not in plan
+    store.close()

@@ -189,6 +189,9 @@ def test_search_cache_is_bounded_and_hands_out_copies(web_archive: Path) -> None
     for key in "abc":
         lru.put(key, ord(key))
     assert lru.get("a") is None and lru.get("c") == ord("c") and lru.stats().size == 2
+    off: LRUCache[int] = LRUCache(0)  # DATELINE_SEARCH_CACHE=0
+    off.put("a", 1)
+    assert off.get("a") is None and off.stats().size == 0
     with Archive(web_archive, readonly=True) as arc:
         first = arc.search("railway", limit=3)
         first.hits[0].title = "changed"

@@ -30,6 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 256, "sources stored per transaction during ingest"),
     Setting("engine", "tantivy", "full-text engine of the archive (tantivy, memory)"),
     Setting("index_batch", 50000, "stories sent to the full-text engine per commit"),
+    Setting("search_cache", 1024, "search result pages a process keeps for repeated searches "
+            "until the next index commit, with half as many facet sets (0: none)"),
     Setting("dup_threshold", 0.8, "Jaccard similarity above which two stories are near-duplicates"),
     Setting("max_query_length", 1000, "longest query the web API accepts, in characters"),
     Setting("max_page_size", 200, "most results one API or CLI page returns"),

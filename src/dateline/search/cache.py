@@ -26,17 +26,19 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from dateline import settings
+
 __all__ = ["FACETS", "FACETS_SIZE", "PAGES", "PAGES_SIZE", "CacheStats", "LRUCache",
            "clear_all"]
 
 V = TypeVar("V")
 
+#: result pages kept per process (one is ~20 kB: 20 hits with their snippets), from the
+#: ``search_cache`` setting (``DATELINE_SEARCH_CACHE``; 0 turns both caches off)
+PAGES_SIZE = int(settings.get("search_cache"))
 #: facet sets kept per process (one is up to ~30 kB: the month facet of a broad query has a
-#: bucket per month of the archive)
-FACETS_SIZE = 512
-#: result pages kept per process (one is ~20 kB: 20 hits with their snippets); both caches
-#: together stay under ~40 MB per server process
-PAGES_SIZE = 1024
+#: bucket per month of the archive); by default both caches stay under ~40 MB per process
+FACETS_SIZE = PAGES_SIZE // 2
 
 
 @dataclass(frozen=True, slots=True)

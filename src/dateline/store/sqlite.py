@@ -84,6 +84,7 @@ def story_key(source_name: str, locator: str, story: ParsedStory) -> str:
     return f"src:{source_name}{locator}#{story.position}"
 
 
+_CHECKPOINT_PAGES = 16384  # 64 MiB of WAL at the 4 KiB page size
 _IN_CHUNK = 500  # ids per "IN (…)" list: well under SQLite's limit on bound parameters
 
 
@@ -253,6 +254,9 @@ class Store:
         if not readonly:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
+            # Checkpoints (WAL → database file) run in the writer, between its batches: every
+            # 1,000 pages (SQLite's default) they copy the same index pages again and again.
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
             migrate(self.conn)
         self.conn.execute("PRAGMA foreign_keys = ON")
         self._seq = 0
@@ -521,7 +525,7 @@ class Store:
         if upto_seq is not None:
             where.append(f"s.seq <= {int(upto_seq)}")
         if not include_duplicates:
-            where.append("s.duplicate_of IS NULL")
+            where.append("+s.duplicate_of IS NULL")  # "+": walk by seq, not the dup index
         sql = (f"SELECT {self._STORY_COLUMNS} {self._STORY_FROM} WHERE {' AND '.join(where)} "
                "ORDER BY s.seq LIMIT ?")
         last = after_seq
