@@ -98,8 +98,6 @@ class ParsedStory:
     position: int = 0
     #: span of the story within the record text
     span: tuple[int, int] = (0, 0)
-    #: :func:`text_hash` of ``text``, when already computed (ingest workers do it)
-    text_hash: str | None = None
 
     def indexed_text(self) -> str:
         """The story's searchable text: every segment but noise and headers."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from dateline.errors import InputError, NotFound, PermissionDenied
 from dateline.model import StoredStory
+from dateline.store.sqlite import chunks
 
 if TYPE_CHECKING:
     from dateline.enrich.results import EntityProfile, EntitySummary, QuoteHit, QuoteResults
@@ -236,10 +237,9 @@ class EntitiesMixin:
         rank = {h.id: i for i, h in enumerate(found.hits)}
         snippets = {h.id: " … ".join(h.snippets) for h in found.hits}
         rows = []
-        ids = list(rank)
-        for i in range(0, len(ids), 500):
-            chunk, _ = es.quotes(**filters, ids=ids[i:i + 500], limit=None)  # type: ignore[arg-type]
-            rows.extend(chunk)
+        for ids in chunks(list(rank)):
+            found_rows, _ = es.quotes(**filters, ids=list(ids), limit=None)  # type: ignore[arg-type]
+            rows.extend(found_rows)
         hits = sorted((_quote_hit(r) for r in rows), key=lambda h: rank.get(h.id, 0))
         for h in hits:
             h.snippet = snippets.get(h.id)

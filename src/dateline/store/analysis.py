@@ -16,6 +16,7 @@ from typing import Any
 
 from dateline.model import StoredStory
 from dateline.store.sqlite import Store
+from dateline.store.sqlite import chunks as _chunks
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,6 @@ def _period(column: str, date_from: date | None, date_to: date | None) -> tuple[
         clauses.append(f"{column} <= ?")
         params.append(date_to.isoformat())
     return (" AND " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def table_exists(store: Store, name: str) -> bool:

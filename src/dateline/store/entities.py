@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dateline.store.sqlite import transaction
+from dateline.store.sqlite import chunks, transaction
 
 ENRICH_SEQ = "enrich_seq"
 #: store sequence up to which every story's mention rows are of its current revision
@@ -190,8 +190,7 @@ class EntityStore:
     def _story_counts(self, story_ids: Sequence[str]) -> Counter[tuple[str, str]]:
         """(entity id, month) → how many of these stories' mention rows name the entity."""
         out: Counter[tuple[str, str]] = Counter()
-        for i in range(0, len(story_ids), 500):
-            chunk = story_ids[i:i + 500]
+        for chunk in chunks(story_ids):
             marks = ",".join("?" * len(chunk))
             for eid, month, n in self.conn.execute(
                     f"{_COUNT_SELECT} WHERE m.story_id IN ({marks}) GROUP BY 1, 2", chunk):
@@ -216,8 +215,7 @@ class EntityStore:
                               f"{_COUNT_SELECT} GROUP BY 1, 2")
             return
         ids = sorted(entity_ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
+        for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             self.conn.execute(f"DELETE FROM entity_period_counts WHERE entity_id IN ({marks})",
                               chunk)
@@ -356,8 +354,7 @@ class EntityStore:
         """(story id, kind, canonical name or surface) of every mention in the given stories,
         in story and text order; a few queries for the whole list (the index reads this)."""
         out: list[tuple[str, str, str]] = []
-        for start in range(0, len(story_ids), 500):
-            ids = story_ids[start:start + 500]
+        for ids in chunks(story_ids):
             out.extend(self.conn.execute(
                 "SELECT m.story_id, m.kind, COALESCE(NULLIF(e.name, ''), m.surface) "
                 "FROM entity_mentions m "

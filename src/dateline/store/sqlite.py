@@ -85,12 +85,13 @@ def story_key(source_name: str, locator: str, story: ParsedStory) -> str:
 
 
 _CHECKPOINT_PAGES = 16384  # 64 MiB of WAL at the 4 KiB page size
-_IN_CHUNK = 500  # ids per "IN (…)" list: well under SQLite's limit on bound parameters
+IN_CHUNK = 500  # values per "IN (…)" list: well under SQLite's limit on bound parameters
 
 
-def _chunked(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), _IN_CHUNK):
-        yield ids[start:start + _IN_CHUNK]
+def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of ``size``: the "IN (…)" lists of a query over many ids."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _row_to_quote(r: tuple[Any, ...]) -> Quote:
@@ -207,7 +208,7 @@ def _prepare_story(story: ParsedStory, source_name: str, locator: str,
                    parser: str) -> PreparedStory:
     key = story_key(source_name, locator, story)
     revision = (
-        story.text_hash or text_hash(story.text), story.title, _iso(story.date),
+        text_hash(story.text), story.title, _iso(story.date),
         _iso(story.published_at), _iso(story.updated_at), story.program, story.reporter,
         story.language, story.url, story.text,
         json.dumps([[s.kind, s.start, s.end] for s in story.segments]),
@@ -481,11 +482,11 @@ class Store:
 
     def attach_quotes(self, stories: Sequence[StoredStory]) -> None:
         """Load the quotes of many stories (their current revisions) with one query per
-        :data:`_IN_CHUNK` stories instead of one per story."""
+        :data:`IN_CHUNK` stories instead of one per story."""
         by_key = {(s.id, s.revision): s for s in stories}
         for story in stories:
             story.quotes = []
-        for ids in _chunked([s.id for s in stories]):
+        for ids in chunks([s.id for s in stories]):
             rows = self.conn.execute(
                 f"{self._QUOTE_SELECT} WHERE story_id IN ({', '.join('?' * len(ids))}) "
                 "ORDER BY story_id, revision, idx", ids,
@@ -564,7 +565,7 @@ class Store:
         """(title terms, text terms) of the analysed revisions among ``keys``, in a few queries."""
         wanted = set(keys)
         out: dict[tuple[str, int], tuple[str, str]] = {}
-        for ids in _chunked(list(dict.fromkeys(sid for sid, _ in keys))):
+        for ids in chunks(list(dict.fromkeys(sid for sid, _ in keys))):
             rows = self.conn.execute(
                 "SELECT story_id, revision, title_terms, text_terms FROM korean_terms "
                 f"WHERE story_id IN ({', '.join('?' * len(ids))})", ids,
