@@ -146,7 +146,7 @@ class EntitiesMixin:
         from dateline.archive import INDEX_WATERMARK
 
         watermark = int(self.store.get_meta(INDEX_WATERMARK, "0") or 0)
-        stories = [s for s in (self.store.get_story(i) for i in story_ids)
+        stories = [s for s in (self.store.get_story(i, with_quotes=False) for i in story_ids)
                    if s.seq <= watermark and not s.duplicate_of]
         if stories:
             self.engine.add(self.index_docs(stories))

@@ -508,14 +508,14 @@ class Store:
             raise NotFound(f"story id prefix {prefix!r} is ambiguous", hint="give more characters")
         return str(rows[0][0])
 
-    def get_story(self, story_id: str) -> StoredStory:
+    def get_story(self, story_id: str, *, with_quotes: bool = True) -> StoredStory:
         sid = self.resolve_id(story_id)
         row = self.conn.execute(
             f"SELECT {self._STORY_COLUMNS} {self._STORY_FROM} WHERE s.id = ?", (sid,)
         ).fetchone()
         if row is None:
             raise NotFound(f"no story with id {story_id!r}")
-        return self._row_to_story(row)
+        return self._row_to_story(row, with_quotes=with_quotes)
 
     def iter_stories(self, *, include_duplicates: bool = False, after_seq: int = 0,
                      upto_seq: int | None = None, with_quotes: bool = True,
