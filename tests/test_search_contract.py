@@ -262,6 +262,18 @@ def test_contract_snippets_marked_and_html_safe(engine: SearchEngine) -> None:
     assert "<script>" not in snippet
 
 
+def test_contract_snippets_escape_every_special_character_once(fresh: SearchEngine) -> None:
+    text = ('The "quay" charter\'s <b>clause</b> & 5 > 4:\n  quay   fees rose, '
+            "the quay's owner said.")
+    fresh.add([IndexDoc(id="esc-1", title="Fees", text=text, date=date(2021, 5, 5))])
+    fresh.commit()
+    (hit,) = fresh.search("quay").hits
+    (snippet,) = hit.snippets  # an engine may end it at the last word (with "…")
+    assert snippet.rstrip(".…") == (
+        "The &quot;<mark>quay</mark>&quot; charter&#x27;s &lt;b&gt;clause&lt;/b&gt; &amp; 5 "
+        "&gt; 4: <mark>quay</mark> fees rose, the <mark>quay</mark>&#x27;s owner said")
+
+
 def test_contract_snippets_mark_stemmed_and_phrase_words(engine: SearchEngine) -> None:
     (hit,) = engine.search('"rail link" railways').hits
     assert hit.id == "rail-1"

@@ -257,11 +257,10 @@ class Archive(EntitiesMixin, AnalysisMixin):
         """
         if self.readonly:
             return 0
-        engine = self.engine
-        watermark = int(self.store.get_meta(INDEX_WATERMARK, "0") or 0)
-        upto = self.store.max_seq()
+        watermark, upto = self.store.watermark_and_seq(INDEX_WATERMARK)
         if upto <= watermark:
             return 0
+        engine = self.engine
         new = engine.doc_count() == 0
         commit_every = self.setting("index_batch")
         sent = committed = 0

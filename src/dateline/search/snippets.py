@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Iterable
 
-__all__ = ["MAX_CHARS", "find_substrings", "lead", "render", "snippet"]
+__all__ = ["MAX_CHARS", "find_substrings", "lead", "render", "snippet", "tidy"]
 
 MAX_CHARS = 200
 _SPACE = re.compile(r"\s+")
@@ -42,7 +42,12 @@ def render(fragment: str, spans: Iterable[tuple[int, int]], *, prefix: str = "",
         pos = e
     parts.append(html.escape(fragment[pos:]))
     parts.append(suffix)
-    return _SPACE.sub(" ", "".join(parts)).strip()
+    return tidy("".join(parts))
+
+
+def tidy(html_text: str) -> str:
+    """Runs of white space as one space, none at the ends (the last step of :func:`render`)."""
+    return _SPACE.sub(" ", html_text).strip()
 
 
 def find_substrings(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:

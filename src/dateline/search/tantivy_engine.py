@@ -68,6 +68,9 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 _META = "dateline-search.json"
 _BATCH = 512
+#: how old meta.json must be before its stat alone is trusted to show it unchanged (2 s: more
+#: than the coarsest clock tick of a file system's times)
+_SETTLED_NS = 2_000_000_000
 _FACET_SIZES = {"year": 500, "month": 2000, "program": 50, "speaker": 50, "language": 20}
 _FACET_FIELDS = {
     "year": "year",
@@ -162,6 +165,7 @@ class TantivyEngine(SearchEngine):
         self._dirty = False
         self._index_meta = self.path / "meta.json"  # tantivy's: replaced at every commit
         self._seen: int | None = None
+        self._settled: tuple[int, int, int] | None = None  # stat of meta.json, when trusted
         self._reload_lock = threading.Lock()
 
     def _open_dir(self, recreate: bool) -> None:
@@ -271,13 +275,18 @@ class TantivyEngine(SearchEngine):
         """The committed state of the index, as this process sees it: a hash of tantivy's
         ``meta.json``, which every commit and merge replaces (its opstamp and segment list
         change).  The content is read, not its time: two commits can fall in one tick of the
-        file system's clock.
+        file system's clock.  Only once the file is older than that can be is its ``stat``
+        enough to see that it is unchanged (one system call on every search, not three).
 
         When it changed since the last look, the reader is reloaded before this returns, so a
         search that follows sees at least that state (tantivy's own reloading lags a commit by
         a moment).  Answers cached under a generation are therefore never older than it.
         """
         try:
+            st = os.stat(self._index_meta)
+            stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+            if stamp == self._settled:  # unchanged since a read when it was already old
+                return self._seen
             with open(self._index_meta, "rb") as fh:
                 sig = hash(fh.read())  # the caches are per process, as hash() is
         except OSError:
@@ -287,6 +296,9 @@ class TantivyEngine(SearchEngine):
                 if sig != self._seen:
                     self._index.reload()
                     self._seen = sig
+        # Like git's index: a file's stat can be trusted to reveal a change only when it was
+        # last written well before it was read; a newer file is read again next time.
+        self._settled = stamp if time.time_ns() - st.st_mtime_ns > _SETTLED_NS else None
         return sig
 
     def close(self) -> None:
@@ -335,19 +347,29 @@ class TantivyEngine(SearchEngine):
             return q.boolean_query(clauses)
         raise TypeError(f"not a plan node: {node!r}")
 
-    def _to_query(self, query: str | Query | None, date_from: date | None,
-                  date_to: date | None) -> tuple[Any | None, list[str], Query | None]:
-        """The tantivy query (``None``: matches nothing), warnings and the parsed query."""
+    def _to_query(self, query: str | Query | None, date_from: date | None, date_to: date | None,
+                  *, marks: bool = False) -> tuple[Any | None, list[str], Highlights | None]:
+        """The tantivy query (``None``: matches nothing), warnings, and with ``marks`` what
+        snippets should mark (the query's words are analysed once for both)."""
         if query is None:
             plan = with_dates(None, date_from, date_to)
             return (self._compile(plan) if plan else self._t.Query.all_query()), [], None
         parsed = as_query(query)
-        plan, warnings = build_plan(parsed.root, self._analyze)
+        memo: dict[tuple[str, str], list[str]] = {}
+
+        def analyze(name: str, text: str) -> list[str]:
+            key = (name, text)
+            if key not in memo:
+                memo[key] = self._analyze(name, text)
+            return memo[key]
+
+        plan, warnings = build_plan(parsed.root, analyze)
         warnings = [*parsed.warnings, *warnings]
         if plan is None:
             warnings.append("nothing in the query could be searched")
-            return None, warnings, parsed
-        return self._compile(with_dates(plan, date_from, date_to) or plan), warnings, parsed
+            return None, warnings, None
+        tq = self._compile(with_dates(plan, date_from, date_to) or plan)
+        return tq, warnings, highlight_terms(parsed.root, analyze) if marks else None
 
     # ------------------------------------------------------------------ reads
     def search(
@@ -378,14 +400,15 @@ class TantivyEngine(SearchEngine):
             return SearchResults([_copy_hit(h) for h in hits], total,
                                  _facet_dict(counts) if counts is not None else {},
                                  list(warnings), (time.perf_counter() - t0) * 1000)
-        tq, warnings, parsed = self._to_query(query, date_from, date_to)
+        tq, warnings, marks = self._to_query(query, date_from, date_to,
+                                             marks=snippets and page is None)
         if tq is None:
             return SearchResults([], 0, {}, warnings, (time.perf_counter() - t0) * 1000)
         searcher = self._index.searcher()
         if page is not None:
             hits, total = [_copy_hit(h) for h in page[0]], page[1]
         else:
-            hits, total = self._page(searcher, tq, parsed, sort, limit, offset, snippets)
+            hits, total = self._page(searcher, tq, marks, sort, limit, offset)
             if page_key is not None:
                 cache.PAGES.put(page_key, (tuple(_copy_hit(h) for h in hits), total,
                                            tuple(warnings)))
@@ -401,23 +424,20 @@ class TantivyEngine(SearchEngine):
             took_ms=(time.perf_counter() - t0) * 1000,
         )
 
-    def _page(self, searcher: Any, tq: Any, parsed: Query | None, sort: Sort, limit: int,
-              offset: int, snippets: bool) -> tuple[list[Hit], int]:
-        """One page of hits (with snippets when asked) and the number of matches."""
+    def _page(self, searcher: Any, tq: Any, marks: Highlights | None, sort: Sort, limit: int,
+              offset: int) -> tuple[list[Hit], int]:
+        """One page of hits (with snippets when there are ``marks``) and the number of
+        matches."""
         kwargs: dict[str, Any] = {}
         if sort != "relevance":
             kwargs["order_by_field"] = "date"
             kwargs["order"] = self._t.Order.Asc if sort == "date" else self._t.Order.Desc
         # tantivy rejects limit=0; ask for one and drop it
         result = searcher.search(tq, max(limit, 1), count=True, offset=offset, **kwargs)
-        raw_hits = result.hits[:limit]
-        marks = highlight_terms(parsed.root, self._analyze) if snippets and parsed else None
         generator = self._snippet_generator(searcher, marks) if marks else None
-        hits = []
-        for key, address in raw_hits:
-            doc = searcher.doc(address)
-            hits.append(self._hit(doc, float(key) if sort == "relevance" else 0.0, marks,
-                                  generator))
+        by_score = sort == "relevance"
+        hits = [self._hit(searcher.doc(address), float(key) if by_score else 0.0, marks,
+                          generator) for key, address in result.hits[:limit]]
         return hits, int(result.count or 0)
 
     def _hit(self, doc: Any, score: float, marks: Highlights | None, generator: Any) -> Hit:
@@ -456,6 +476,14 @@ class TantivyEngine(SearchEngine):
             sn = generator.snippet_from_doc(doc)
             frag = sn.fragment()
             if frag:
+                start = text.find(frag)
+                prefix = "…" if start > 0 else ""
+                suffix = "…" if start >= 0 and start + len(frag) < len(text) else ""
+                if not marks.korean and frag.isascii():
+                    # tantivy escapes as html.escape does and marks whole tokens, which never
+                    # touch in ASCII text: its HTML is what snip.render would make, only faster
+                    html = sn.to_html().replace("<b>", "<mark>").replace("</b>", "</mark>")
+                    return snip.tidy(prefix + html + suffix)
                 spans = [(r.start, r.end) for r in sn.highlighted()]
                 if not frag.isascii():  # tantivy's offsets are UTF-8 bytes, not characters
                     raw = frag.encode("utf-8")
@@ -463,10 +491,7 @@ class TantivyEngine(SearchEngine):
                               len(raw[:b].decode("utf-8", "ignore"))) for a, b in spans]
                 if marks.korean:
                     spans += snip.find_substrings(frag, marks.korean)
-                start = text.find(frag)
-                return snip.render(
-                    frag, spans, prefix="…" if start > 0 else "",
-                    suffix="…" if start >= 0 and start + len(frag) < len(text) else "")
+                return snip.render(frag, spans, prefix=prefix, suffix=suffix)
         return snip.snippet(text, snip.find_substrings(text, marks.korean))
 
     def _facets(self, searcher: Any, tq: Any) -> dict[str, dict[str, int]]:

@@ -272,6 +272,13 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
+    def watermark_and_seq(self, key: str) -> tuple[int, int]:
+        """The sequence number kept under the watermark ``key`` and the store's sequence now,
+        in one query (searches check the index's watermark on every call)."""
+        values = dict(self.conn.execute(
+            "SELECT key, value FROM meta WHERE key IN (?, 'seq')", (key,)))
+        return int(values.get(key) or 0), int(values.get("seq") or 0)
+
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) "
