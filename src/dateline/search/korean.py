@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dateline.errors import MissingExtra
+from dateline.transcript.text import has_hangul
 
 __all__ = [
     "KoToken",
@@ -36,7 +36,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 #: kiwi tags (before any "-I"/"-R" irregular suffix) whose morphemes become search tokens
 KEEP_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SH", "SN"})
 
@@ -52,10 +51,6 @@ class KoToken:
     form: str
     start: int
     end: int
-
-
-def has_hangul(text: str) -> bool:
-    return _HANGUL.search(text) is not None
 
 
 def _get_kiwi() -> Any:

@@ -45,7 +45,8 @@ def squash(s: str) -> str:
 
 
 def has_hangul(s: str) -> bool:
-    return _HANGUL.search(s) is not None
+    # isascii() reads a flag CPython keeps on every string: most English texts need no scan
+    return not s.isascii() and _HANGUL.search(s) is not None
 
 
 def strip_quote_marks(s: str) -> str:
