@@ -138,8 +138,7 @@ def _raw_tantivy_same_schema(docs: list[tuple[str, str, str, str]], folder: Path
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     index = tantivy.Index(engine._schema(tantivy), path=str(folder))
-    for name, analyzer in engine._analyzers(tantivy).items():
-        index.register_tokenizer(name, analyzer)
+    engine.register_analyzers(index, engine._analyzers(tantivy))
     start = time.perf_counter()
     writer = index.writer(heap_size=128_000_000, num_threads=2)
     for i, (sid, title, text, day) in enumerate(docs):

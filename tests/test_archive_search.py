@@ -107,3 +107,27 @@ def test_a_sync_pass_stops_at_the_sequence_it_started_from(tmp_path: Path) -> No
         upto = sorted(seqs)[1]
         bounded = archive.store.iter_stories(include_duplicates=True, upto_seq=upto)
         assert [s.seq for s in bounded] == sorted(seqs)[:2]
+
+
+def test_reindex_rebuilds_an_index_of_an_older_schema(tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    from dateline.errors import ArchiveError
+    from dateline.search.tantivy_engine import SCHEMA_VERSION
+
+    with _build(tmp_path) as archive:
+        before = [h.id for h in archive.search("harbour").hits]
+        assert before
+    meta = tmp_path / "a" / "index" / "dateline-search.json"
+    old = json.loads(meta.read_text("utf-8"))
+    meta.write_text(json.dumps({**old, "schema_version": SCHEMA_VERSION - 1}), "utf-8")
+    with Archive(tmp_path / "a") as archive, pytest.raises(ArchiveError) as refused:
+        archive.search("harbour")
+    assert "dateline reindex" in (refused.value.hint or "")
+    with Archive(tmp_path / "a") as archive:
+        assert archive.reindex() == 3
+        assert [h.id for h in archive.search("harbour").hits] == before
+        assert archive.search("철도").total == 1
+    assert json.loads(meta.read_text("utf-8"))["schema_version"] == SCHEMA_VERSION

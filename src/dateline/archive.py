@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from dateline import settings
 from dateline.analysis.api import AnalysisMixin
-from dateline.enrich.api import EntitiesMixin
+from dateline.enrich.api import QUOTES_DIR, EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import UNINDEXED_SEGMENTS, StoredStory
 from dateline.store import DB_NAME, RejectRow, Store
@@ -168,11 +168,13 @@ class Archive(EntitiesMixin, AnalysisMixin):
     @property
     def engine(self) -> SearchEngine:
         if self._engine is None:
-            from dateline.search import get_engine
-
-            name = self.setting("engine")
-            self._engine = get_engine(name)(self.path / INDEX_DIR)
+            self._engine = self._open_engine()
         return self._engine
+
+    def _open_engine(self, *, recreate: bool = False) -> SearchEngine:
+        from dateline.search import get_engine
+
+        return get_engine(self.setting("engine"))(self.path / INDEX_DIR, recreate=recreate)
 
     def analyze_korean(self, batch: int = 64) -> int:
         """Analyse the Korean text of stories changed since the last pass, once, and keep the
@@ -296,12 +298,19 @@ class Archive(EntitiesMixin, AnalysisMixin):
         return sent
 
     def reindex(self) -> int:
-        """Rebuild the full-text index from the store; returns the number of stories indexed."""
+        """Rebuild the full-text index (and the quote index, when the archive has one) from the
+        store; returns the number of stories indexed.  Indexes built by an older version of
+        the engine's schema are rebuilt, not refused."""
         self._require_writable()
+        if self._engine is None:
+            self._engine = self._open_engine(recreate=True)
         self.engine.clear()
         self.engine.commit()
         self.store.set_meta(INDEX_WATERMARK, "0")
-        return self.sync_index()
+        indexed = self.sync_index()
+        if (self.path / QUOTES_DIR).exists():
+            self.reindex_quotes()
+        return indexed
 
     def search(
         self,

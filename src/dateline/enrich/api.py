@@ -155,10 +155,10 @@ class EntitiesMixin:
     # -- the quote index ----------------------------------------------------------------------
 
     @contextmanager
-    def _quote_engine(self) -> Iterator[SearchEngine]:
+    def _quote_engine(self, *, recreate: bool = False) -> Iterator[SearchEngine]:
         from dateline.search import get_engine
 
-        engine = get_engine(self.setting("engine"))(self.path / QUOTES_DIR)
+        engine = get_engine(self.setting("engine"))(self.path / QUOTES_DIR, recreate=recreate)
         try:
             yield engine
         finally:
@@ -189,7 +189,7 @@ class EntitiesMixin:
         """Rebuild the quote index from the store."""
         if self.readonly:
             raise PermissionDenied("this archive is open read-only")
-        with self._quote_engine() as engine:
+        with self._quote_engine(recreate=True) as engine:  # an older schema is rebuilt
             engine.clear()
             engine.commit()
         self.store.set_meta(QUOTES_WATERMARK, "0")

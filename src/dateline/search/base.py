@@ -131,8 +131,11 @@ class SearchEngine(ABC):
 
     name: ClassVar[str]
 
-    def __init__(self, path: Path | None = None) -> None:  # noqa: B027 - the construction contract
-        """Engines are built as ``get_engine(name)(path)``: ``path`` is the index folder."""
+    def __init__(self, path: Path | None = None, *,  # noqa: B027 - the construction contract
+                 recreate: bool = False) -> None:
+        """Engines are built as ``get_engine(name)(path)``: ``path`` is the index folder.
+        ``recreate=True`` (a rebuild) lets an engine start afresh on an index it cannot read,
+        one built by another version of its schema, instead of refusing it."""
 
     @abstractmethod
     def add(self, docs: Iterable[IndexDoc], *, new: bool = False) -> None:

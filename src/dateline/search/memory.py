@@ -103,7 +103,7 @@ class MemoryEngine(SearchEngine):
 
     name: ClassVar[str] = "memory"
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, recreate: bool = False) -> None:
         self._docs: dict[str, _Doc] = {}
         self._pending: list[tuple[str, object]] = []
 
