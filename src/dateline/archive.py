@@ -56,6 +56,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
             self.path.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.path, readonly=readonly)
         self._engine: SearchEngine | None = None
+        self._settings: dict[str, Any] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -72,7 +73,14 @@ class Archive(EntitiesMixin, AnalysisMixin):
         self.close()
 
     def setting(self, name: str, override: Any = None) -> Any:
-        return settings.get(name, self.path, override)
+        """The effective value of a setting (:mod:`dateline.settings`), read once per open
+        archive: a change to ``settings.toml`` or the environment applies when it is opened
+        again (searches ask on every call)."""
+        if override is not None:
+            return settings.get(name, self.path, override)
+        if name not in self._settings:
+            self._settings[name] = settings.get(name, self.path)
+        return self._settings[name]
 
     def _require_writable(self) -> None:
         if self.readonly:

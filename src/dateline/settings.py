@@ -60,30 +60,13 @@ def get(name: str, folder: Path | None = None, override: Any = None) -> Any:
     if env not in (None, ""):
         return _coerce(setting, env)
     if folder is not None:
-        data = _file_values(os.path.join(folder, "settings.toml"))
-        if name in data:
-            return _coerce(setting, data[name])
+        file = Path(folder) / "settings.toml"
+        if file.is_file():
+            with file.open("rb") as fh:
+                data = tomllib.load(fh)
+            if name in data:
+                return _coerce(setting, data[name])
     return setting.default
-
-
-_FILES: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
-
-
-def _file_values(file: str) -> dict[str, Any]:
-    """The values of a ``settings.toml`` (none when it is missing), parsed again only when the
-    file changed: searches ask for settings on every call."""
-    try:
-        st = os.stat(file)
-    except OSError:
-        return {}
-    stamp = (st.st_mtime_ns, st.st_size)
-    cached = _FILES.get(file)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    with open(file, "rb") as fh:
-        data = tomllib.load(fh)
-    _FILES[file] = (stamp, data)
-    return data
 
 
 def default_archive() -> Path:
