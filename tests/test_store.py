@@ -51,3 +51,27 @@ def test_paged_reads_of_current_stories_walk_the_sequence_index(tmp_path: Path) 
     plan = " ".join(str(row) for row in store.conn.execute("EXPLAIN QUERY PLAN " + select))
     assert "stories_seq" in plan and "stories_dup" not in plan and "TEMP B-TREE" not in plan
     store.close()
+
+
+def test_background_checkpoints_copy_the_wal_while_the_writer_goes_on(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from dateline.store.sqlite import _CHECKPOINT_PAGES
+
+    store = Store(tmp_path)
+    db = tmp_path / "dateline.sqlite"
+    start = db.stat().st_size
+    with store.background_checkpoints(every=0.02):
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] > _CHECKPOINT_PAGES
+        with store.conn:  # ~2 MB into the WAL, far below the writer's own checkpoint size
+            store.conn.execute("BEGIN IMMEDIATE")
+            for i in range(200):
+                store.set_meta(f"filler-{i}", "x" * 10_000)
+        deadline = time.monotonic() + 10
+        while db.stat().st_size < start + 1_000_000 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert db.stat().st_size >= start + 1_000_000  # copied into the database file
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == _CHECKPOINT_PAGES
+    assert not any(t.name == "dateline-checkpoints" for t in threading.enumerate())
+    store.close()

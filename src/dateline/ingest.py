@@ -189,13 +189,14 @@ def run_ingest(
 
     results = _results(paths, options, workers, str(store.folder / DB_NAME))
     try:
-        for prepared, stored in results:
-            files += 1
-            counts.unchanged_sources += stored
-            batch.extend(prepared)
-            if len(batch) >= batch_size:
-                flush()
-        flush()
+        with store.background_checkpoints():
+            for prepared, stored in results:
+                files += 1
+                counts.unchanged_sources += stored
+                batch.extend(prepared)
+                if len(batch) >= batch_size:
+                    flush()
+            flush()
     except BaseException:
         status = "interrupted"
         raise

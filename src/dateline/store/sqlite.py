@@ -255,8 +255,9 @@ class Store:
         if not readonly:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            # Checkpoints (WAL → database file) run in the writer, between its batches: every
-            # 1,000 pages (SQLite's default) they copy the same index pages again and again.
+            # Checkpoints (WAL → database file) run in the writer, between its batches, every
+            # 64 MiB (SQLite's default 1,000 pages copies the same index pages again and
+            # again); during an ingest they run beside it (background_checkpoints).
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
             migrate(self.conn)
         self.conn.execute("PRAGMA foreign_keys = ON")
@@ -265,6 +266,40 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    @contextlib.contextmanager
+    def background_checkpoints(self, every: float = 1.0) -> Iterator[None]:
+        """For a long run of writes: WAL checkpoints in a thread of their own, every ``every``
+        seconds, instead of inside the writer's commits.
+
+        A checkpoint copies the WAL into the database file and waits for the disk; in the
+        writer it stalls every batch behind it (half a second and more at 64 MiB) while the
+        parser workers run out of work.  A passive checkpoint from another connection runs
+        beside the writer; the writer's own automatic checkpoint stays as a backstop, at four
+        times its usual size, should the thread fall behind."""
+        if self.readonly:
+            yield
+            return
+        stop = threading.Event()
+
+        def run() -> None:
+            conn = sqlite3.connect(self.path)
+            try:
+                while not stop.wait(every):
+                    with contextlib.suppress(sqlite3.Error):  # busy: next time
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                conn.close()
+
+        self.conn.execute(f"PRAGMA wal_autocheckpoint = {4 * _CHECKPOINT_PAGES}")
+        thread = threading.Thread(target=run, name="dateline-checkpoints", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
 
     # -- meta ---------------------------------------------------------------------------------
 
