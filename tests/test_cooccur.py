@@ -99,3 +99,50 @@ def test_entity_timeline_counts_mentioning_stories(enriched):
     assert tl.kind == "entity" and tl.entity_id == eid
     assert tl.total == enriched.cooccurrence(eid).stories
     assert all(r["count"] <= r["all_stories"] for r in tl.rows())
+
+
+def test_sample_bound_takes_the_asked_share_of_story_ids():
+    import hashlib
+
+    from dateline.store.entity_periods import sample_bound
+
+    ids = [hashlib.sha1(str(i).encode()).hexdigest()[:16] for i in range(20_000)]
+    for fraction in (0.01, 0.1, 0.5, 0.9):
+        share = sum(i < sample_bound(fraction) for i in ids) / len(ids)
+        assert share == pytest.approx(fraction, abs=0.01)
+    assert all(i < sample_bound(1.0) for i in ids)
+
+
+def test_cooccurrence_of_a_frequent_entity_is_estimated_from_a_sample(enriched):
+    from dateline.analysis.cooccur import cooccurrence
+
+    eid = _frequent(enriched)
+    store = enriched.store
+    exact = cooccurrence(store, eid, top=500, min_count=1, sample=None, measure="pmi")
+    assert exact.sampled is None and exact.stories >= 4
+    est = cooccurrence(store, eid, top=500, min_count=1, sample=exact.stories // 2,
+                       measure="pmi")
+    assert est.sampled is not None and 0 < est.sampled < exact.stories
+    assert est.stories == exact.stories and est.total_stories == exact.total_stories
+    assert est.to_dict()["sampled_stories"] == est.sampled
+    truth = {i.id: i.count for i in exact.items}
+    scale = exact.stories / est.sampled
+    for item in est.items:  # a partner seen in the sample is a partner, its count scaled
+        assert item.id in truth
+        assert item.count <= exact.stories
+        assert item.count % 1 == 0 and item.count >= round(scale) - 1
+    whole = cooccurrence(store, eid, top=500, min_count=1, sample=exact.stories, measure="pmi")
+    assert whole.sampled is None
+    assert [(i.id, i.count) for i in whole.items] == [(i.id, i.count) for i in exact.items]
+
+
+def test_entity_profile_estimates_co_mentions_of_a_frequent_entity(enriched, monkeypatch):
+    from dateline.analysis import cooccur
+
+    eid = _frequent(enriched)
+    exact = {c["id"]: c["stories"] for c in enriched.entity(eid).co_mentioned}
+    assert exact and not any(c.get("estimated") for c in enriched.entity(eid).co_mentioned)
+    monkeypatch.setattr(cooccur, "SAMPLE_STORIES", enriched.entity(eid).stories // 2)
+    estimated = enriched.entity(eid).co_mentioned
+    assert estimated and all(c["estimated"] for c in estimated)
+    assert all(c["stories"] >= 1 for c in estimated)

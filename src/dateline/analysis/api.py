@@ -122,11 +122,14 @@ class AnalysisMixin:
         date_to: date | None = None,
         measure: str = "llr",
         min_count: int = 2,
+        exact: bool = False,
     ) -> CoOccurrence:
         """Entities appearing in the same stories as ``entity`` in the period, ranked by
         ``measure`` (``llr``: signed log-likelihood G²; ``pmi``) among those seen together at
-        least ``min_count`` times.  ``.items`` is the ranked list; ``.to_graphml()`` exports."""
-        from dateline.analysis.cooccur import cooccurrence
+        least ``min_count`` times.  ``.items`` is the ranked list; ``.to_graphml()`` exports.
+        An entity in more than 20,000 stories of the period is counted on a uniform sample of
+        them (``.sampled``) unless ``exact``."""
+        from dateline.analysis.cooccur import SAMPLE_STORIES, cooccurrence
 
         self.sync_index()
         hist = self._all_stories_histogram("year", date_from, date_to) if (
@@ -134,7 +137,7 @@ class AnalysisMixin:
         total = sum(n for _, n in hist) if hist is not None else self.engine.doc_count()
         return cooccurrence(self.store, entity, total_stories=total, top=top,
                             date_from=date_from, date_to=date_to, measure=measure,
-                            min_count=min_count)
+                            min_count=min_count, sample=None if exact else SAMPLE_STORIES)
 
     # -- near-duplicates -----------------------------------------------------------------
 

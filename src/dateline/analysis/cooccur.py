@@ -25,6 +25,13 @@ join over the mentions of A's stories; n_B from the stories per entity and month
 (``entity_period_counts``), with the partial months at the period's edges counted directly;
 the edges from a second pass over A's stories restricted to the top partners.  No story and
 no per-story entity set is loaded into Python.
+
+That pass grows with A's stories.  When A is in more than ``sample`` stories of the period
+(default :data:`SAMPLE_STORIES`), k11 and the edges are estimated from a uniform sample of
+them — the stories whose id (hex digits of a hash) sorts below a bound — and scaled up to
+n_A; n_A, n_B and the total stay exact.  Twenty thousand stories put a partner's share of A's
+stories within about ±0.7 percentage points (95 %), far inside the gaps that separate a
+ranking's top partners.  ``sample=None`` counts every story.
 """
 
 from __future__ import annotations
@@ -41,6 +48,8 @@ from dateline.store import entity_periods as periods
 from dateline.store.sqlite import Store
 
 MEASURES = ("llr", "pmi")
+#: stories of the entity above which co-occurrence is estimated from a sample of them
+SAMPLE_STORIES = 20_000
 
 
 @dataclass(slots=True)
@@ -79,12 +88,16 @@ class CoOccurrence:
     items: list[CoEntity] = field(default_factory=list)
     #: (entity id, entity id, shared stories) among the items
     edges: list[tuple[str, str, int]] = field(default_factory=list)
+    #: the entity's stories the counts were taken from when they are estimated from a sample
+    #: (``None``: all of them)
+    sampled: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "entity": {"id": self.entity_id, "name": self.name, "kind": self.kind},
             "measure": self.measure, "min_count": self.min_count,
             "stories": self.stories, "total_stories": self.total_stories,
+            "sampled_stories": self.sampled,
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "items": [i.to_dict() for i in self.items],
@@ -152,8 +165,10 @@ def pmi(k11: int, n_a: int, n_b: int, total: int) -> float:
 
 def cooccurrence(store: Store, entity: str, *, total_stories: int | None = None, top: int = 20,
                  date_from: date | None = None, date_to: date | None = None,
-                 measure: str = "llr", min_count: int = 2, edges: bool = True) -> CoOccurrence:
-    """Entities co-mentioned with ``entity`` (a name, alias or id) in the period."""
+                 measure: str = "llr", min_count: int = 2, edges: bool = True,
+                 sample: int | None = SAMPLE_STORIES) -> CoOccurrence:
+    """Entities co-mentioned with ``entity`` (a name, alias or id) in the period; above
+    ``sample`` stories of it, estimated from a sample of them (see the module docstring)."""
     if measure not in MEASURES:
         raise InputError(f"unknown measure {measure!r}", hint="use llr or pmi")
     if not sql.entities_ready(store):
@@ -163,12 +178,25 @@ def cooccurrence(store: Store, entity: str, *, total_stories: int | None = None,
     if found is None:
         raise NotFound(f"no entity called {entity!r}", hint="list entities with: dateline entities")
     eid, kind, name = found
-    n_a, joint = periods.cooccurrence_counts(store, eid, date_from, date_to, min_count)
+    bound = scale = None
+    if sample is not None and sample > 0:
+        n_all = periods.entity_period_totals(store, [eid], date_from, date_to).get(eid, 0)
+        if n_all > sample:
+            bound = periods.sample_bound(sample / n_all)
+    # in a sample, a partner must still be seen in min_count of the sampled stories
+    n_a, joint = periods.cooccurrence_counts(store, eid, date_from, date_to, min_count,
+                                             ids_below=bound)
+    sampled = n_a if bound else None
+    if bound and n_a:
+        scale = n_all / n_a
+        joint = {e: round(k * scale) for e, k in joint.items()}
+        n_a = n_all
     total = total_stories
     if total is None:
         total = sql.count_stories_between(store, date_from, date_to)
     total = max(total, n_a)
-    result = CoOccurrence(eid, name, kind, measure, min_count, n_a, total, date_from, date_to)
+    result = CoOccurrence(eid, name, kind, measure, min_count, n_a, total, date_from, date_to,
+                          sampled=sampled)
     if not n_a:
         return result
     candidates = list(joint)
@@ -187,7 +215,9 @@ def cooccurrence(store: Store, entity: str, *, total_stories: int | None = None,
     result.items = [i for i in items if measure == "pmi" or i.score > 0][: max(0, top)]
     if edges and result.items:
         pairs = periods.cooccurrence_edges(store, eid, date_from, date_to,
-                                       sorted(i.id for i in result.items))
+                                           sorted(i.id for i in result.items), ids_below=bound)
+        if scale is not None:
+            pairs = {ab: round(n * scale) for ab, n in pairs.items()}
         result.edges = [(a, b, n) for (a, b), n in sorted(pairs.items())
                         if n >= max(1, min_count)]
     return result

@@ -117,7 +117,8 @@ def entity_show(
                "stories": t["stories"]} for t in profile.titles], Format.table, title="titles")
     if profile.co_mentioned:
         console.print("[bold]co-mentioned:[/] " + ", ".join(
-            f"{c['name']} ({c['stories']})" for c in profile.co_mentioned), highlight=False)
+            f"{c['name']} ({'≈' if c.get('estimated') else ''}{c['stories']})"
+            for c in profile.co_mentioned), highlight=False)
     for q in profile.latest_quotes:
         console.print(Text.assemble(("  " + f"{q.date} {q.kind} ", "dim"), f"“{q.text[:160]}”"),
                       highlight=False)

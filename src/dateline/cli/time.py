@@ -104,6 +104,8 @@ def cooccur(
     date_to: ToOpt = None,
     measure: Annotated[str, typer.Option(help="llr (log-likelihood G²) or pmi")] = "llr",
     min_count: Annotated[int, typer.Option(help="least number of shared stories")] = 2,
+    exact: Annotated[bool, typer.Option("--exact", help="count every story of an entity in "
+                                        "more than 20,000 (default: a uniform sample)")] = False,
     archive: ArchiveOpt = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or "
                                      "graphml")] = "table",
@@ -115,7 +117,7 @@ def cooccur(
     with open_archive(archive) as arc:
         result = arc.cooccurrence(entity, top=top, date_from=parse_day(date_from),
                                   date_to=parse_day(date_to, end=True), measure=measure,
-                                  min_count=min_count)
+                                  min_count=min_count, exact=exact)
     if fmt == "graphml":
         sys.stdout.write(result.to_graphml() + "\n")
         return
@@ -131,7 +133,9 @@ def cooccur(
     emit(rows, out, ["name", "kind", "count", "entity_count", "expected", measure, "id"]
          if out is Format.table else None,
          title=f"with {result.name}: {result.stories} of {result.total_stories} stories "
-               f"(ranked by {measure}, at least {min_count} together)")
+               f"(ranked by {measure}, at least {min_count} together"
+               + (f"; counts estimated from {result.sampled} of its stories" if result.sampled
+                  else "") + ")")
 
 
 @app.command()

@@ -282,7 +282,7 @@ class EntitiesMixin:
                    for key, surface, how in es.aliases_of(eid)]
         titles = [{"title": t, "first": a, "last": b, "stories": n}
                   for t, a, b, n in es.titles_of(eid)]
-        co = [{"id": i, "kind": k, "name": n, "stories": c} for i, k, n, c in es.co_mentions(eid)]
+        co = _co_mentions(es, eid, stories)
         latest, _ = es.quotes(entity_ids=[eid], limit=5)
         return EntityProfile(eid, kind, name, row[4] if row else None, aliases, titles, stories,
                              mentions, nquotes, first, last, co, [_quote_hit(r) for r in latest])
@@ -385,3 +385,21 @@ def _quote_doc(r: tuple[Any, ...]) -> IndexDoc:
         persons=[speaker] if speaker else [],
         orgs=[hit.organization] if hit.organization else [],
     )
+
+
+def _co_mentions(es: Any, entity_id: str, stories: int) -> list[dict[str, Any]]:
+    """The entities most often in the entity's stories; for an entity in more stories than
+    co-occurrence samples, counted on the same kind of sample and scaled ("estimated")."""
+    from dateline.analysis.cooccur import SAMPLE_STORIES
+    from dateline.store.entity_periods import sample_bound
+
+    bound = sample_bound(SAMPLE_STORIES / stories) if stories > SAMPLE_STORIES else None
+    rows = es.co_mentions(entity_id, ids_below=bound)
+    if bound is None:
+        return [{"id": i, "kind": k, "name": n, "stories": c} for i, k, n, c in rows]
+    sampled = es.conn.execute(
+        "SELECT COUNT(DISTINCT m.story_id) FROM entity_mentions m JOIN entity_aliases a ON "
+        "a.kind = m.kind AND a.key = m.key WHERE a.entity_id = ? AND m.story_id < ?",
+        (entity_id, bound)).fetchone()[0] or 1
+    return [{"id": i, "kind": k, "name": n, "stories": round(c * stories / sampled),
+             "estimated": True} for i, k, n, c in rows]

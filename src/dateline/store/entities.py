@@ -314,14 +314,19 @@ class EntityStore:
             "a.key = q.speaker_key WHERE a.entity_id = ?", (entity_id,)).fetchone()[0]
         return stories, mentions, quotes, first, last
 
-    def co_mentions(self, entity_id: str, top: int = 10) -> list[tuple[str, str, str, int]]:
+    def co_mentions(self, entity_id: str, top: int = 10,
+                    ids_below: str | None = None) -> list[tuple[str, str, str, int]]:
+        """The entities in most of the entity's stories, with how many; with ``ids_below``,
+        among those of its stories whose id sorts before it (a uniform sample)."""
+        sample, params = ("AND m.story_id < ? ", (ids_below,)) if ids_below else ("", ())
         return self.conn.execute(
             "WITH mine AS (SELECT DISTINCT m.story_id FROM entity_mentions m JOIN entity_aliases "
-            "a ON a.kind = m.kind AND a.key = m.key WHERE a.entity_id = ?) "
+            f"a ON a.kind = m.kind AND a.key = m.key WHERE a.entity_id = ? {sample}) "
             "SELECT e.id, e.kind, e.name, COUNT(DISTINCT m.story_id) AS n FROM entity_mentions m "
             "JOIN mine ON mine.story_id = m.story_id JOIN entity_aliases a ON a.kind = m.kind "
             "AND a.key = m.key JOIN entities e ON e.id = a.entity_id WHERE e.id != ? "
-            "GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?", (entity_id, entity_id, top)).fetchall()
+            "GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?",
+            (entity_id, *params, entity_id, top)).fetchall()
 
     def top_entities(self, kind: str | None, top: int, date_from: date | None,
                      date_to: date | None) -> list[tuple[str, str, str, int, int, str, str]]:

@@ -29,23 +29,35 @@ from dateline.store.sqlite import Store
 # -- co-occurrence: one join over the mentions of the entity's stories -----------------------
 
 
-def _target(entity_id: str, date_from: date | None,
-            date_to: date | None) -> tuple[str, list[Any]]:
-    """SQL (for a CTE) of the stories mentioning the entity in the period, with their revision."""
+def _target(entity_id: str, date_from: date | None, date_to: date | None,
+            ids_below: str | None = None) -> tuple[str, list[Any]]:
+    """SQL (for a CTE) of the stories mentioning the entity in the period, with their revision;
+    with ``ids_below``, only those whose id sorts before it (story ids are hex digits of a
+    hash, so this is a uniform sample)."""
     where, params = _period("m.date", date_from, date_to)
+    if ids_below is not None:
+        where += " AND m.story_id < ?"
+        params.append(ids_below)
     return (f"SELECT DISTINCT m.story_id, m.revision {_MENTIONS} WHERE a.entity_id = ?{where}",
             [entity_id, *params])
 
 
+def sample_bound(fraction: float) -> str:
+    """The story id below which about ``fraction`` of all ids fall (ids: lowercase hex)."""
+    return f"{min(0xFFFFFFFF, max(1, round(fraction * 0x100000000))):08x}"
+
+
 def cooccurrence_counts(store: Store, entity_id: str, date_from: date | None,
-                        date_to: date | None, min_count: int = 1) -> tuple[int, dict[str, int]]:
+                        date_to: date | None, min_count: int = 1,
+                        ids_below: str | None = None) -> tuple[int, dict[str, int]]:
     """(stories mentioning the entity in the period, {other entity id: stories of those that
-    mention it too} for the others in at least ``min_count`` of them).
+    mention it too} for the others in at least ``min_count`` of them); with ``ids_below``,
+    over the sample of those stories that :func:`_target` takes.
 
     One statement: the entity's stories (aliases by entity, mentions by name key), then every
     mention of those stories (mentions by story, aliases by key), grouped by entity.  The
     entity itself is in all of its stories, so its own row is the number of stories."""
-    target, params = _target(entity_id, date_from, date_to)
+    target, params = _target(entity_id, date_from, date_to, ids_below)
     rows = store.conn.execute(
         f"WITH t(story_id, revision) AS MATERIALIZED ({target}) "
         f"SELECT a.entity_id, COUNT(DISTINCT m.story_id) FROM t JOIN entity_mentions m ON "
@@ -58,11 +70,13 @@ def cooccurrence_counts(store: Store, entity_id: str, date_from: date | None,
 
 
 def cooccurrence_edges(store: Store, entity_id: str, date_from: date | None,
-                       date_to: date | None, ids: Sequence[str]) -> dict[tuple[str, str], int]:
-    """(a, b) with a < b → stories mentioning the entity in the period and both of ``ids``."""
+                       date_to: date | None, ids: Sequence[str],
+                       ids_below: str | None = None) -> dict[tuple[str, str], int]:
+    """(a, b) with a < b → stories mentioning the entity in the period and both of ``ids``
+    (in the sample of ``ids_below``, when given)."""
     if len(ids) < 2:
         return {}
-    target, params = _target(entity_id, date_from, date_to)
+    target, params = _target(entity_id, date_from, date_to, ids_below)
     marks = ",".join("?" * len(ids))
     rows = store.conn.execute(
         f"WITH t(story_id, revision) AS MATERIALIZED ({target}), "

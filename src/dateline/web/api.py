@@ -173,12 +173,15 @@ def api_cooccurrence(
     entity: Annotated[str, Query(min_length=1, description="entity id or name")],
     date_from: From = None,
     date_to: To = None,
+    exact: Annotated[bool, Query(description="count every story of an entity in more than "
+                                 "20,000 (default: a uniform sample of them)")] = False,
 ) -> APIResponse:
     check_query(entity, limits_of(request), name="entity")
     data.require(arc, "cooccurrence", "co-occurrence")
     return ok(data.cooccurrence_data(arc, entity,
                                      date_from=parse_day(date_from, name="from date"),
-                                     date_to=parse_day(date_to, end=True, name="to date")))
+                                     date_to=parse_day(date_to, end=True, name="to date"),
+                                     exact=exact))
 
 
 @router.get("/timeline", summary="Stories per day/week/month/quarter/year for a query or entity")
