@@ -173,17 +173,23 @@ class EntitiesMixin:
         top = es.max_seq()
         if top <= watermark and (self.path / QUOTES_DIR).exists():
             return 0
-        rows = es.quotes_changed(watermark, limit=-1)
         dead = es.dead_quotes(watermark)
+        sent = 0
+
+        def docs() -> Iterator[IndexDoc]:
+            nonlocal sent
+            for row in es.quotes_changed(watermark):
+                sent += 1
+                yield _quote_doc(row)
+
         with self._quote_engine() as engine:
             if dead:
                 engine.delete(dead)
-            if rows:
-                engine.add(_quote_doc(r) for r in rows)
+            engine.add(docs())  # streamed: the engine takes them in batches
             engine.commit()
         self.store.set_meta(QUOTES_WATERMARK, str(top))
         es.purge_dead(top)
-        return len(rows)
+        return sent
 
     def reindex_quotes(self) -> int:
         """Rebuild the quote index from the store."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -431,12 +431,13 @@ class EntityStore:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return self.conn.execute(sql, params).fetchall(), int(total)
 
-    def quotes_changed(self, after_seq: int, limit: int = 2000) -> list[tuple[Any, ...]]:
-        """Quote rows of stories enriched (or touched) after ``after_seq``, with their seq."""
-        return self.conn.execute(
+    def quotes_changed(self, after_seq: int) -> Iterator[tuple[Any, ...]]:
+        """Quote rows of stories enriched (or touched) after ``after_seq``, with their seq, as
+        they are read (a rebuild reads every quote of the archive: not into one list)."""
+        return iter(self.conn.execute(
             f"SELECT {self._QUOTE_COLUMNS}, en.seq {self._QUOTE_FROM} JOIN enrichments en ON "
             "en.story_id = q.story_id AND en.enricher = 'entities' WHERE en.seq > ? "
-            "ORDER BY en.seq LIMIT ?", (after_seq, limit)).fetchall()
+            "ORDER BY en.seq", (after_seq,)))
 
     def dead_quotes(self, after_seq: int) -> list[str]:
         return [r[0] for r in self.conn.execute(
