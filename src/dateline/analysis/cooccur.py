@@ -30,8 +30,9 @@ That pass grows with A's stories.  When A is in more than ``sample`` stories of 
 (default :data:`SAMPLE_STORIES`), k11 and the edges are estimated from a uniform sample of
 them — the stories whose id (hex digits of a hash) sorts below a bound — and scaled up to
 n_A; n_A, n_B and the total stay exact.  Twenty thousand stories put a partner's share of A's
-stories within about ±0.7 percentage points (95 %), far inside the gaps that separate a
-ranking's top partners.  ``sample=None`` counts every story.
+stories within about ±0.7 percentage points (95 %): the strong partners stay (19 of the top
+20 for an entity in 233,000 of a million stories), neighbours with close scores may swap
+places.  ``sample=None`` counts every story.
 """
 
 from __future__ import annotations
