@@ -289,8 +289,8 @@ class TantivyEngine(SearchEngine):
         """The committed state of the index, as this process sees it: a hash of tantivy's
         ``meta.json``, which every commit and merge replaces (its opstamp and segment list
         change).  The content is read, not its time: two commits can fall in one tick of the
-        file system's clock.  Only once the file is older than that can be is its ``stat``
-        enough to see that it is unchanged (one system call on every search, not three).
+        file system's clock.  Once the file is older than any such tick, its ``stat`` alone
+        shows that it is unchanged (one system call per search instead of three).
 
         When it changed since the last look, the reader is reloaded before this returns, so a
         search that follows sees at least that state (tantivy's own reloading lags a commit by
