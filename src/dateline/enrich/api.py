@@ -403,9 +403,6 @@ def _co_mentions(es: Any, entity_id: str, stories: int) -> list[dict[str, Any]]:
     rows = es.co_mentions(entity_id, ids_below=bound)
     if bound is None:
         return [{"id": i, "kind": k, "name": n, "stories": c} for i, k, n, c in rows]
-    sampled = es.conn.execute(
-        "SELECT COUNT(DISTINCT m.story_id) FROM entity_mentions m JOIN entity_aliases a ON "
-        "a.kind = m.kind AND a.key = m.key WHERE a.entity_id = ? AND m.story_id < ?",
-        (entity_id, bound)).fetchone()[0] or 1
+    sampled = es.stories_mentioning(entity_id, ids_below=bound) or 1
     return [{"id": i, "kind": k, "name": n, "stories": round(c * stories / sampled),
              "estimated": True} for i, k, n, c in rows]

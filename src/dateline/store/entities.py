@@ -314,6 +314,15 @@ class EntityStore:
             "a.key = q.speaker_key WHERE a.entity_id = ?", (entity_id,)).fetchone()[0]
         return stories, mentions, quotes, first, last
 
+    def stories_mentioning(self, entity_id: str, ids_below: str | None = None) -> int:
+        """Stories mentioning the entity (any alias), or those of them whose id sorts before
+        ``ids_below``."""
+        sample, params = ("AND m.story_id < ?", (ids_below,)) if ids_below else ("", ())
+        return int(self.conn.execute(
+            "SELECT COUNT(DISTINCT m.story_id) FROM entity_mentions m JOIN entity_aliases a ON "
+            f"a.kind = m.kind AND a.key = m.key WHERE a.entity_id = ? {sample}",
+            (entity_id, *params)).fetchone()[0])
+
     def co_mentions(self, entity_id: str, top: int = 10,
                     ids_below: str | None = None) -> list[tuple[str, str, str, int]]:
         """The entities in most of the entity's stories, with how many; with ``ids_below``,
