@@ -137,12 +137,12 @@ def test_cooccurrence_of_a_frequent_entity_is_estimated_from_a_sample(enriched):
 
 
 def test_entity_profile_estimates_co_mentions_of_a_frequent_entity(enriched, monkeypatch):
-    from dateline.analysis import cooccur
+    from dateline.store import entity_periods
 
     eid = _frequent(enriched)
     exact = {c["id"]: c["stories"] for c in enriched.entity(eid).co_mentioned}
     assert exact and not any(c.get("estimated") for c in enriched.entity(eid).co_mentioned)
-    monkeypatch.setattr(cooccur, "SAMPLE_STORIES", enriched.entity(eid).stories // 2)
+    monkeypatch.setattr(entity_periods, "SAMPLE_STORIES", enriched.entity(eid).stories // 2)
     estimated = enriched.entity(eid).co_mentioned
     assert estimated and all(c["estimated"] for c in estimated)
     assert all(c["stories"] >= 1 for c in estimated)

@@ -179,10 +179,11 @@ class Archive(EntitiesMixin, AnalysisMixin):
             self._engine = self._open_engine()
         return self._engine
 
-    def _open_engine(self, *, recreate: bool = False) -> SearchEngine:
+    def _open_engine(self, folder: str = INDEX_DIR, *, recreate: bool = False) -> SearchEngine:
+        """The archive's engine (the ``engine`` setting) on its index folder ``folder``."""
         from dateline.search import get_engine
 
-        return get_engine(self.setting("engine"))(self.path / INDEX_DIR, recreate=recreate)
+        return get_engine(self.setting("engine"))(self.path / folder, recreate=recreate)
 
     def analyze_korean(self, batch: int = 64) -> int:
         """Analyse the Korean text of stories changed since the last pass, once, and keep the

@@ -49,8 +49,7 @@ from dateline.store import entity_periods as periods
 from dateline.store.sqlite import Store
 
 MEASURES = ("llr", "pmi")
-#: stories of the entity above which co-occurrence is estimated from a sample of them
-SAMPLE_STORIES = 20_000
+SAMPLE_STORIES = periods.SAMPLE_STORIES
 
 
 @dataclass(slots=True)

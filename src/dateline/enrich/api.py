@@ -46,6 +46,7 @@ class EntitiesMixin:
         engine: SearchEngine
 
         def setting(self, name: str, override: Any = None) -> Any: ...
+        def _open_engine(self, folder: str = ..., *, recreate: bool = False) -> SearchEngine: ...
         def get(self, story_id: str) -> StoredStory: ...
         def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]: ...
 
@@ -156,9 +157,7 @@ class EntitiesMixin:
 
     @contextmanager
     def _quote_engine(self, *, recreate: bool = False) -> Iterator[SearchEngine]:
-        from dateline.search import get_engine
-
-        engine = get_engine(self.setting("engine"))(self.path / QUOTES_DIR, recreate=recreate)
+        engine = self._open_engine(QUOTES_DIR, recreate=recreate)
         try:
             yield engine
         finally:
@@ -393,13 +392,13 @@ def _quote_doc(r: tuple[Any, ...]) -> IndexDoc:
     )
 
 
-def _co_mentions(es: Any, entity_id: str, stories: int) -> list[dict[str, Any]]:
+def _co_mentions(es: EntityStore, entity_id: str, stories: int) -> list[dict[str, Any]]:
     """The entities most often in the entity's stories; for an entity in more stories than
     co-occurrence samples, counted on the same kind of sample and scaled ("estimated")."""
-    from dateline.analysis.cooccur import SAMPLE_STORIES
-    from dateline.store.entity_periods import sample_bound
+    from dateline.store import entity_periods as periods
 
-    bound = sample_bound(SAMPLE_STORIES / stories) if stories > SAMPLE_STORIES else None
+    cap = periods.SAMPLE_STORIES
+    bound = periods.sample_bound(cap / stories) if stories > cap else None
     rows = es.co_mentions(entity_id, ids_below=bound)
     if bound is None:
         return [{"id": i, "kind": k, "name": n, "stories": c} for i, k, n, c in rows]

@@ -42,6 +42,10 @@ def _target(entity_id: str, date_from: date | None, date_to: date | None,
             [entity_id, *params])
 
 
+#: an entity's stories above which co-occurrence counts come from a sample of them
+SAMPLE_STORIES = 20_000
+
+
 def sample_bound(fraction: float) -> str:
     """The story id below which about ``fraction`` of all ids fall (ids: lowercase hex)."""
     return f"{min(0xFFFFFFFF, max(1, round(fraction * 0x100000000))):08x}"
