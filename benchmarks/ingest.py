@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -22,8 +23,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _measure import children_cpu_seconds, run_measured  # noqa: E402
 
 
+def _settle() -> None:
+    """Write every dirty page out before a timed run: a run must not wait for the disk to take
+    the writes of the one before it (an fsync on ext4 can wait for other files' data)."""
+    os.sync()
+
+
 def baseline(corpus: Path, db: Path) -> float:
     db.unlink(missing_ok=True)
+    _settle()
     start = time.perf_counter()
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -66,6 +74,7 @@ def main() -> None:
         for label, extra in pipelines:
             arc = root / f"archive-{n}-ko{args.korean_share}-{label}"
             shutil.rmtree(arc, ignore_errors=True)
+            _settle()
             cmd = [sys.executable, "-m", "dateline", "ingest", str(corpus), "--archive", str(arc),
                    "--quiet", "--format", "json", *extra]
             cpu0 = children_cpu_seconds()

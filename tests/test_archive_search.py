@@ -101,6 +101,37 @@ def test_index_holds_each_story_once_through_ingest_revision_and_reindex(tmp_pat
         assert archive.search("tariffs").total == 1
 
 
+def test_searches_catch_up_with_stories_stored_after_the_index_was_current(
+        tmp_path: Path) -> None:
+    # searches skip the watermark query while the store is unchanged: a change through this
+    # archive's connection, and a commit through another, must each be seen
+    with _build(tmp_path) as archive:
+        assert archive.search("tariffs").total == 0
+        assert archive.search("tariffs").total == 0  # answered with the index found current
+        write_kbs_radio(tmp_path / "in", "own.txt", "2018-06-01", "Han Ji-ho", "Tariffs rose.")
+        archive.ingest([tmp_path / "in" / "own.txt"], workers=1, index=False)
+        assert archive.search("tariffs").total == 1
+        assert archive.search("tariffs").total == 1  # current again
+        write_kbs_radio(tmp_path / "in", "other.txt", "2018-06-02", "Han Ji-ho",
+                        "Tariffs fell.")
+        with Archive(tmp_path / "a") as other:
+            other.ingest([tmp_path / "in" / "other.txt"], workers=1, index=False)
+        assert archive.search("tariffs").total == 2
+
+
+def test_the_index_feed_gives_the_documents_whole_stories_give(tmp_path: Path) -> None:
+    # sync_index reads lean rows; index_docs of whole stories (the enricher's path) must agree
+    with _build(tmp_path) as archive:
+        stories = list(archive.store.iter_stories())
+        lean = archive._index_docs(list(archive.store.iter_index_rows()))
+        assert lean == archive.index_docs(stories)
+        assert any(doc.quotes and doc.speakers for doc in lean)
+        assert any(doc.ko_text for doc in lean)
+        # noise and headers are not indexed, whichever way the story is read
+        assert all(doc.text == story.indexed_text() != story.text
+                   for doc, story in zip(lean, stories, strict=True))
+
+
 def test_a_sync_pass_stops_at_the_sequence_it_started_from(tmp_path: Path) -> None:
     with _build(tmp_path) as archive:
         seqs = [s.seq for s in archive.store.iter_stories(include_duplicates=True)]

@@ -173,3 +173,34 @@ def test_ingest_kcna(archive: Archive) -> None:
     story = by_url[sample["link"]]
     assert story.title == sample["headline"]
     assert story.date == date.fromisoformat(sample["date_str"])
+
+
+def test_a_parser_process_that_dies_stops_the_run_with_a_clear_error(
+        archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a worker killed mid-run (out of memory, kill -9) must not hang the writer; what was
+    # stored is kept, the run is marked, and the next run finishes the job
+    import os
+
+    from dateline import ingest
+    from dateline.errors import WorkerDied
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(200):
+        write_kbs_radio(folder, f"{i:03d}.txt", "2019-03-04", "Han Ji-ho", f"Harbour item {i}.")
+    work = ingest._work
+
+    def dies_on_150(path: str) -> tuple[list, int]:  # type: ignore[type-arg]
+        if path.endswith("150.txt"):
+            os._exit(9)
+        return work(path)
+
+    monkeypatch.setattr(ingest, "_work", dies_on_150)  # the forked workers inherit it
+    with pytest.raises(WorkerDied, match="exited with code 9") as caught:
+        archive.ingest([folder], workers=2)
+    assert "run the same ingest again" in str(caught.value)
+    [run] = archive.store.conn.execute("SELECT status FROM runs").fetchall()
+    assert run[0] == "interrupted"
+    monkeypatch.setattr(ingest, "_work", work)
+    archive.ingest([folder], workers=2)
+    assert archive.stats()["stories"] == 200

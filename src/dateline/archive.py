@@ -16,7 +16,7 @@ from dateline import settings
 from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
-from dateline.model import UNINDEXED_SEGMENTS, StoredStory
+from dateline.model import UNINDEXED_SEGMENTS, IndexRow, StoredStory
 from dateline.store import DB_NAME, RejectRow, Store
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
         self.store = Store(self.path, readonly=readonly)
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
+        self._index_current_at: tuple[int, int] | None = None  # see sync_index
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -221,35 +222,39 @@ class Archive(EntitiesMixin, AnalysisMixin):
         return done
 
     def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
-        """What the engine indexes for each story: the story with its quotes, the canonical
-        names of the entities it mentions, and its Korean terms — read for the whole list in a
-        few queries.  The stories' quotes are loaded here (``iter_stories(with_quotes=False)``
-        is enough)."""
+        """What the engine indexes for each story: the story, its quotes and speakers, the
+        canonical names of the entities it mentions, and its Korean terms."""
+        return self._index_docs([s.to_index_row() for s in stories])
+
+    def _index_docs(self, rows: list[IndexRow]) -> list[IndexDoc]:
+        """:meth:`index_docs` of what the index needs of stories, reading quotes, names and
+        Korean terms for the whole list in a few queries."""
         from dateline.search.base import IndexDoc
         from dateline.search.korean import has_hangul
 
-        self.store.attach_quotes(stories)
-        names = self._doc_entities([s.id for s in stories])
-        terms = self.store.korean_search_terms([(s.id, s.revision) for s in stories])
+        keys = [(r.id, r.revision) for r in rows]
+        quotes = self.store.quote_texts(keys)
+        names = self._doc_entities([r.id for r in rows])
+        terms = self.store.korean_search_terms(keys)
         docs = []
-        for story in stories:
-            text = story.indexed_text()
-            ko = terms.get((story.id, story.revision))
-            if ko is None and not (has_hangul(text) or has_hangul(story.title or "")):
+        for row in rows:
+            ko = terms.get((row.id, row.revision))
+            if ko is None and not (has_hangul(row.text) or has_hangul(row.title or "")):
                 ko = ("", "")  # nothing for the engine to analyse
-            entities = names[story.id]
+            said = quotes.get((row.id, row.revision), [])
+            entities = names[row.id]
             docs.append(IndexDoc(
-                id=story.id,
-                title=story.title,
-                text=text,
-                date=story.date,
-                published_at=story.published_at,
-                program=story.program,
-                language=story.language,
-                reporter=story.reporter,
-                source=story.source_name,
-                speakers=sorted({q.speaker for q in story.quotes if q.speaker}),
-                quotes=[q.text for q in story.quotes],
+                id=row.id,
+                title=row.title,
+                text=row.text,
+                date=row.date,
+                published_at=row.published_at,
+                program=row.program,
+                language=row.language,
+                reporter=row.reporter,
+                source=row.source_name,
+                speakers=sorted({speaker for _, speaker in said if speaker}),
+                quotes=[text for text, _ in said],
                 persons=entities["persons"],
                 orgs=entities["orgs"],
                 places=entities["places"],
@@ -268,19 +273,25 @@ class Archive(EntitiesMixin, AnalysisMixin):
         """
         if self.readonly:
             return 0
+        # Searches call this every time: while the store is as it was when the index was last
+        # found current, one pragma answers instead of the watermark query.
+        stamp = self.store.change_stamp()
+        if stamp == self._index_current_at:
+            return 0
         watermark, upto = self.store.watermark_and_seq(INDEX_WATERMARK)
         if upto <= watermark:
+            self._index_current_at = stamp
             return 0
         engine = self.engine
         new = engine.doc_count() == 0
         commit_every = self.setting("index_batch")
         sent = committed = 0
-        chunk: list[StoredStory] = []
+        chunk: list[IndexRow] = []
 
         def send() -> None:
             # Small chunks keep the engine's indexing threads busy while the next chunk is read.
             if chunk:
-                engine.add(self.index_docs(chunk), new=new)
+                engine.add(self._index_docs(chunk), new=new)
                 chunk.clear()
 
         def commit(seq: int) -> None:
@@ -289,13 +300,13 @@ class Archive(EntitiesMixin, AnalysisMixin):
             self.store.set_meta(INDEX_WATERMARK, str(seq))
 
         last = watermark
-        for story in self.store.iter_stories(include_duplicates=True, after_seq=watermark,
-                                             upto_seq=upto, with_quotes=False):
-            if story.duplicate_of:
-                engine.delete([story.id])
+        for row in self.store.iter_index_rows(include_duplicates=True, after_seq=watermark,
+                                              upto_seq=upto):
+            if row.duplicate_of:
+                engine.delete([row.id])
             else:
-                chunk.append(story)
-            last = story.seq
+                chunk.append(row)
+            last = row.seq
             sent += 1
             if len(chunk) >= _INDEX_CHUNK:
                 send()

@@ -86,6 +86,13 @@ class MissingExtra(DatelineError):
         )
 
 
+class WorkerDied(DatelineError):
+    """A parser process ended before its files were done (killed, out of memory)."""
+
+    code = "worker_died"
+    status = 500
+
+
 class PermissionDenied(DatelineError):
     code = "permission_denied"
     status = 403

@@ -7,6 +7,7 @@ interrupted run followed by a new run gives the same archive as one uninterrupte
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
@@ -18,17 +19,19 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from dateline import transcript
-from dateline.readers import ReaderOptions, discover, read_path
+from dateline.errors import WorkerDied
+from dateline.readers import ReaderOptions, discover
+from dateline.readers.reading import read_file
 from dateline.store import IngestCounts, ParsedSource, Store
 from dateline.store.sqlite import DB_NAME, PreparedSource
 
 log = logging.getLogger(__name__)
-
-_WINDOW = 512  # files handed to the workers at a time
 
 PARSER_NAME = f"transcript@{getattr(transcript, '__version__', '0')}"
 
@@ -79,7 +82,7 @@ _worker_options: ReaderOptions | None = None
 _worker_db: sqlite3.Connection | None = None
 
 
-def _init_worker(db_path: str, options: ReaderOptions) -> None:
+def _init_worker(db_path: str | None, options: ReaderOptions) -> None:
     """Initialiser of a pool worker process."""
     # Ctrl-C reaches the whole process group: the parent alone handles it (it stops the pool
     # and keeps what was stored); workers must not die with tracebacks of their own.
@@ -87,9 +90,13 @@ def _init_worker(db_path: str, options: ReaderOptions) -> None:
     _set_worker_state(db_path, options)
 
 
-def _set_worker_state(db_path: str, options: ReaderOptions) -> None:
+def _set_worker_state(db_path: str | None, options: ReaderOptions) -> None:
+    """``db_path`` is None when no source can be stored yet: nothing to look up then."""
     global _worker_options, _worker_db
     _worker_options = options
+    _worker_db = None
+    if db_path is None:
+        return
     try:
         _worker_db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     except sqlite3.Error:  # pragma: no cover - the parent created it; never expected
@@ -132,13 +139,14 @@ def _parser_error(record: Any, exc: Exception) -> Any:
     )
 
 
-def _work(path: Path) -> tuple[list[PreparedSource], int]:
-    """Read and parse one file: its sources prepared for the writer, and how many of them
-    were already stored (those are skipped)."""
+def _work(path: str) -> tuple[list[PreparedSource], int]:
+    """Read and parse one file (``str`` of a Path): its sources prepared for the writer, and how
+    many of them were already stored (those are skipped)."""
     options = _worker_options or ReaderOptions()
     out: list[PreparedSource] = []
     stored = 0
-    for source in read_path(path, options):
+    # basename of str(Path) is Path.name: the path is already in its normal form
+    for source in read_file(path, os.path.basename(path), options):
         if _already_stored(source.name, source.sha256):
             stored += 1
             continue
@@ -165,7 +173,7 @@ def run_ingest(
     options: ReaderOptions | None = None,
     *,
     workers: int | None = None,
-    batch_size: int = 256,
+    batch_size: int = 1024,
     progress: Callable[[Progress], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into ``store``; see the module docstring for the guarantees."""
@@ -187,9 +195,12 @@ def run_ingest(
         if progress is not None:
             progress(Progress(files, total, counts.stories, started, counts))
 
-    results = _results(paths, options, workers, str(store.folder / DB_NAME))
-    try:
-        with store.background_checkpoints():
+    # In an archive without sources (a first run) no file can be stored already: the workers
+    # skip one query per file.  A file given twice is still stored once: the writer checks.
+    db_path = str(store.folder / DB_NAME) if store.has_sources() else None
+    results = _results(paths, options, workers, db_path)
+    with store.background_checkpoints():
+        try:
             for prepared, stored in results:
                 files += 1
                 counts.unchanged_sources += stored
@@ -197,44 +208,169 @@ def run_ingest(
                 if len(batch) >= batch_size:
                     flush()
             flush()
-    except BaseException:
-        status = "interrupted"
-        raise
-    finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()
-        store.finish_run(run_id, counts, status)
+        except BaseException:
+            status = "interrupted"
+            raise
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+            # Still beside the checkpoint thread: this small commit does not stop to copy
+            # the rest of the WAL into the database; the next checkpoint (at the latest,
+            # closing the archive) does that once.
+            store.finish_run(run_id, counts, status)
     return IngestReport(run_id, files, counts, time.monotonic() - started)
 
 
 def _results(paths: list[str | Path], options: ReaderOptions, workers: int,
-             db_path: str) -> Iterator[tuple[list[PreparedSource], int]]:
+             db_path: str | None) -> Iterator[tuple[list[PreparedSource], int]]:
     """Results of ``_work`` over all files, in discovery order, on ``workers`` processes."""
     files = discover(paths, options)
     if workers <= 1:
         _set_worker_state(db_path, options)
         for path in files:
-            yield _work(path)
+            yield _work(str(path))
         return
-    # fork: workers start at once and need no importable __main__ (notebooks, stdin scripts);
-    # they only read files and parse, never touching the parent's index, model or connection.
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    pool = ctx.Pool(workers, initializer=_init_worker, initargs=(db_path, options))
-    # Pool.imap alone would read every path and buffer every result the writer has not taken
-    # yet; windows of files, two in flight, keep memory flat however large the corpus.
-    pending: deque[Iterator[tuple[list[PreparedSource], int]]] = deque()
-    # Big chunks: each result message costs the writer's process a wake-up (64 files a
-    # message took a quarter off its CPU against 8); four chunks per worker in a window.
-    chunk = max(1, min(64, _WINDOW // (4 * workers)))
+    pool = _Workers(workers, db_path, options)
     try:
-        while window := list(islice(files, _WINDOW)):
-            pending.append(pool.imap(_work, window, chunksize=chunk))
-            if len(pending) > 1:
-                yield from pending.popleft()
-        while pending:
-            yield from pending.popleft()
+        yield from pool.map(files)
         pool.close()
     finally:
         pool.terminate()
-        pool.join()
+
+
+class _Workers:
+    """Parser processes, each fed chunks of paths over a pipe of its own; results come back
+    in the order of the paths.
+
+    Not ``multiprocessing.Pool``: its worker-handler thread wakes up whenever the shared
+    result pipe is readable, so with large results in flight it spins (about a tenth of the
+    writer's CPU), and its two other threads contend with the writer for the GIL.  Here the
+    writer's own thread reads each result when it needs it."""
+
+    #: files per message: big enough that messages are few, small enough that both workers
+    #: stay busy to the end of the run
+    CHUNK = 32
+    #: chunks handed to a worker before its first result is back: it never waits for the
+    #: writer, and results not yet stored stay few however large the corpus
+    AHEAD = 2
+
+    def __init__(self, n: int, db_path: str | None, options: ReaderOptions):
+        # fork: workers start at once and need no importable __main__ (notebooks, stdin
+        # scripts); they only read files and parse, never touching the parent's index, model
+        # or connection.
+        ctx = (mp.get_context("fork") if "fork" in mp.get_all_start_methods()
+               else mp.get_context("spawn"))
+        if ctx.get_start_method() == "fork":
+            _load_for_workers()
+        self.conns: list[Connection] = []
+        self.procs: list[BaseProcess] = []
+        for _ in range(n):
+            here, there = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(there, db_path, options), daemon=True,
+                               name="dateline-parser")
+            proc.start()
+            there.close()
+            self.conns.append(here)
+            self.procs.append(proc)
+
+    def map(self, files: Iterator[Path]) -> Iterator[tuple[list[PreparedSource], int]]:
+        chunks = iter(lambda: [str(path) for path in islice(files, self.CHUNK)], [])
+        sent = 0  # chunks sent so far: the next chunk's number
+        taken = 0  # chunks yielded so far: the number of the chunk wanted next
+        owed: list[deque[int]] = [deque() for _ in self.conns]  # chunk numbers, per worker
+        done: dict[int, list[tuple[list[PreparedSource], int]]] = {}
+        limit = self.AHEAD * len(self.conns)  # chunks sent but not yet yielded, at most
+
+        def feed(i: int) -> None:
+            nonlocal sent
+            while len(owed[i]) < self.AHEAD and sent - taken < limit:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                try:
+                    self.conns[i].send(chunk)
+                except OSError:  # its end is closed: it died
+                    raise self._died(i) from None
+                owed[i].append(sent)
+                sent += 1
+
+        for i in range(len(self.conns)):
+            feed(i)
+        while taken < sent:
+            if taken in done:
+                results = done.pop(taken)
+                taken += 1
+                for i in range(len(self.conns)):  # room again for a chunk beyond the limit
+                    feed(i)
+                yield from results
+                continue
+            busy = [i for i, o in enumerate(owed) if o]
+            ready = wait([self.conns[i] for i in busy] + [self.procs[i].sentinel for i in busy])
+            for i in busy:
+                if self.conns[i] in ready:
+                    try:
+                        ok, payload = self.conns[i].recv()
+                    except (EOFError, OSError):  # it died while sending, or with our
+                        raise self._died(i) from None  # chunks unread (connection reset)
+                    if not ok:
+                        raise payload
+                    done[owed[i].popleft()] = payload
+                    feed(i)
+                elif self.procs[i].sentinel in ready:
+                    raise self._died(i)
+
+    def _died(self, i: int) -> WorkerDied:
+        self.procs[i].join(timeout=1)
+        code = self.procs[i].exitcode
+        how = (f"was killed by signal {-code}" if code is not None and code < 0
+               else f"exited with code {code}")
+        return WorkerDied(f"a parser process {how} before its files were done",
+                          hint="what was stored is kept: run the same ingest again to finish")
+
+    def close(self) -> None:
+        """Let the workers finish and exit."""
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for proc in self.procs:
+            proc.join(timeout=5)
+
+    def terminate(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self.procs:
+            proc.join()
+        for conn in self.conns:
+            conn.close()
+
+
+def _load_for_workers() -> None:
+    """Load what every parser process needs before its first file, the parser's modules and
+    the reader plugins (a scan of every installed package's metadata): loaded before the
+    fork, it is loaded once and shared, not once per worker while its first files wait."""
+    from dateline.readers.registry import readers
+    from dateline.transcript import parser  # noqa: F401 - imported for its side effect
+
+    readers()
+
+
+def _serve(conn: Connection, db_path: str | None, options: ReaderOptions) -> None:
+    """A parser process: ``_work`` on every path of every chunk received, until ``None``."""
+    _init_worker(db_path, options)
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if chunk is None:
+            return
+        try:
+            conn.send((True, [_work(path) for path in chunk]))
+        except Exception as exc:  # noqa: BLE001 - the parent re-raises it
+            log.debug("%s", traceback.format_exc())
+            try:
+                conn.send((False, exc))
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                conn.send((False, RuntimeError(traceback.format_exc())))

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -198,12 +199,43 @@ class StoredStory:
             return self.text
         return "\n".join(s.text for s in self.segments if s.kind not in UNINDEXED_SEGMENTS)
 
+    def to_index_row(self) -> IndexRow:
+        return IndexRow(self.id, self.revision, self.seq, self.duplicate_of, self.title,
+                        self.date, self.published_at, self.program, self.reporter,
+                        self.language, self.source_name, self.indexed_text())
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for k in ("date", "published_at", "updated_at"):
             v = getattr(self, k)
             d[k] = v.isoformat() if v is not None else None
         return d
+
+
+class IndexRow(NamedTuple):
+    """What the search index needs of a story's current revision: no segments, no quotes
+    (read on their own), the indexed text ready.  The store reads these for whole runs of
+    stories (:meth:`Store.iter_index_rows`) much faster than whole stories."""
+
+    id: str
+    revision: int
+    seq: int
+    duplicate_of: str | None
+    title: str | None
+    date: date | None
+    published_at: datetime | None
+    program: str | None
+    reporter: str | None
+    language: str | None
+    source_name: str
+    text: str  # the indexed text: see StoredStory.indexed_text
+
+
+def indexed_text(text: str, spans: Sequence[Sequence[Any]]) -> str:
+    """:meth:`StoredStory.indexed_text` from the text and its ``[kind, start, end]`` spans."""
+    if not spans:
+        return text
+    return "\n".join(text[a:b] for kind, a, b in spans if kind not in UNINDEXED_SEGMENTS)
 
 
 def story_to_inspect(story: ParsedStory) -> dict[str, Any]:

@@ -27,7 +27,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("archive", "archive.dateline", "archive folder used when --archive is not given"),
     Setting("workers", 0, "parser processes for ingest (0: one per core)"),
-    Setting("batch_size", 256, "sources stored per transaction during ingest"),
+    Setting("batch_size", 1024, "sources stored per transaction during ingest"),
     Setting("engine", "tantivy", "full-text engine of the archive (tantivy, memory)"),
     Setting("index_batch", 50000, "stories sent to the full-text engine per commit"),
     Setting("search_cache", 1024, "search result pages a process keeps for repeated searches "

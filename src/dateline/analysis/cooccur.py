@@ -178,18 +178,16 @@ def cooccurrence(store: Store, entity: str, *, total_stories: int | None = None,
     if found is None:
         raise NotFound(f"no entity called {entity!r}", hint="list entities with: dateline entities")
     eid, kind, name = found
-    bound = scale = None
-    if sample is not None and sample > 0:
+    bound = None
+    if sample:
         n_all = periods.entity_period_totals(store, [eid], date_from, date_to).get(eid, 0)
-        if n_all > sample:
-            bound = periods.sample_bound(sample / n_all)
+        bound = periods.sample_of(n_all, sample)
     # in a sample, a partner must still be seen in min_count of the sampled stories
     n_a, joint = periods.cooccurrence_counts(store, eid, date_from, date_to, min_count,
                                              ids_below=bound)
     sampled = n_a if bound else None
     if bound and n_a:
-        scale = n_all / n_a
-        joint = {e: round(k * scale) for e, k in joint.items()}
+        joint = {e: periods.scale_up(k, n_all, n_a) for e, k in joint.items()}
         n_a = n_all
     total = total_stories
     if total is None:
@@ -216,8 +214,8 @@ def cooccurrence(store: Store, entity: str, *, total_stories: int | None = None,
     if edges and result.items:
         pairs = periods.cooccurrence_edges(store, eid, date_from, date_to,
                                            sorted(i.id for i in result.items), ids_below=bound)
-        if scale is not None:
-            pairs = {ab: round(n * scale) for ab, n in pairs.items()}
+        if sampled:
+            pairs = {ab: periods.scale_up(n, n_a, sampled) for ab, n in pairs.items()}
         result.edges = [(a, b, n) for (a, b), n in sorted(pairs.items())
                         if n >= max(1, min_count)]
     return result

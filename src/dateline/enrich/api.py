@@ -397,11 +397,10 @@ def _co_mentions(es: EntityStore, entity_id: str, stories: int) -> list[dict[str
     co-occurrence samples, counted on the same kind of sample and scaled ("estimated")."""
     from dateline.store import entity_periods as periods
 
-    cap = periods.SAMPLE_STORIES
-    bound = periods.sample_bound(cap / stories) if stories > cap else None
+    bound = periods.sample_of(stories, periods.SAMPLE_STORIES)
     rows = es.co_mentions(entity_id, ids_below=bound)
     if bound is None:
         return [{"id": i, "kind": k, "name": n, "stories": c} for i, k, n, c in rows]
-    sampled = es.stories_mentioning(entity_id, ids_below=bound) or 1
-    return [{"id": i, "kind": k, "name": n, "stories": round(c * stories / sampled),
+    sampled = es.stories_mentioning(entity_id, ids_below=bound)
+    return [{"id": i, "kind": k, "name": n, "stories": periods.scale_up(c, stories, sampled),
              "estimated": True} for i, k, n, c in rows]

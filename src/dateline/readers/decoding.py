@@ -47,6 +47,8 @@ _NOT_TEXT = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f\ud800-\udfff]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SAMPLE = 64 * 1024
+#: the ASCII characters _NOT_TEXT does not match: deleting them leaves the ones it does
+_ASCII_TEXT = bytes(c for c in range(128) if not _NOT_TEXT.match(chr(c)))
 # Korean legacy encodings are all read as cp949 (a superset of EUC-KR); record them so
 _LABELS = {"euc_kr": "cp949", "cp949": "cp949"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -238,7 +240,10 @@ def _checked(decoded: Decoded) -> Decoded:
     sample = decoded.text[:_SAMPLE]
     if "\x00" in sample:
         raise Undecodable(f"{BINARY_REASON}: contains NUL bytes")
-    bad = len(_NOT_TEXT.findall(sample))
+    if sample.isascii():  # most texts: counted at C speed, without a regex scan
+        bad = len(sample.encode("ascii").translate(None, _ASCII_TEXT))
+    else:
+        bad = len(_NOT_TEXT.findall(sample))
     if sample and bad > max(2, len(sample) // 100):
         raise Undecodable(f"{BINARY_REASON}: {bad} control characters in the "
                           f"first {len(sample)} characters")

@@ -138,7 +138,7 @@ class Query:
 # --------------------------------------------------------------------------- lexer
 
 _FIELD_RE = re.compile(r"([A-Za-z_]+):")
-_BREAK = frozenset('()"')
+_WORD = re.compile(r'[^\s()"]+')  # a word runs to white space, a parenthesis or a quote
 
 
 @dataclass(slots=True)
@@ -184,9 +184,8 @@ def _lex(s: str, warnings: list[str]) -> list[_Tok]:
                 warnings.append("a '-' with nothing after it was ignored")
             i += 1
         else:
-            j = i
-            while j < n and not s[j].isspace() and s[j] not in _BREAK:
-                j += 1
+            m = _WORD.match(s, i)  # matches: s[i] is none of the characters that end a word
+            j = m.end() if m is not None else n
             word = s[i:j]
             i = j
             if word in OPERATORS:

@@ -448,30 +448,26 @@ class TantivyEngine(SearchEngine):
             kwargs["order"] = self._t.Order.Asc if sort == "date" else self._t.Order.Desc
         # tantivy rejects limit=0; ask for one and drop it
         result = searcher.search(tq, max(limit, 1), count=True, offset=offset, **kwargs)
-        generator = self._snippet_generator(searcher, marks) if marks else None
+        generator = (self._snippet_generator(searcher, marks)
+                     if marks and result.hits[:limit] else None)
         by_score = sort == "relevance"
         hits = [self._hit(searcher.doc(address), float(key) if by_score else 0.0, marks,
                           generator) for key, address in result.hits[:limit]]
         return hits, int(result.count or 0)
 
     def _hit(self, doc: Any, score: float, marks: Highlights | None, generator: Any) -> Hit:
-        day = doc.get_first("date")
-        text = doc.get_first("text") or ""
-        snips: list[str] = []
-        if marks is not None:
-            # the generator reads only the text field; a document holding the text alone makes
-            # snippet_from_doc several times cheaper than the stored document with every field
-            only_text = self._t.Document()
-            only_text.add_text("text", text)
-            snips.append(self._snippet(only_text, text, marks, generator))
+        get = doc.get_first
+        day = get("date")
         return Hit(
-            id=doc.get_first("id"),
+            id=get("id"),
             score=score,
-            date=day.date() if isinstance(day, datetime) else None,
-            title=doc.get_first("title"),
-            program=doc.get_first("program_raw"),
-            language=doc.get_first("language"),
-            snippets=snips,
+            date=day.date() if day is not None else None,
+            title=get("title"),
+            program=get("program_raw"),
+            language=get("language"),
+            # the generator reads the text field alone, from the stored document as it is
+            snippets=[] if marks is None else [self._snippet(doc, get("text") or "", marks,
+                                                             generator)],
         )
 
     def _snippet_generator(self, searcher: Any, marks: Highlights) -> Any:

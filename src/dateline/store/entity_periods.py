@@ -51,6 +51,17 @@ def sample_bound(fraction: float) -> str:
     return f"{min(0xFFFFFFFF, max(1, round(fraction * 0x100000000))):08x}"
 
 
+def sample_of(stories: int, cap: int | None) -> str | None:
+    """The id bound of a uniform sample of about ``cap`` of an entity's ``stories``, or
+    ``None`` when they are few enough to count them all (or ``cap`` is ``None``: exact)."""
+    return sample_bound(cap / stories) if cap and stories > cap else None
+
+
+def scale_up(count: int, stories: int, sampled: int) -> int:
+    """A count made on ``sampled`` of ``stories`` stories, estimated for all of them."""
+    return round(count * stories / sampled) if sampled else count
+
+
 def cooccurrence_counts(store: Store, entity_id: str, date_from: date | None,
                         date_to: date | None, min_count: int = 1,
                         ids_below: str | None = None) -> tuple[int, dict[str, int]]:

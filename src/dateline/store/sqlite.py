@@ -24,11 +24,14 @@ import zstandard
 
 from dateline.errors import ArchiveError, NotFound
 from dateline.model import (
+    SEGMENT_KINDS,
+    IndexRow,
     ParsedStory,
     Quote,
     Segment,
     SourceFile,
     StoredStory,
+    indexed_text,
     text_hash,
 )
 from dateline.store.schema import migrate
@@ -204,6 +207,19 @@ class ParsedSource:
                 warnings, pack_blob(src.raw), rejects, stories)
 
 
+#: json.dumps of each segment kind, quotes included
+_KIND_JSON = {kind: json.dumps(kind) for kind in SEGMENT_KINDS}
+
+
+def _segments_json(segments: list[Segment]) -> str:
+    """``json.dumps([[kind, start, end], ...])``, the same text in half the time (most of
+    json.dumps' cost on a short list is setting up its encoder)."""
+    return "[" + ", ".join(
+        f"[{_KIND_JSON.get(s.kind) or json.dumps(s.kind)}, {s.start}, {s.end}]"
+        for s in segments
+    ) + "]"
+
+
 def _prepare_story(story: ParsedStory, source_name: str, locator: str,
                    parser: str) -> PreparedStory:
     key = story_key(source_name, locator, story)
@@ -211,8 +227,7 @@ def _prepare_story(story: ParsedStory, source_name: str, locator: str,
         text_hash(story.text), story.title, _iso(story.date),
         _iso(story.published_at), _iso(story.updated_at), story.program, story.reporter,
         story.language, story.url, story.text,
-        json.dumps([[s.kind, s.start, s.end] for s in story.segments]),
-        story.position, locator, parser,
+        _segments_json(story.segments), story.position, locator, parser,
     )
     quotes = [
         (q.kind, q.text, q.speaker, q.role, q.organization, q.language, q.label, q.start, q.end,
@@ -220,6 +235,24 @@ def _prepare_story(story: ParsedStory, source_name: str, locator: str,
         for q in story.quotes
     ]
     return key, story_id_for(key), revision, quotes
+
+
+@dataclass(slots=True)
+class _BatchState:
+    """What the writer keeps while it stores one batch."""
+
+    run_id: int
+    counts: IngestCounts
+    stamp: str  # ingested_at / created_at of every row of the batch
+    #: story ids and text hashes the archive has, as of the last statement: a story whose id
+    #: is not here is new without a lookup, one whose hash is not here duplicates nothing
+    known_ids: set[str]
+    known_hashes: set[str]
+    #: rows of stories, revisions and quotes not inserted yet: each table's rows go in with
+    #: one executemany, in order, before anything reads those tables (see Store._insert_held)
+    story_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    revision_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    quote_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -262,6 +295,8 @@ class Store:
             migrate(self.conn)
         self.conn.execute("PRAGMA foreign_keys = ON")
         self._seq = 0
+        #: set after each batch while background checkpoints run (see background_checkpoints)
+        self._committed: threading.Event | None = None
         self._dctx = zstandard.ZstdDecompressor()
 
     def close(self) -> None:
@@ -269,23 +304,32 @@ class Store:
 
     @contextlib.contextmanager
     def background_checkpoints(self, every: float = 1.0) -> Iterator[None]:
-        """For a long run of writes: WAL checkpoints in a thread of their own, every ``every``
-        seconds, instead of inside the writer's commits.
+        """For a long run of writes: WAL checkpoints in a thread of their own, after each batch
+        (at least every ``every`` seconds), instead of inside the writer's commits.
 
         A checkpoint copies the WAL into the database file and waits for the disk; in the
         writer it stalls every batch behind it (half a second and more at 64 MiB) while the
         parser workers run out of work.  A passive checkpoint from another connection runs
         beside the writer; the writer's own automatic checkpoint stays as a backstop, at four
-        times its usual size, should the thread fall behind."""
+        times its usual size, should the thread fall behind.  Started right after a commit, a
+        checkpoint usually finishes before the next batch begins, and SQLite then writes that
+        batch from the start of the WAL again: the file stays the size of a batch or two
+        instead of growing for the whole run, and the last checkpoint, when the archive is
+        closed, has little left to copy."""
         if self.readonly:
             yield
             return
         stop = threading.Event()
+        committed = threading.Event()
 
         def run() -> None:
             conn = sqlite3.connect(self.path)
             try:
-                while not stop.wait(every):
+                while True:
+                    committed.wait(every)
+                    committed.clear()
+                    if stop.is_set():
+                        return
                     with contextlib.suppress(sqlite3.Error):  # busy: next time
                         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
             finally:
@@ -294,10 +338,13 @@ class Store:
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {4 * _CHECKPOINT_PAGES}")
         thread = threading.Thread(target=run, name="dateline-checkpoints", daemon=True)
         thread.start()
+        self._committed = committed
         try:
             yield
         finally:
+            self._committed = None
             stop.set()
+            committed.set()
             thread.join()
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
 
@@ -313,6 +360,12 @@ class Store:
         values = dict(self.conn.execute(
             "SELECT key, value FROM meta WHERE key IN (?, 'seq')", (key,)))
         return int(values.get(key) or 0), int(values.get("seq") or 0)
+
+    def change_stamp(self) -> tuple[int, int]:
+        """A value that changes whenever the store may have changed since it was taken: a
+        commit of another connection moves SQLite's ``data_version``, a change made through
+        this one its ``total_changes``."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute(
@@ -343,6 +396,9 @@ class Store:
         )
 
     # -- sources ------------------------------------------------------------------------------
+
+    def has_sources(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is not None
 
     def _put_blob(self, size: int, packed: tuple[str, str, bytes]) -> str:
         """Keep bytes already packed by :func:`pack_blob`; returns their sha256."""
@@ -380,23 +436,42 @@ class Store:
                     run_id: int) -> IngestCounts:
         """Store a batch of parsed sources in one transaction; returns what changed."""
         counts = IngestCounts()
+        items = [item.prepare() if isinstance(item, ParsedSource) else item for item in batch]
         with transaction(self.conn):
             self._seq = self.max_seq()
-            for item in batch:
-                prepared = item.prepare() if isinstance(item, ParsedSource) else item
-                self._write_source(prepared, run_id, counts)
+            state = _BatchState(run_id, counts, _now(), *self._known(items))
+            for item in items:
+                self._write_source(item, state)
+            self._insert_held(state)
             self.set_meta("seq", str(self._seq))
+        if self._committed is not None:
+            self._committed.set()
         return counts
 
-    def _write_source(self, item: PreparedSource, run_id: int, counts: IngestCounts) -> None:
+    def _known(self, items: Sequence[PreparedSource]) -> tuple[set[str], set[str]]:
+        """Which story ids and which text hashes of ``items`` the archive has already: two
+        queries a batch, so that a story seen for the first time (the usual case) needs no
+        lookup of its own."""
+        ids = list({story[1] for item in items for story in item[9]})
+        digests = list({story[2][0] for item in items for story in item[9]})
+        known_ids = {row[0] for part in chunks(ids) for row in self.conn.execute(
+            f"SELECT id FROM stories WHERE id IN ({', '.join('?' * len(part))})", part)}
+        known_hashes = {row[0] for part in chunks(digests) for row in self.conn.execute(
+            f"SELECT DISTINCT text_hash FROM revisions WHERE text_hash IN "
+            f"({', '.join('?' * len(part))})", part)}
+        return known_ids, known_hashes
+
+    def _write_source(self, item: PreparedSource, state: _BatchState) -> None:
         name, origin, size, reader, encoding, status, warnings, blob, rejects, stories = item
+        counts = state.counts
         sha = self._put_blob(size, blob)  # before its source: the source row refers to it
         cur = self.conn.execute(
             "INSERT INTO sources(name, origin, sha256, size, reader, encoding, status, warnings, "
             "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name, sha256) DO NOTHING",
             (name, origin, sha, size, reader, encoding, status,
-             json.dumps(warnings, ensure_ascii=False), run_id, _now()),
+             json.dumps(warnings, ensure_ascii=False) if warnings else "[]", state.run_id,
+             state.stamp),
         )
         if cur.rowcount == 0:  # the same bytes under the same name: stored before
             counts.unchanged_sources += 1
@@ -407,28 +482,32 @@ class Store:
         for locator, reason, raw in rejects:
             self._reject(source_id, name, origin, locator, reason,
                          sha if raw is None else self._put_blob(len(raw), pack_blob(raw)),
-                         run_id, counts)
+                         state)
         for story in stories:
-            self._write_story(story, source_id, run_id, counts)
+            self._write_story(story, source_id, state)
 
     def _reject(self, source_id: int, name: str, origin: str, locator: str, reason: str,
-                sha: str, run_id: int, counts: IngestCounts) -> None:
+                sha: str, state: _BatchState) -> None:
         self.conn.execute(
             "INSERT INTO rejects(source_id, name, origin, locator, reason, sha256, run_id, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (source_id, name, origin, locator, reason, sha, run_id, _now()),
+            (source_id, name, origin, locator, reason, sha, state.run_id, state.stamp),
         )
+        counts = state.counts
         counts.rejected += 1
         if len(counts.reject_reasons) < 20:
             place = f"{origin}{' ' + locator if locator else ''}"
             counts.reject_reasons.append(f"{place}: {reason}")
 
-    def _write_story(self, story: PreparedStory, source_id: int, run_id: int,
-                     counts: IngestCounts) -> None:
+    def _write_story(self, story: PreparedStory, source_id: int, state: _BatchState) -> None:
         key, sid, revision_row, quote_rows = story
         digest = revision_row[0]
         conn = self.conn
-        row = conn.execute("SELECT revision FROM stories WHERE id = ?", (sid,)).fetchone()
+        counts = state.counts
+        row = None
+        if sid in state.known_ids:
+            self._insert_held(state)
+            row = conn.execute("SELECT revision FROM stories WHERE id = ?", (sid,)).fetchone()
         if row is not None:
             same = conn.execute(
                 "SELECT 1 FROM revisions WHERE story_id = ? AND text_hash = ?", (sid, digest)
@@ -443,44 +522,64 @@ class Store:
             revision = 1 + conn.execute(
                 "SELECT MAX(revision) FROM revisions WHERE story_id = ?", (sid,)
             ).fetchone()[0]
-            self._insert_revision(sid, revision, source_id, run_id, revision_row, quote_rows)
+            self._insert_revision(sid, revision, source_id, revision_row, quote_rows, state)
             new_updated = revision_row[_UPDATED_AT]
             # The newest version by its 수정 time is current; without times, the latest seen.
             if not (current and current[0] and new_updated and new_updated < current[0]):
+                self._insert_held(state)
                 conn.execute(
                     "UPDATE stories SET revision = ?, seq = ? WHERE id = ?",
                     (revision, self._next_seq(), sid),
                 )
             counts.revised += 1
             return
-        dup = conn.execute(
-            "SELECT r.story_id FROM revisions r JOIN stories s ON s.id = r.story_id "
-            "AND s.revision = r.revision WHERE r.text_hash = ? AND s.duplicate_of IS NULL LIMIT 1",
-            (digest,),
-        ).fetchone()
-        conn.execute(
-            "INSERT INTO stories(id, key, revision, duplicate_of, seq, first_run) "
-            "VALUES (?, ?, 1, ?, ?, ?)",
-            (sid, key, dup[0] if dup else None, self._next_seq(), run_id),
-        )
-        self._insert_revision(sid, 1, source_id, run_id, revision_row, quote_rows)
+        dup = None
+        if digest in state.known_hashes:
+            self._insert_held(state)
+            dup = conn.execute(
+                "SELECT r.story_id FROM revisions r JOIN stories s ON s.id = r.story_id "
+                "AND s.revision = r.revision WHERE r.text_hash = ? AND s.duplicate_of IS NULL "
+                "LIMIT 1",
+                (digest,),
+            ).fetchone()
+        state.story_rows.append((sid, key, dup[0] if dup else None, self._next_seq(),
+                                 state.run_id))
+        state.known_ids.add(sid)
+        self._insert_revision(sid, 1, source_id, revision_row, quote_rows, state)
         if dup:
             counts.duplicate += 1
         else:
             counts.new += 1
 
-    def _insert_revision(self, sid: str, revision: int, source_id: int, run_id: int,
-                         revision_row: tuple[Any, ...], quote_rows: list[tuple[Any, ...]]) -> None:
-        self.conn.execute(
-            f"INSERT INTO revisions({_REVISION_COLUMNS}) VALUES ({', '.join('?' * 18)})",
-            (sid, revision, source_id, run_id, *revision_row),
-        )
+    def _insert_revision(self, sid: str, revision: int, source_id: int,
+                         revision_row: tuple[Any, ...], quote_rows: list[tuple[Any, ...]],
+                         state: _BatchState) -> None:
+        state.revision_rows.append((sid, revision, source_id, state.run_id, *revision_row))
+        state.known_hashes.add(revision_row[0])
         if quote_rows:
             maker = revision_row[-1]
+            state.quote_rows.extend(
+                (sid, revision, i, maker, *q) for i, q in enumerate(quote_rows))
+
+    def _insert_held(self, state: _BatchState) -> None:
+        """Insert the rows ``state`` holds back: a statement per table instead of one per row.
+        Stories go first (revisions refer to them); each table gets its rows in the order they
+        came, as one statement per row would have given."""
+        if state.story_rows:
+            self.conn.executemany(
+                "INSERT INTO stories(id, key, revision, duplicate_of, seq, first_run) "
+                "VALUES (?, ?, 1, ?, ?, ?)", state.story_rows)
+            state.story_rows.clear()
+        if state.revision_rows:
+            self.conn.executemany(
+                f"INSERT INTO revisions({_REVISION_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+                state.revision_rows)
+            state.revision_rows.clear()
+        if state.quote_rows:
             self.conn.executemany(
                 f"INSERT INTO quotes({_QUOTE_COLUMNS}) VALUES ({', '.join('?' * 14)})",
-                [(sid, revision, i, maker, *q) for i, q in enumerate(quote_rows)],
-            )
+                state.quote_rows)
+            state.quote_rows.clear()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -538,6 +637,23 @@ class Store:
                 if owner is not None:  # else it belongs to an older revision
                     owner.quotes.append(_row_to_quote(row))
 
+    def quote_texts(self, keys: Sequence[tuple[str, int]]
+                    ) -> dict[tuple[str, int], list[tuple[str, str | None]]]:
+        """(text, speaker) of each quote of the given (story id, revision)s, in text order:
+        what the search index needs of quotes, in a few queries."""
+        wanted = set(keys)
+        out: dict[tuple[str, int], list[tuple[str, str | None]]] = {}
+        for ids in chunks(list(dict.fromkeys(sid for sid, _ in keys))):
+            rows = self.conn.execute(
+                "SELECT story_id, revision, text, speaker FROM quotes "
+                f"WHERE story_id IN ({', '.join('?' * len(ids))}) "
+                "ORDER BY story_id, revision, idx", ids,
+            )
+            for sid, revision, text, speaker in rows:
+                if (sid, revision) in wanted:  # else an older revision's
+                    out.setdefault((sid, revision), []).append((text, speaker))
+        return out
+
     def resolve_id(self, prefix: str) -> str:
         """A full story id from an id or a unique prefix of at least 4 characters."""
         prefix = prefix.strip().lower()
@@ -564,20 +680,42 @@ class Store:
                      batch: int = 1000) -> Iterator[StoredStory]:
         """Current revisions in the order they last changed (store sequence), after
         ``after_seq`` and up to ``upto_seq``."""
+        for row in self._by_seq(self._STORY_COLUMNS, include_duplicates, after_seq, upto_seq,
+                                batch):
+            yield self._row_to_story(row, with_quotes=with_quotes)
+
+    def iter_index_rows(self, *, include_duplicates: bool = False, after_seq: int = 0,
+                        upto_seq: int | None = None, batch: int = 1000) -> Iterator[IndexRow]:
+        """What the search index needs of the stories :meth:`iter_stories` would give (the
+        search index is rebuilt from these: a fraction of the cost of whole stories)."""
+        columns = ("s.id, s.revision, s.duplicate_of, r.title, r.date, r.published_at, "
+                   "r.program, r.reporter, r.language, src.name, r.text, r.segments, s.seq")
+        for (sid, revision, dup, title, d, pub, program, reporter, language, source_name, text,
+             segments, seq) in self._by_seq(columns, include_duplicates, after_seq, upto_seq,
+                                             batch):
+            yield IndexRow(sid, revision, seq, dup, title,
+                           date.fromisoformat(d) if d else None,
+                           datetime.fromisoformat(pub) if pub else None,
+                           program, reporter, language, source_name,
+                           indexed_text(text, json.loads(segments)))
+
+    def _by_seq(self, columns: str, include_duplicates: bool, after_seq: int,
+                upto_seq: int | None, batch: int) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``columns`` (the last one ``s.seq``) of current revisions in store
+        sequence, read ``batch`` at a time."""
         where = ["s.seq > ?"]
         if upto_seq is not None:
             where.append(f"s.seq <= {int(upto_seq)}")
         if not include_duplicates:
             where.append("+s.duplicate_of IS NULL")  # "+": walk by seq, not the dup index
-        sql = (f"SELECT {self._STORY_COLUMNS} {self._STORY_FROM} WHERE {' AND '.join(where)} "
+        sql = (f"SELECT {columns} {self._STORY_FROM} WHERE {' AND '.join(where)} "
                "ORDER BY s.seq LIMIT ?")
         last = after_seq
         while True:
             rows = self.conn.execute(sql, (last, batch)).fetchall()
             if not rows:
                 return
-            for row in rows:
-                yield self._row_to_story(row, with_quotes=with_quotes)
+            yield from rows
             last = rows[-1][-1]
 
     # -- Korean analysis (kept so that entities and indexes never analyse a story twice) -----
