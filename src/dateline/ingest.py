@@ -186,7 +186,7 @@ def run_ingest(
     run_id = store.start_run({"paths": [str(p) for p in paths], "workers": workers})
     counts = IngestCounts()
     started = time.monotonic()
-    files = 0
+    files_done = 0
     batch: list[PreparedSource] = []
     status = "done"
 
@@ -195,50 +195,48 @@ def run_ingest(
             counts.add(store.write_batch(batch, run_id))
             batch.clear()
         if progress is not None:
-            progress(Progress(files, total, counts.stories, started, counts))
+            progress(Progress(files_done, total, counts.stories, started, counts))
 
     # In an archive without sources (a first run) no file can be stored already: the workers
     # skip one query per file.  A file given twice is still stored once: the writer checks.
     db_path = str(store.folder / DB_NAME) if store.has_sources() else None
-    results = _results(paths, options, workers, db_path)
-    with store.background_checkpoints():
-        try:
-            for prepared, stored in results:
-                files += 1
-                counts.unchanged_sources += stored
-                batch.extend(prepared)
-                if len(batch) >= batch_size:
-                    flush()
-            flush()
-        except BaseException:
-            status = "interrupted"
-            raise
-        finally:
-            close = getattr(results, "close", None)
-            if close is not None:
-                close()
-            # Still beside the checkpoint thread: this small commit does not stop to copy
-            # the rest of the WAL into the database; the next checkpoint (at the latest,
-            # closing the archive) does that once.
-            store.finish_run(run_id, counts, status)
-    return IngestReport(run_id, files, counts, time.monotonic() - started)
-
-
-def _results(paths: list[str | Path], options: ReaderOptions, workers: int,
-             db_path: str | None) -> Iterator[tuple[list[PreparedSource], int]]:
-    """Results of ``_work`` over all files, in discovery order, on ``workers`` processes."""
     files = discover(paths, options)
-    if workers <= 1:
-        _set_worker_state(db_path, options)
-        for path in files:
-            yield _work(str(path))
-        return
-    pool = _Workers(workers, db_path, options)
+    # The workers fork before the checkpoint thread starts: a process forked beside a running
+    # thread can inherit a lock that thread holds (SQLite's, the logging module's).
+    pool = _Workers(workers, db_path, options) if workers > 1 else None
     try:
-        yield from pool.map(files)
-        pool.close()
+        results = pool.map(files) if pool is not None else _in_process(files, db_path, options)
+        with store.background_checkpoints():
+            try:
+                for prepared, stored in results:
+                    files_done += 1
+                    counts.unchanged_sources += stored
+                    batch.extend(prepared)
+                    if len(batch) >= batch_size:
+                        flush()
+                flush()
+                if pool is not None:
+                    pool.close()
+            except BaseException:
+                status = "interrupted"
+                raise
+            finally:
+                # Still beside the checkpoint thread: this small commit does not stop to copy
+                # the rest of the WAL into the database; the next checkpoint (at the latest,
+                # closing the archive) does that once.
+                store.finish_run(run_id, counts, status)
     finally:
-        pool.terminate()
+        if pool is not None:
+            pool.terminate()
+    return IngestReport(run_id, files_done, counts, time.monotonic() - started)
+
+
+def _in_process(files: Iterator[Path], db_path: str | None,
+                options: ReaderOptions) -> Iterator[tuple[list[PreparedSource], int]]:
+    """Results of ``_work`` over all files, in this process (one worker)."""
+    _set_worker_state(db_path, options)
+    for path in files:
+        yield _work(str(path))
 
 
 class _Workers:
