@@ -93,6 +93,7 @@ def _check_timeline(conn: sqlite3.Connection, store, eid: str, first: date | Non
     for by in ("month", "quarter", "year"):
         assert fill_histogram(periods.entity_month_counts(store, eid, first, last), by, first,
                               last) == fill_histogram(dict(days), by, first, last)
+    assert periods.entity_day_counts(store, eid, first, last) == dict(days)  # day and week
 
 
 def _check_table(conn: sqlite3.Connection) -> None:
@@ -259,5 +260,24 @@ def test_entity_timeline_by_month_reads_the_counts(tmp_path, corpora):
                               date_to=date(2021, 11, 3))
             days = sql.mention_day_counts(arc.store, eid, date(2007, 2, 14), date(2021, 11, 3))
             assert tl.total == sum(days.values())
+    finally:
+        arc.close()
+
+
+def test_entity_day_counts_read_the_mention_index_alone(tmp_path, corpora):
+    # the per-day count walks the (kind, key, date) index and reads no mention row
+    arc = _archive(tmp_path, corpora)
+    try:
+        conn = arc.store.conn
+        eid = _entities(conn, 1)[0]
+        seen: list[str] = []  # the statements run, with their values filled in
+        conn.set_trace_callback(seen.append)
+        try:
+            periods.entity_day_counts(arc.store, eid, date(2007, 2, 14), date(2021, 11, 3))
+        finally:
+            conn.set_trace_callback(None)
+        [counting] = [q for q in seen if q.startswith("SELECT m.date") and "s.seq" not in q]
+        plan = [row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {counting}")]
+        assert any("COVERING INDEX entity_mentions_key" in step for step in plan), plan
     finally:
         arc.close()

@@ -81,12 +81,12 @@ class AnalysisMixin:
                 raise NotFound(f"no entity called {entity!r}",
                                hint="run the entity enricher first, or check the spelling")
             entity_id, _, label = found
-            if by in ("month", "quarter", "year"):  # whole months from the per-month counts
-                from dateline.store.entity_periods import entity_month_counts
+            from dateline.store import entity_periods as periods
 
-                days = entity_month_counts(self.store, entity_id, date_from, date_to)
+            if by in ("month", "quarter", "year"):  # whole months from the per-month counts
+                days = periods.entity_month_counts(self.store, entity_id, date_from, date_to)
             else:
-                days = sql.mention_day_counts(self.store, entity_id, date_from, date_to)
+                days = periods.entity_day_counts(self.store, entity_id, date_from, date_to)
             counts = fill_histogram(days, by, date_from, date_to)
             kind, what = "entity", "stories mentioning the entity"
         else:

@@ -162,6 +162,14 @@ MIGRATIONS: list[str] = [
     DROP INDEX IF EXISTS stories_dup;
     CREATE INDEX stories_dup ON stories(duplicate_of) WHERE duplicate_of IS NOT NULL;
     """,
+    # 8: the index of mentions by name holds each mention's story, revision and date: an
+    #    entity's stories per day (timelines by day or week) are counted from the index alone,
+    #    without reading one mention row (3.4 s for an entity in 233,000 of a million stories),
+    #    and a co-occurrence sample is still a range of story ids right after the name.
+    """
+    DROP INDEX IF EXISTS entity_mentions_key;
+    CREATE INDEX entity_mentions_key ON entity_mentions(kind, key, story_id, revision, date);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -34,7 +34,7 @@ CREATE TABLE entity_mentions (
     maker     TEXT NOT NULL,                    -- enricher@version
     PRIMARY KEY (story_id, idx)
 ) WITHOUT ROWID;
-CREATE INDEX entity_mentions_key ON entity_mentions(kind, key);
+CREATE INDEX entity_mentions_key ON entity_mentions(kind, key);  -- more columns: migration 8
 CREATE TABLE entity_quotes (
     story_id     TEXT NOT NULL,
     revision     INTEGER NOT NULL,

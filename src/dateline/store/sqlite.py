@@ -292,7 +292,11 @@ class Store:
             # 64 MiB (SQLite's default 1,000 pages copies the same index pages again and
             # again); during an ingest they run beside it (background_checkpoints).
             self.conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
+            # A migration may sort every row of a table to build an index: in temporary files,
+            # not in memory (the mentions of a million stories take 2 GB to sort in memory).
+            self.conn.execute("PRAGMA temp_store = FILE")
             migrate(self.conn)
+            self.conn.execute("PRAGMA temp_store = MEMORY")
         self.conn.execute("PRAGMA foreign_keys = ON")
         self._seq = 0
         #: set after each batch while background checkpoints run (see background_checkpoints)
