@@ -195,9 +195,7 @@ class StoredStory:
     seq: int = 0
 
     def indexed_text(self) -> str:
-        if not self.segments:
-            return self.text
-        return "\n".join(s.text for s in self.segments if s.kind not in UNINDEXED_SEGMENTS)
+        return indexed_text(self.text, [(s.kind, s.start, s.end) for s in self.segments])
 
     def to_index_row(self) -> IndexRow:
         return IndexRow(self.id, self.revision, self.seq, self.duplicate_of, self.title,
@@ -232,7 +230,8 @@ class IndexRow(NamedTuple):
 
 
 def indexed_text(text: str, spans: Sequence[Sequence[Any]]) -> str:
-    """:meth:`StoredStory.indexed_text` from the text and its ``[kind, start, end]`` spans."""
+    """A stored story's searchable text, from its text and its ``[kind, start, end]`` segment
+    spans: every segment but noise and headers (the whole text when it has no segments)."""
     if not spans:
         return text
     return "\n".join(text[a:b] for kind, a, b in spans if kind not in UNINDEXED_SEGMENTS)
