@@ -66,3 +66,12 @@ def test_query_analysers_match_the_index_analysers(tmp_path: Path, name: str) ->
                 scores.append(sorted(round(s, 5) for s, _ in index.searcher().search(query,
                                                                                     10).hits))
             assert scores[0] == scores[1], (name, token)
+
+
+def test_a_word_read_before_a_user_word_is_added_reads_anew_after() -> None:
+    # short texts (query words) are analysed once and kept: a new user word must clear them
+    from dateline.search import korean
+
+    assert korean.terms("봄바다숲이") == ["봄", "바다", "숲"]  # kept
+    assert korean.add_user_words([("봄바다숲", "NNP")]) == 1
+    assert korean.terms("봄바다숲이") == ["봄바다숲"]

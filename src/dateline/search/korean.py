@@ -13,6 +13,7 @@ text actually contains Hangul.  Names the analyser splits (이도훈 → 이도 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -85,6 +86,8 @@ def add_user_words(words: Iterable[str | tuple[str, str]]) -> int:
             if _kiwi is not None:
                 _kiwi.add_user_word(word, tag)
             added += 1
+    if added:
+        _analyze_short.cache_clear()  # a new word may change how a short text reads
     return added
 
 
@@ -103,7 +106,20 @@ def analyze(text: str) -> list[KoToken]:
     """Search tokens of ``text``; ``[]`` (without loading the model) when it has no Hangul."""
     if not has_hangul(text):
         return []
+    if len(text) <= _SHORT:
+        return list(_analyze_short(text))
     return _keep(_get_kiwi().tokenize(text))
+
+
+#: texts up to this long are query words and the like, which recur: each is analysed once
+_SHORT = 32
+
+
+@functools.lru_cache(maxsize=8192)
+def _analyze_short(text: str) -> tuple[KoToken, ...]:
+    # the words of searches recur, and so do those of the thread pass's queries (a story's
+    # most weighted words): a tenth of a 10k archive's thread rebuild was Kiwi reading them
+    return tuple(_keep(_get_kiwi().tokenize(text)))
 
 
 def analyze_many(texts: Sequence[str]) -> list[list[KoToken]]:
