@@ -175,14 +175,13 @@ def test_ingest_kcna(archive: Archive) -> None:
     assert story.date == date.fromisoformat(sample["date_str"])
 
 
-def test_a_parser_process_that_dies_stops_the_run_with_a_clear_error(
+def test_a_file_that_kills_its_parser_process_is_rejected_and_the_run_goes_on(
         archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # a worker killed mid-run (out of memory, kill -9) must not hang the writer; what was
-    # stored is kept, the run is marked, and the next run finishes the job
+    # a worker killed mid-run (out of memory, a crash in native code) is replaced; the files
+    # it held are tried again one by one, and the one that kills its worker again is rejected
     import os
 
     from dateline import ingest
-    from dateline.errors import WorkerDied
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -196,11 +195,30 @@ def test_a_parser_process_that_dies_stops_the_run_with_a_clear_error(
         return work(path)
 
     monkeypatch.setattr(ingest, "_work", dies_on_150)  # the forked workers inherit it
-    with pytest.raises(WorkerDied, match="exited with code 9") as caught:
+    report = archive.ingest([folder], workers=2)
+    assert (report.counts.new, report.counts.rejected) == (199, 1)
+    [(place, reason)] = archive.store.conn.execute("SELECT origin, reason FROM rejects")
+    assert place.endswith("150.txt") and "parser process died" in reason
+    assert "exit code 9" in reason
+    monkeypatch.setattr(ingest, "_work", work)
+    archive.ingest([folder], workers=2)  # the file is read again: it was not stored
+    assert archive.stats()["stories"] == 200
+
+
+def test_parser_processes_that_keep_dying_stop_the_run_with_a_clear_error(
+        archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from dateline import ingest
+    from dateline.errors import WorkerDied
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(40):
+        write_kbs_radio(folder, f"{i:03d}.txt", "2019-03-04", "Han Ji-ho", f"Harbour item {i}.")
+    monkeypatch.setattr(ingest, "_work", lambda path: os._exit(9))
+    with pytest.raises(WorkerDied, match="keep dying") as caught:
         archive.ingest([folder], workers=2)
     assert "run the same ingest again" in str(caught.value)
     [run] = archive.store.conn.execute("SELECT status FROM runs").fetchall()
     assert run[0] == "interrupted"
-    monkeypatch.setattr(ingest, "_work", work)
-    archive.ingest([folder], workers=2)
-    assert archive.stats()["stories"] == 200

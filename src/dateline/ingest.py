@@ -239,6 +239,25 @@ def _in_process(files: Iterator[Path], db_path: str | None,
         yield _work(str(path))
 
 
+#: a parser job: a whole chunk (its number) or one file of a chunk tried alone (number, k)
+Job = int | tuple[int, int]
+Results = list[tuple[list[PreparedSource], int]]
+
+
+def _killed(path: str, how: str) -> tuple[list[PreparedSource], int]:
+    """The result of a file that killed the parser process reading it: rejected, its bytes not
+    read again here (they may be what exhausted the worker's memory)."""
+    from dateline.model import SourceFile
+
+    source = SourceFile(
+        origin=path, name=os.path.basename(path), raw=b"", reader="",
+        reject_reason=f"the parser process died reading this file ({how}); it is not stored: "
+                      "check its size and content, then ingest it alone with --debug",
+        reject_place=path,
+    )
+    return [ParsedSource(source=source, records=[], parser=PARSER_NAME).prepare()], 0
+
+
 class _Workers:
     """Parser processes, each fed chunks of paths over a pipe of its own; results come back
     in the order of the paths.
@@ -260,41 +279,103 @@ class _Workers:
         # fork: workers start at once and need no importable __main__ (notebooks, stdin
         # scripts); they only read files and parse, never touching the parent's index, model
         # or connection.
-        ctx = (mp.get_context("fork") if "fork" in mp.get_all_start_methods()
-               else mp.get_context("spawn"))
-        if ctx.get_start_method() == "fork":
+        self._ctx = (mp.get_context("fork") if "fork" in mp.get_all_start_methods()
+                     else mp.get_context("spawn"))
+        if self._ctx.get_start_method() == "fork":
             _load_for_workers()
+        self._args = (db_path, options)
         self.conns: list[Connection] = []
         self.procs: list[BaseProcess] = []
         for _ in range(n):
-            here, there = ctx.Pipe()
-            proc = ctx.Process(target=_serve, args=(there, db_path, options), daemon=True,
-                               name="dateline-parser")
-            proc.start()
-            there.close()
-            self.conns.append(here)
-            self.procs.append(proc)
+            self.conns.append(None)  # type: ignore[arg-type]  # set by _start
+            self.procs.append(None)  # type: ignore[arg-type]
+            self._start(len(self.procs) - 1)
+
+    def _start(self, i: int) -> None:
+        here, there = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_serve, args=(there, *self._args), daemon=True,
+                                 name="dateline-parser")
+        proc.start()
+        there.close()
+        self.conns[i], self.procs[i] = here, proc
 
     def map(self, files: Iterator[Path]) -> Iterator[tuple[list[PreparedSource], int]]:
+        """Results of ``_work`` for every file, in order.
+
+        A worker that dies (killed, out of memory) is replaced.  The files it held are tried
+        again one at a time, each alone in a worker: a file whose worker dies then is the
+        cause and comes back rejected, so that one such file stops neither the run nor the
+        other files.  Workers that keep dying whatever they are given stop the run."""
         chunks = iter(lambda: [str(path) for path in islice(files, self.CHUNK)], [])
         sent = 0  # chunks sent so far: the next chunk's number
         taken = 0  # chunks yielded so far: the number of the chunk wanted next
-        owed: list[deque[int]] = [deque() for _ in self.conns]  # chunk numbers, per worker
-        done: dict[int, list[tuple[list[PreparedSource], int]]] = {}
+        paths: dict[int, list[str]] = {}  # of each chunk sent and not yet answered
+        owed: list[deque[Job]] = [deque() for _ in self.conns]  # per worker, in order
+        alone: deque[tuple[int, int]] = deque()  # files to try one at a time
+        parts: dict[int, list[Results | None]] = {}  # answers of chunks tried file by file
+        done: dict[int, Results] = {}
         limit = self.AHEAD * len(self.conns)  # chunks sent but not yet yielded, at most
+        deaths = 0  # in a row, with no answer between them
+
+        def send(i: int, job: Job) -> None:
+            number, k = (job, None) if isinstance(job, int) else job
+            message = paths[number] if k is None else [paths[number][k]]
+            while True:
+                try:
+                    self.conns[i].send(message)
+                except OSError:  # its end is closed: it died
+                    replace(i)
+                    continue
+                owed[i].append(job)
+                return
 
         def feed(i: int) -> None:
             nonlocal sent
+            if alone:  # only to a worker with nothing else to do, one file at a time
+                if not owed[i]:
+                    send(i, alone.popleft())
+                return
             while len(owed[i]) < self.AHEAD and sent - taken < limit:
                 chunk = next(chunks, None)
                 if chunk is None:
                     return
-                try:
-                    self.conns[i].send(chunk)
-                except OSError:  # its end is closed: it died
-                    raise self._died(i) from None
-                owed[i].append(sent)
+                paths[sent] = chunk
                 sent += 1
+                send(i, sent - 1)
+
+        def answered(job: Job, results: Results) -> None:
+            if isinstance(job, int):
+                done[job] = results
+                del paths[job]
+                return
+            number, k = job
+            got = parts[number]
+            got[k] = results
+            if all(part is not None for part in got):
+                done[number] = [r for part in got if part is not None for r in part]
+                del parts[number], paths[number]
+
+        def replace(i: int) -> None:
+            """Worker ``i`` died: start another; what it held is tried again, file by file."""
+            nonlocal deaths
+            deaths += 1
+            how = self._exit_code(i)
+            if deaths > 2 * len(self.conns) + 2:
+                raise WorkerDied(f"parser processes keep dying ({how}), whatever they read",
+                                 hint="what was stored is kept: check the machine's memory, "
+                                      "then run the same ingest again")
+            orphans = list(owed[i])
+            owed[i].clear()
+            self.conns[i].close()
+            self._start(i)
+            for job in orphans:
+                if isinstance(job, int):
+                    parts[job] = [None] * len(paths[job])
+                    alone.extend((job, k) for k in range(len(paths[job])))
+                else:  # it was alone in its worker: this file killed it
+                    path = paths[job[0]][job[1]]
+                    log.error("a parser process died reading %s (%s)", path, how)
+                    answered(job, [_killed(path, how)])
 
         for i in range(len(self.conns)):
             feed(i)
@@ -307,27 +388,33 @@ class _Workers:
                 yield from results
                 continue
             busy = [i for i, o in enumerate(owed) if o]
+            if not busy:  # the files of a dead worker wait to be tried alone
+                for i in range(len(self.conns)):
+                    feed(i)
+                continue
             ready = wait([self.conns[i] for i in busy] + [self.procs[i].sentinel for i in busy])
             for i in busy:
                 if self.conns[i] in ready:
                     try:
                         ok, payload = self.conns[i].recv()
                     except (EOFError, OSError):  # it died while sending, or with our
-                        raise self._died(i) from None  # chunks unread (connection reset)
-                    if not ok:
-                        raise payload
-                    done[owed[i].popleft()] = payload
-                    feed(i)
+                        replace(i)  # jobs unread (connection reset)
+                    else:
+                        if not ok:
+                            raise payload
+                        deaths = 0
+                        answered(owed[i].popleft(), payload)
                 elif self.procs[i].sentinel in ready:
-                    raise self._died(i)
+                    replace(i)
+                else:
+                    continue
+                feed(i)
 
-    def _died(self, i: int) -> WorkerDied:
+    def _exit_code(self, i: int) -> str:
         self.procs[i].join(timeout=1)
         code = self.procs[i].exitcode
-        how = (f"was killed by signal {-code}" if code is not None and code < 0
-               else f"exited with code {code}")
-        return WorkerDied(f"a parser process {how} before its files were done",
-                          hint="what was stored is kept: run the same ingest again to finish")
+        return (f"killed by signal {-code}" if code is not None and code < 0
+                else f"exit code {code}")
 
     def close(self) -> None:
         """Let the workers finish and exit."""
