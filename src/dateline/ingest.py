@@ -365,6 +365,9 @@ class _Workers:
                                  hint="what was stored is kept: check the machine's memory, "
                                       "then run the same ingest again")
             orphans = list(owed[i])
+            log.warning("a parser process died (%s); a new one tries its %d files again, one "
+                        "by one", how, sum(len(paths[j]) if isinstance(j, int) else 1
+                                           for j in orphans))
             owed[i].clear()
             self.conns[i].close()
             self._start(i)
