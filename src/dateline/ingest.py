@@ -284,20 +284,18 @@ class _Workers:
         if self._ctx.get_start_method() == "fork":
             _load_for_workers()
         self._args = (db_path, options)
-        self.conns: list[Connection] = []
-        self.procs: list[BaseProcess] = []
-        for _ in range(n):
-            self.conns.append(None)  # type: ignore[arg-type]  # set by _start
-            self.procs.append(None)  # type: ignore[arg-type]
-            self._start(len(self.procs) - 1)
+        started = [self._spawn() for _ in range(n)]
+        self.conns: list[Connection] = [conn for conn, _ in started]
+        self.procs: list[BaseProcess] = [proc for _, proc in started]
 
-    def _start(self, i: int) -> None:
+    def _spawn(self) -> tuple[Connection, BaseProcess]:
+        """A new parser process and the parent's end of its pipe."""
         here, there = self._ctx.Pipe()
         proc = self._ctx.Process(target=_serve, args=(there, *self._args), daemon=True,
                                  name="dateline-parser")
         proc.start()
         there.close()
-        self.conns[i], self.procs[i] = here, proc
+        return here, proc
 
     def map(self, files: Iterator[Path]) -> Iterator[tuple[list[PreparedSource], int]]:
         """Results of ``_work`` for every file, in order.
@@ -370,7 +368,7 @@ class _Workers:
                                            for j in orphans))
             owed[i].clear()
             self.conns[i].close()
-            self._start(i)
+            self.conns[i], self.procs[i] = self._spawn()
             for job in orphans:
                 if isinstance(job, int):
                     parts[job] = [None] * len(paths[job])
