@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -175,18 +176,21 @@ def test_ingest_kcna(archive: Archive) -> None:
     assert story.date == date.fromisoformat(sample["date_str"])
 
 
+def _radio_pages(folder: Path, n: int) -> Path:
+    """``n`` small radio pages in ``folder``, named 000.txt, 001.txt, …"""
+    folder.mkdir()
+    for i in range(n):
+        write_kbs_radio(folder, f"{i:03d}.txt", "2019-03-04", "Han Ji-ho", f"Harbour item {i}.")
+    return folder
+
+
 def test_a_file_that_kills_its_parser_process_is_rejected_and_the_run_goes_on(
         archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # a worker killed mid-run (out of memory, a crash in native code) is replaced; the files
     # it held are tried again one by one, and the one that kills its worker again is rejected
-    import os
-
     from dateline import ingest
 
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(200):
-        write_kbs_radio(folder, f"{i:03d}.txt", "2019-03-04", "Han Ji-ho", f"Harbour item {i}.")
+    folder = _radio_pages(tmp_path / "in", 200)
     work = ingest._work
 
     def dies_on_150(path: str) -> tuple[list, int]:  # type: ignore[type-arg]
@@ -207,15 +211,10 @@ def test_a_file_that_kills_its_parser_process_is_rejected_and_the_run_goes_on(
 
 def test_parser_processes_that_keep_dying_stop_the_run_with_a_clear_error(
         archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
     from dateline import ingest
     from dateline.errors import WorkerDied
 
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for i in range(40):
-        write_kbs_radio(folder, f"{i:03d}.txt", "2019-03-04", "Han Ji-ho", f"Harbour item {i}.")
+    folder = _radio_pages(tmp_path / "in", 40)
     monkeypatch.setattr(ingest, "_work", lambda path: os._exit(9))
     with pytest.raises(WorkerDied, match="keep dying") as caught:
         archive.ingest([folder], workers=2)

@@ -625,22 +625,6 @@ class Store:
         ).fetchall()
         return [_row_to_quote(r) for r in rows]
 
-    def attach_quotes(self, stories: Sequence[StoredStory]) -> None:
-        """Load the quotes of many stories (their current revisions) with one query per
-        :data:`IN_CHUNK` stories instead of one per story."""
-        by_key = {(s.id, s.revision): s for s in stories}
-        for story in stories:
-            story.quotes = []
-        for ids in chunks([s.id for s in stories]):
-            rows = self.conn.execute(
-                f"{self._QUOTE_SELECT} WHERE story_id IN ({', '.join('?' * len(ids))}) "
-                "ORDER BY story_id, revision, idx", ids,
-            )
-            for row in rows:
-                owner = by_key.get((row[0], row[1]))
-                if owner is not None:  # else it belongs to an older revision
-                    owner.quotes.append(_row_to_quote(row))
-
     def quote_texts(self, keys: Sequence[tuple[str, int]]
                     ) -> dict[tuple[str, int], list[tuple[str, str | None]]]:
         """(text, speaker) of each quote of the given (story id, revision)s, in text order:
