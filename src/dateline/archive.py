@@ -7,6 +7,7 @@ index, derived from the store and rebuildable with :meth:`Archive.reindex`).
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from dateline import settings
 from dateline.analysis.api import AnalysisMixin
-from dateline.enrich.api import QUOTES_DIR, EntitiesMixin
+from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import UNINDEXED_SEGMENTS, IndexRow, StoredStory
 from dateline.store import DB_NAME, RejectRow, Store
@@ -22,6 +23,7 @@ from dateline.store import DB_NAME, RejectRow, Store
 if TYPE_CHECKING:
     from dateline.ingest import IngestReport, Progress
     from dateline.readers import ReaderOptions
+    from dateline.rebuild import RebuildReport
     from dateline.search.base import IndexDoc, SearchEngine, SearchResults
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,8 @@ INDEX_WATERMARK = "index_seq"
 KOREAN_WATERMARK = "korean_seq"
 KOREAN_MAKER = "kiwi-terms@1"
 INDEX_DIR = "index"
+#: folders of the archive derived from the store and made again from it when lost
+DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR)
 _INDEX_CHUNK = 500  # stories read from the store and handed to the engine at a time
 
 
@@ -55,6 +59,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
                 raise PermissionDenied(f"cannot create {self.path} read-only")
             self.path.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.path, readonly=readonly)
+        self._reset_derived()
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
         self._index_current_at: tuple[int, int] | None = None  # see sync_index
@@ -113,11 +118,50 @@ class Archive(EntitiesMixin, AnalysisMixin):
             options,
             workers=workers or self.setting("workers") or None,
             batch_size=self.setting("batch_size"),
+            parse_timeout=self.setting("parse_timeout"),
             progress=progress,
         )
         if index:
             self.update_derived()
         return report
+
+    def rebuild(self, *, workers: int | None = None,
+                progress: Callable[[Progress], None] | None = None,
+                index: bool = True) -> RebuildReport:
+        """Make the archive again from the raw bytes it keeps, with today's readers, parser and
+        rules of story identity; old story ids that changed still find their story.  The old
+        store is kept beside it as ``dateline.sqlite.before-rebuild``.  Then, unless
+        ``index=False``, the enrichers and indexes run over the new stories."""
+        from dateline.rebuild import rebuild_store
+
+        self._require_writable()
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+        self._settings.clear()
+        try:
+            report = rebuild_store(self.store, workers=workers or self.setting("workers") or None,
+                                   batch_size=self.setting("batch_size"),
+                                   parse_timeout=self.setting("parse_timeout"),
+                                   progress=progress)
+        finally:
+            self.store.close()
+            self.store = Store(self.path)  # the new one, or the old one if it failed
+            self._index_current_at = None
+        self._reset_derived()
+        if index:
+            self.update_derived()
+        return report
+
+    def _reset_derived(self) -> None:
+        """After a rebuild the derived indexes hold old story ids: drop them (they are made
+        again from the store), once, when the store says so."""
+        if self.readonly or self.store.get_meta("derived_reset") is None:
+            return
+        for name in DERIVED_DIRS:
+            shutil.rmtree(self.path / name, ignore_errors=True)
+        for key in (INDEX_WATERMARK, QUOTES_WATERMARK, "derived_reset"):
+            self.store.delete_meta(key)
 
     def update_derived(self) -> None:
         """Bring everything derived from the store up to date: enrichers, then indexes."""
@@ -161,7 +205,23 @@ class Archive(EntitiesMixin, AnalysisMixin):
         stats["index_behind"] = self.store.max_seq() - int(
             self.store.get_meta(INDEX_WATERMARK, "0") or 0
         )
+        notice = self.identity_notice(stats["revised_stories"])
+        if notice:
+            stats["identity"] = notice
         return stats
+
+    def identity_notice(self, revised: int | None = None) -> str | None:
+        """What to tell the user of an archive made under the old rule of story identity
+        (records that share a URL merged into one story), when it may matter."""
+        if self.store.get_meta("identity_rule") != "1":
+            return None
+        if revised is None:
+            revised = self.store.stats()["revised_stories"]
+        if not revised:
+            return None
+        return (f"{revised:,} stories have revisions from before revisions needed evidence of "
+                "being the same story; some may be different stories: `dateline rebuild` "
+                "makes the archive again from its raw bytes (old story ids keep working)")
 
     # -- export -------------------------------------------------------------------------------
 

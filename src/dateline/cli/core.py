@@ -56,7 +56,28 @@ Exclude = Annotated[list[str] | None, typer.Option("--exclude", "-x", help="glob
 TextField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the story text")]
 TitleField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the title")]
 DateField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the date")]
-UrlField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the URL or id")]
+UrlField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the story's URL")]
+IdField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the story's own id "
+                                             "(guid, uuid…)")]
+
+
+def _identity_notes(c: Any) -> list[str]:
+    """What the ingest decided about story identity, when there was anything to decide."""
+    notes = []
+    if c.by_title:
+        notes.append(f"{c.by_title:,} stories come from records that share a page's URL with "
+                     "many others of their file: kept as separate stories, told apart by title")
+    if c.shared_url > c.by_title:
+        notes.append(f"{c.shared_url - c.by_title:,} stories come from records that share their "
+                     "URL with another record of their file: the same story only with evidence")
+    if c.revised:
+        why = ", ".join(f"{n:,} {reason}" for reason, n in c.revised_by.most_common())
+        notes.append(f"{c.revised:,} revisions recognised ({why})")
+    if c.kept_apart:
+        notes.append(f"{c.kept_apart:,} stories arrived under the identity of another story "
+                     "with an unrelated text: kept as stories of their own")
+    notes.extend(f"[yellow]suspicious:[/] {line}" for line in c.suspicious())
+    return notes
 
 
 @app.command()
@@ -71,6 +92,7 @@ def ingest(
     title_field: TitleField = None,
     date_field: DateField = None,
     url_field: UrlField = None,
+    id_field: IdField = None,
     workers: Annotated[int, typer.Option(help="parser processes (0: one per core)")] = 0,
     no_index: Annotated[bool, typer.Option("--no-index", help="store only; `dateline enrich` "
                                            "and `dateline reindex` catch up later")] = False,
@@ -84,7 +106,7 @@ def ingest(
     """
     options = _reader_options(reader, encoding, include, exclude, {
         "text_field": text_field, "title_field": title_field, "date_field": date_field,
-        "url_field": url_field,
+        "url_field": url_field, "id_field": id_field,
     })
     with open_archive(archive, create=True) as arc:
         show = not quiet and sys.stderr.isatty()
@@ -129,6 +151,11 @@ def ingest(
                 + (f"; enriched and indexed in {derive_seconds:.1f} s" if not no_index else ""),
                 highlight=False,
             )
+            for line in _identity_notes(c):
+                console.print(f"  {line}", highlight=False)
+            notice = arc.identity_notice()
+            if notice:
+                console.print(f"  [yellow]note:[/] {notice}", highlight=False)
             for reason in c.reject_reasons[:5]:
                 console.print(f"  [red]rejected[/] {reason}", highlight=False)
             if c.rejected > 5:
@@ -146,6 +173,7 @@ def inspect(
     title_field: TitleField = None,
     date_field: DateField = None,
     url_field: UrlField = None,
+    id_field: IdField = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl or json or table")] = (
         Format.table
     ),
@@ -155,7 +183,7 @@ def inspect(
 
     options = _reader_options(reader, encoding, None, None, {
         "text_field": text_field, "title_field": title_field, "date_field": date_field,
-        "url_field": url_field,
+        "url_field": url_field, "id_field": id_field,
     })
     results = inspect_paths(paths, options)
     if fmt is Format.jsonl:
@@ -191,6 +219,55 @@ def stats(archive: ArchiveOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Counts of sources, stories, revisions, duplicates, quotes and rejects."""
     with open_archive(archive, readonly=True) as arc:
         emit_mapping(arc.stats(), fmt, title=f"archive {arc.path}")
+
+
+@app.command()
+def rebuild(
+    archive: ArchiveOpt = None,
+    workers: Annotated[int, typer.Option(help="parser processes (0: one per core)")] = 0,
+    no_index: Annotated[bool, typer.Option("--no-index", help="store only; `dateline enrich` "
+                                           "and `dateline reindex` catch up later")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="summary format")] = Format.table,
+) -> None:
+    """Make the archive again from the raw bytes it keeps, with this version's readers, parser
+    and rules of story identity.
+
+    Old story ids whose story changed still lead to it. The old store is kept beside the new
+    one as dateline.sqlite.before-rebuild: delete it once you are satisfied. Stop `dateline
+    serve` and other commands on the archive first.
+    """
+    with open_archive(archive) as arc:
+        show = not quiet and sys.stderr.isatty()
+        bar = Progress(TextColumn("[bold]rebuild[/]"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("sources · {task.fields[stories]} stories"),
+                       TimeElapsedColumn(), TimeRemainingColumn(), console=console_err,
+                       disable=not show)
+        with bar:
+            task = bar.add_task("rebuild", total=None, stories=0)
+
+            def progress(p: Any) -> None:
+                bar.update(task, completed=p.files_done, total=p.files_total,
+                           stories=p.stories)
+
+            report = arc.rebuild(workers=workers or None, progress=progress if show else None,
+                                 index=False)
+        if not no_index:
+            status = (console_err.status("enriching and indexing…") if show
+                      else contextlib.nullcontext())
+            with status:
+                arc.update_derived()
+        if fmt is not Format.table:
+            emit_mapping(report.as_dict(), fmt)
+            return
+        console.print(
+            f"rebuilt from [bold]{report.sources:,}[/] sources in {report.seconds:.1f} s: "
+            f"{report.stories_before:,} stories before, [bold]{report.stories_after:,}[/] now; "
+            f"{report.moved_ids:,} old story ids lead to their story now", highlight=False)
+        for line in _identity_notes(report.ingest.counts):
+            console.print(f"  {line}", highlight=False)
+        console.print(f"  the old store is kept at {report.backup} (delete it when satisfied)",
+                      highlight=False)
 
 
 @app.command()

@@ -170,6 +170,20 @@ MIGRATIONS: list[str] = [
     DROP INDEX IF EXISTS entity_mentions_key;
     CREATE INDEX entity_mentions_key ON entity_mentions(kind, key, story_id, revision, date);
     """,
+    # 9: story identity with evidence (store/identity.py).  Stories of an archive made before
+    #    it may merge records that share a URL; ``dateline rebuild`` re-keys them from the raw
+    #    bytes and keeps each old id that changed here, so that it still finds its story.
+    #    ``identity_rule`` in ``meta``: 1 for archives that held stories before this
+    #    migration (a rebuild sets 2), 2 for the others.
+    """
+    CREATE TABLE IF NOT EXISTS story_aliases (
+        old_id   TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL,
+        made_at  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT OR REPLACE INTO meta(key, value)
+        SELECT 'identity_rule', CASE WHEN EXISTS (SELECT 1 FROM stories) THEN '1' ELSE '2' END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
