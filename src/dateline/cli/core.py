@@ -27,6 +27,7 @@ from dateline.cli.common import (
     app,
     console,
     console_err,
+    counted,
     emit,
     emit_mapping,
     open_archive,
@@ -75,7 +76,8 @@ def ingest(
     no_index: Annotated[bool, typer.Option("--no-index", help="store only; `dateline enrich` "
                                            "and `dateline reindex` catch up later")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="summary format")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", metavar="<format>", help="summary "
+                                        "format: table, json, jsonl or csv")] = Format.table,
 ) -> None:
     """Ingest files and folders (txt, json, jsonl, csv, html, warc, .gz, .zip) into an archive.
 
@@ -146,9 +148,8 @@ def inspect(
     title_field: TitleField = None,
     date_field: DateField = None,
     url_field: UrlField = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl or json or table")] = (
-        Format.table
-    ),
+    fmt: Annotated[Format, typer.Option("--format", "-f", metavar="<format>",
+                                        help="table, json or jsonl")] = Format.table,
 ) -> None:
     """Show how dateline understands files, without storing anything."""
     from dateline.inspection import inspect_paths
@@ -237,8 +238,9 @@ def show(
                           highlight=False)
         thread = [t for t in record.get("thread", []) if t["id"] != story.id]
         if thread:
-            console.print(f"[bold]thread:[/] {len(thread)} other stories on this affair — "
-                          f"dateline thread {story.id}", highlight=False)
+            others = counted(len(thread), "other story", "other stories")
+            console.print(f"[bold]thread:[/] {others} on this affair — dateline thread "
+                          f"{story.id}", highlight=False)
         for seg in story.segments:
             style = "dim" if seg.kind in ("noise", "header") else ""
             console.print()
@@ -295,4 +297,4 @@ def export(
         else:
             with output.open("wb") as fh:
                 n = arc.export(fh, fmt, include_duplicates=duplicates)
-        console_err.print(f"exported {n} stories", highlight=False)
+        console_err.print(f"exported {counted(n, 'story', 'stories')}", highlight=False)

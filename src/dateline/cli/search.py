@@ -14,6 +14,7 @@ from dateline.cli.common import (
     app,
     console,
     console_err,
+    counted,
     emit,
     open_archive,
     parse_day,
@@ -55,7 +56,9 @@ def search(
         for h in results.hits
     ]
     if fmt is Format.table:
-        console.print(f"[bold]{results.total}[/] stories match ({results.took_ms:.1f} ms)",
+        verb = "matches" if results.total == 1 else "match"
+        console.print(f"[bold]{counted(results.total, 'story', 'stories')}[/] {verb} "
+                      f"({results.took_ms:.1f} ms)",
                       highlight=False)
         for i, h in enumerate(results.hits, offset + 1):
             date = h.date.isoformat() if h.date else "????-??-??"
@@ -84,4 +87,4 @@ def reindex(archive: ArchiveOpt = None) -> None:
     """Rebuild the full-text index from the store of record."""
     with open_archive(archive) as arc:
         n = arc.reindex()
-    console.print(f"indexed {n} stories", highlight=False)
+    console.print(f"indexed {counted(n, 'story', 'stories')}", highlight=False)

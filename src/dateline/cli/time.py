@@ -16,6 +16,7 @@ from dateline.cli.common import (
     app,
     console,
     console_err,
+    counted,
     emit,
     open_archive,
     parse_day,
@@ -51,8 +52,9 @@ def timeline(
     by: Annotated[str, typer.Option("--by", help="day, week, month, quarter or year")] = "month",
     date_from: FromOpt = None,
     date_to: ToOpt = None,
-    normalise: Annotated[bool, typer.Option("--normalise", "--normalize", "-n",
-                                            help="share of all stories in each period")] = False,
+    normalise: Annotated[bool, typer.Option("--normalise", "-n", help="share of all stories "
+                                            "in each period (also --normalize)")] = False,
+    normalize: Annotated[bool, typer.Option("--normalize", hidden=True)] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="also draw it to a .png or .svg "
                                               "file")] = None,
     archive: ArchiveOpt = None,
@@ -68,7 +70,7 @@ def timeline(
     with open_archive(archive) as arc:
         tl = arc.timeline(query, entity=entity, speaker=speaker, by=by,
                           date_from=parse_day(date_from), date_to=parse_day(date_to, end=True),
-                          normalise=normalise)
+                          normalise=normalise or normalize)
     if plot is not None:
         draw(tl, plot)
         console_err.print(f"plot written to {plot}")
@@ -132,7 +134,8 @@ def cooccur(
     rows = [i.to_dict() for i in result.items]
     emit(rows, out, ["name", "kind", "count", "entity_count", "expected", measure, "id"]
          if out is Format.table else None,
-         title=f"with {result.name}: {result.stories} of {result.total_stories} stories "
+         title=f"with {result.name}: {result.stories} of "
+               f"{counted(result.total_stories, 'story', 'stories')} "
                f"(ranked by {measure}, at least {min_count} together"
                + (f"; counts estimated from {result.sampled} of its stories" if result.sampled
                   else "") + ")")
@@ -155,7 +158,7 @@ def thread(
         return
     rows = [{"": "▶" if s.id == result.seed else "", **s.to_dict()} for s in result.stories]
     emit(rows, fmt, ["", "date", "title", "score", "id"] if fmt is Format.table else None,
-         title=f"thread of {result.seed}: {len(rows)} stories")
+         title=f"thread of {result.seed}: {counted(len(rows), 'story', 'stories')}")
 
 
 @app.command()
@@ -185,7 +188,7 @@ def dups(
                       f"{report.clusters} clusters holding {report.clustered} stories",
                       highlight=False)
     for c in clusters:
-        console.rule(f"[bold]cluster {c.id}[/] · {c.size} stories")
+        console.rule(f"[bold]cluster {c.id}[/] · {counted(c.size, 'story', 'stories')}")
         for m in c.members:
             console.print(f"  {m.date or '          '}  {m.id}  {m.similarity:.2f}  "
                           f"{m.title or '(no title)'}", highlight=False)
@@ -220,5 +223,6 @@ def terms(
     rows = [t.to_dict() for t in result.terms]
     ref_label = f"{result.vs_from}..{result.vs_to}" if result.vs_from else "the rest"
     emit(rows, fmt, ["term", "z", "log_odds", "count", "reference_count"],
-         title=f"{start}..{end} ({result.stories} stories) vs {ref_label} "
-               f"({result.reference_stories} stories){' · sampled' if result.sampled else ''}")
+         title=f"{start}..{end} ({counted(result.stories, 'story', 'stories')}) vs {ref_label} "
+               f"({counted(result.reference_stories, 'story', 'stories')})"
+               f"{' · sampled' if result.sampled else ''}")
