@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from dateline.ingest import IngestReport, Progress
     from dateline.readers import ReaderOptions
     from dateline.search.base import IndexDoc, SearchEngine, SearchResults
+    from dateline.store.ingest_warnings import WarningRow
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +156,18 @@ class Archive(EntitiesMixin, AnalysisMixin):
     def reject_bytes(self, reject: RejectRow) -> bytes:
         return self.store.raw_bytes(reject.sha256)
 
+    def warnings(self, limit: int = 100, offset: int = 0) -> list[WarningRow]:
+        """What the readers and the parser warned about in stored sources (a sound bite cut
+        short, an impossible date, a missing field), with the source and the place."""
+        from dateline.store import ingest_warnings
+
+        return ingest_warnings.page(self.store, limit, offset)
+
     def stats(self) -> dict[str, Any]:
+        from dateline.store import ingest_warnings
+
         stats = self.store.stats()
+        stats["warnings"] = ingest_warnings.count(self.store)
         stats["archive"] = str(self.path)
         stats["index_behind"] = self.store.max_seq() - int(
             self.store.get_meta(INDEX_WATERMARK, "0") or 0

@@ -135,6 +135,9 @@ def ingest(
                 console.print(f"  [red]rejected[/] {reason}", highlight=False)
             if c.rejected > 5:
                 console.print(f"  … see all with: dateline rejects --archive {arc.path}")
+            if c.warnings:
+                console.print(f"  see the warnings with: dateline rejects --warnings --archive "
+                              f"{arc.path}", highlight=False)
         else:
             emit_mapping(summary, fmt)
 
@@ -263,9 +266,20 @@ def rejects(
     offset: Annotated[int, typer.Option(help="skip this many")] = 0,
     save: Annotated[Path | None, typer.Option(help="write each reject's raw bytes into this "
                                               "folder")] = None,
+    warnings: Annotated[bool, typer.Option("--warnings", "-w", help="list the warnings about "
+                                           "stored sources instead (a sound bite cut short, an "
+                                           "impossible date…)")] = False,
 ) -> None:
-    """List what could not be parsed, with the reason and the place; raw bytes are kept."""
+    """List what could not be parsed, with the reason and the place; raw bytes are kept.
+    With --warnings: what was stored with a warning, with the source and the place."""
     with open_archive(archive, readonly=True) as arc:
+        if warnings:
+            found = arc.warnings(limit, offset)
+            emit([w.to_dict() for w in found], fmt,
+                 ["source", "place", "message"] if fmt is Format.table else
+                 ["source_id", "source", "place", "message", "ingested_at"],
+                 title="warnings")
+            return
         rows = arc.rejects(limit, offset)
         if save is not None:
             save.mkdir(parents=True, exist_ok=True)

@@ -188,7 +188,7 @@ class ParsedSource:
         """Everything the writer needs that takes CPU — hashing, compressing, ids, JSON — done
         here, typically in a parser worker, so the single writer only runs SQL."""
         src = self.source
-        warnings = [w for _, _, ws in self.records for w in ws]
+        warnings = [f"{loc}: {w}" if loc else w for loc, _, ws in self.records for w in ws]
         stories = [
             _prepare_story(story, src.name, locator, self.parser)
             for locator, parsed, _ in self.records

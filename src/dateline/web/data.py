@@ -352,6 +352,21 @@ def rejects_data(arc: Archive, *, limit: int, offset: int) -> dict[str, Any]:
     }
 
 
+def warnings_data(arc: Archive, *, limit: int, offset: int) -> dict[str, Any]:
+    """What the readers and the parser warned about in stored sources, with the place."""
+    rows = arc.warnings(limit, offset)
+    return {
+        "total": arc.stats().get("warnings"),
+        "limit": limit,
+        "offset": offset,
+        "warnings": [
+            {"source": public_name(w.source), "place": w.place,
+             "message": scrub_paths(w.message), "ingested_at": w.ingested_at}
+            for w in rows
+        ],
+    }
+
+
 class NotAvailable(DatelineError):
     """A part of the archive a page needs is not in this version of dateline."""
 

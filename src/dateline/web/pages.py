@@ -220,11 +220,22 @@ def stats_page(request: Request, arc: ArchiveDep) -> Response:
 
 @router.get("/rejects")
 def rejects_page(request: Request, arc: ArchiveDep, page: Annotated[int, Query(ge=1)] = 1,
-                 size: Annotated[int, Query(ge=1)] = 50) -> Response:
-    limit, offset = _page_args(page, size, request.app.state.limits)
+                 size: Annotated[int, Query(ge=1)] = 50,
+                 wpage: Annotated[int, Query(ge=1)] = 1) -> Response:
+    """Rejected sources, then the warnings about stored ones; each list has its own pages."""
+    limits = request.app.state.limits
+    limit, offset = _page_args(page, size, limits)
     result = data.rejects_data(arc, limit=limit, offset=offset)
-    return render(request, "rejects.html", {"result": result,
-                                            "pager": pager(result["total"], page, limit)})
+    wlimit, woffset = _page_args(wpage, size, limits)
+    warnings = data.warnings_data(arc, limit=wlimit, offset=woffset)
+    params = dict(request.query_params)
+    return render(request, "rejects.html", {
+        "result": result, "warnings": warnings,
+        "pager": pager(result["total"], page, limit),
+        "wpager": pager(warnings["total"], wpage, wlimit),
+        "rparams": {k: v for k, v in params.items() if k != "page"},
+        "wparams": {k: v for k, v in params.items() if k != "wpage"},
+    })
 
 
 @router.get("/docs")
