@@ -168,6 +168,10 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
         stats = self.store.stats()
         stats["warnings"] = ingest_warnings.count(self.store)
+        # quotes as `quotes()` finds them: sound bites and reported speech, once enriched
+        by_kind = self._entities.quote_counts()
+        stats["quotes"] = sum(by_kind.values())
+        stats["quotes_by_kind"] = by_kind
         stats["archive"] = str(self.path)
         stats["index_behind"] = self.store.max_seq() - int(
             self.store.get_meta(INDEX_WATERMARK, "0") or 0

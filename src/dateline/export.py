@@ -44,7 +44,8 @@ def story_record(story: StoredStory, *, quotes: bool = True) -> dict[str, Any]:
                               for s in story.segments]
         record["quotes"] = [
             {"speaker": q.speaker, "role": q.role, "organization": q.organization,
-             "language": q.language, "kind": q.kind, "text": q.text}
+             "language": q.language, "language_label": q.language_label, "kind": q.kind,
+             "text": q.text}
             for q in story.quotes
         ]
     return record

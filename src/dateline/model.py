@@ -72,12 +72,14 @@ class Quote:
     speaker: str | None = None  # person's name as written
     role: str | None = None  # title/role as written
     organization: str | None = None  # organisation/source named instead of or beside a person
-    language: str | None = None  # language of the original as noted in the label ("Korean")
+    language: str | None = None  # ISO 639-1 code of the words as written ("en", "ko")
     kind: str = "soundbite"  # soundbite | direct | reported
     label: str | None = None  # the label exactly as written, e.g. "Sound bite: US Secretary …"
     start: int = 0
     end: int = 0
     confidence: float = 1.0
+    #: the language of the original as the label notes it ("Korean", "Korean-English")
+    language_label: str | None = None
 
 
 @dataclass(slots=True)
@@ -254,6 +256,7 @@ def story_to_inspect(story: ParsedStory) -> dict[str, Any]:
                 "role": q.role,
                 "organization": q.organization,
                 "language": q.language,
+                "language_label": q.language_label,
                 "text": q.text,
             }
             for q in story.quotes

@@ -185,7 +185,7 @@ def inspect(
             console.print(f"   segments: {', '.join(kinds)}", highlight=False)
             for q in story["quotes"]:
                 who = " / ".join(x for x in (q["speaker"], q["role"], q["organization"],
-                                             q["language"]) if x)
+                                             q["language_label"] or q["language"]) if x)
                 console.print(f"   [cyan]{who or '(unattributed)'}[/]: “{q['text'][:100]}”",
                               highlight=False)
 
@@ -254,7 +254,8 @@ def show(
         if story.quotes:
             console.print("\n[bold]quotes[/]")
             for q in story.quotes:
-                who = " / ".join(x for x in (q.speaker, q.role, q.organization, q.language) if x)
+                who = " / ".join(x for x in (q.speaker, q.role, q.organization,
+                                             q.language_label or q.language) if x)
                 console.print(f"  [cyan]{who or '(unattributed)'}[/]: “{q.text}”", highlight=False)
 
 

@@ -44,7 +44,8 @@ app.add_typer(entity_app, name="entity")
 def _quote_row(h: Any) -> dict[str, Any]:
     return {"id": h.id, "date": h.date, "kind": h.kind, "speaker": h.entity or h.speaker,
             "as_written": h.speaker, "role": h.role, "organization": h.organization,
-            "language": h.language, "confidence": h.confidence, "text": h.text,
+            "language": h.language, "language_label": h.language_label,
+            "confidence": h.confidence, "text": h.text,
             "story": h.story_id, "entity_id": h.entity_id, "maker": h.maker}
 
 
@@ -56,7 +57,8 @@ def quotes(
     speaker: Annotated[str | None, typer.Option(help="speaker (any alias)")] = None,
     role: Annotated[str | None, typer.Option(help="role/title contains this")] = None,
     org: Annotated[str | None, typer.Option("--org", help="organisation contains this")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="language (en, ko, Korean…)")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="language of the quoted words: a "
+                                             "code (en, ko) or a name (Korean)")] = None,
     kind: Annotated[str, typer.Option(help="soundbite, reported or all")] = "all",
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -84,6 +86,8 @@ def quotes(
         for h in results.hits:
             label = "sound bite" if h.kind == "soundbite" else f"{h.kind} ({h.confidence:.1f})"
             who = " / ".join(x for x in (h.entity or h.speaker, h.role, h.organization) if x)
+            if h.language_label:
+                who += f" (said in {h.language_label})"
             console.print(f"\n[bold]{h.date or '????-??-??'}[/] [magenta]{label}[/] "
                           f"[cyan]{who or '(unnamed)'}[/] [dim]{h.id}[/]", highlight=False)
             console.print(f"   “{h.text}”", highlight=False, markup=False)

@@ -217,6 +217,14 @@ class EntitiesMixin:
         elif kind not in QUOTE_KINDS:
             raise InputError(f"unknown quote kind {kind!r}",
                              hint="use soundbite, reported, direct or all")
+        if language:
+            from dateline.transcript.language import language_code
+
+            code = language_code(language)
+            if code is None:
+                raise InputError(f"unknown language {language!r}",
+                                 hint="give an ISO 639-1 code (en, ko, ja…) or a name (Korean)")
+            language = code
         limit = max(1, min(int(limit), self.setting("max_page_size")))
         offset = max(0, int(offset))
         warnings: list[str] = []
@@ -371,9 +379,10 @@ def _quote_hit(r: tuple[Any, ...]) -> QuoteHit:
     from dateline.enrich.results import QuoteHit
 
     (sid, rev, idx, kind, text, speaker, role, org, language, start, end, confidence, day,
-     program, maker, eid, ename, oid, title) = r[:19]
+     program, maker, eid, ename, oid, title, label) = r[:20]
     return QuoteHit(f"{sid}:{rev}:{idx}", sid, kind, text, speaker, eid, ename, role, org, oid,
-                    language, day, program, title, start, end, confidence, maker)
+                    language, day, program, title, start, end, confidence, maker,
+                    language_label=label)
 
 
 def _quote_doc(r: tuple[Any, ...]) -> IndexDoc:

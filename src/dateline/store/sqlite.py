@@ -97,10 +97,15 @@ def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]
         yield items[start:start + size]
 
 
+def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    """Whether ``table`` has ``column`` (an archive open read-only may predate a migration)."""
+    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
+
+
 def _row_to_quote(r: tuple[Any, ...]) -> Quote:
     """A Quote from a row of ``Store._QUOTE_SELECT`` (story id and revision first)."""
     return Quote(text=r[2], speaker=r[3], role=r[4], organization=r[5], language=r[6], kind=r[7],
-                 label=r[8], start=r[9], end=r[10], confidence=r[11])
+                 label=r[8], start=r[9], end=r[10], confidence=r[11], language_label=r[12])
 
 
 def _now() -> str:
@@ -170,7 +175,7 @@ _REVISION_COLUMNS = (
 )
 _QUOTE_COLUMNS = (
     'story_id, revision, idx, maker, kind, text, speaker, role, organization, language, label, '
-    'start, "end", confidence'
+    'start, "end", confidence, language_label'
 )
 _UPDATED_AT = 4  # position of updated_at in a prepared story's revision columns
 
@@ -231,7 +236,7 @@ def _prepare_story(story: ParsedStory, source_name: str, locator: str,
     )
     quotes = [
         (q.kind, q.text, q.speaker, q.role, q.organization, q.language, q.label, q.start, q.end,
-         q.confidence)
+         q.confidence, q.language_label)
         for q in story.quotes
     ]
     return key, story_id_for(key), revision, quotes
@@ -297,6 +302,11 @@ class Store:
             self.conn.execute("PRAGMA temp_store = FILE")
             migrate(self.conn)
             self.conn.execute("PRAGMA temp_store = MEMORY")
+        #: what quote rows are read with (an archive older than migration 10, open read-only
+        #: and so not migrated, has no language labels)
+        self._quote_select = self._QUOTE_SELECT if has_column(
+            self.conn, "quotes", "language_label") else self._QUOTE_SELECT.replace(
+            "language_label", "NULL")
         self.conn.execute("PRAGMA foreign_keys = ON")
         self._seq = 0
         #: set after each batch while background checkpoints run (see background_checkpoints)
@@ -581,7 +591,7 @@ class Store:
             state.revision_rows.clear()
         if state.quote_rows:
             self.conn.executemany(
-                f"INSERT INTO quotes({_QUOTE_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+                f"INSERT INTO quotes({_QUOTE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
                 state.quote_rows)
             state.quote_rows.clear()
 
@@ -616,11 +626,11 @@ class Store:
         return story
 
     _QUOTE_SELECT = ('SELECT story_id, revision, text, speaker, role, organization, language, '
-                     'kind, label, start, "end", confidence FROM quotes')
+                     'kind, label, start, "end", confidence, language_label FROM quotes')
 
     def quotes_of(self, story_id: str, revision: int) -> list[Quote]:
         rows = self.conn.execute(
-            f"{self._QUOTE_SELECT} WHERE story_id = ? AND revision = ? ORDER BY idx",
+            f"{self._quote_select} WHERE story_id = ? AND revision = ? ORDER BY idx",
             (story_id, revision),
         ).fetchall()
         return [_row_to_quote(r) for r in rows]

@@ -162,7 +162,8 @@ def story_data(arc: Archive, story_id: str) -> dict[str, Any]:
     record["source"] = public_name(story.source_name)
     quotes = [
         {"speaker": q.speaker, "role": q.role, "organization": q.organization,
-         "language": q.language, "kind": q.kind, "label": q.label, "text": q.text,
+         "language": q.language, "language_label": q.language_label, "kind": q.kind,
+         "label": q.label, "text": q.text,
          "start": q.start, "end": q.end}
         for q in story.quotes
     ]
