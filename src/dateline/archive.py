@@ -122,6 +122,9 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
     def update_derived(self) -> None:
         """Bring everything derived from the store up to date: enrichers, then indexes."""
+        from dateline.store import titles
+
+        titles.update(self.store)
         self.analyze_korean()
         self._after_ingest()
         self._after_ingest_analysis()
@@ -362,7 +365,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
         """Full-text search with the query language of :mod:`dateline.search.query`."""
         self.sync_index()
         limit = max(1, min(int(limit), self.setting("max_page_size")))
-        return self.engine.search(
+        results = self.engine.search(
             query,
             date_from=date_from,
             date_to=date_to,
@@ -372,3 +375,17 @@ class Archive(EntitiesMixin, AnalysisMixin):
             facets=facets,
             snippets=snippets,
         )
+        untitled = [h for h in results.hits if not h.title]
+        if untitled:
+            derived = self.derived_titles([h.id for h in untitled])
+            for hit in untitled:
+                hit.title = derived.get(hit.id)
+                hit.title_derived = hit.title is not None
+        return results
+
+    def derived_titles(self, story_ids: list[str]) -> dict[str, str]:
+        """Titles derived from the lead of these untitled stories (see
+        :func:`dateline.model.derive_title`), by story id."""
+        from dateline.store import titles
+
+        return titles.derived_titles(self.store, story_ids)

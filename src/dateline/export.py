@@ -24,12 +24,14 @@ CSV_FIELDS = (
 
 def story_record(story: StoredStory, *, quotes: bool = True) -> dict[str, Any]:
     """The flat JSON form of a story used by exports, ``show --format json`` and the API."""
+    title, derived = story.display_title
     record: dict[str, Any] = {
         "id": story.id,
         "date": story.date.isoformat() if story.date else None,
         "published_at": story.published_at.isoformat() if story.published_at else None,
         "updated_at": story.updated_at.isoformat() if story.updated_at else None,
-        "title": story.title,
+        "title": title,
+        "title_derived": derived,
         "program": story.program,
         "reporter": story.reporter,
         "language": story.language,

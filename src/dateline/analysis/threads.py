@@ -48,6 +48,7 @@ from dateline.analysis.terms import Tokenizer
 from dateline.model import StoredStory
 from dateline.store import analysis as sql
 from dateline.store.sqlite import Store
+from dateline.store.titles import derived_titles
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +85,13 @@ class ThreadStory:
     #: the member it linked to (None for the seed)
     via: str | None = None
     hop: int = 0
+    #: the title is derived from the story's lead (it has none of its own)
+    title_derived: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "date": self.date.isoformat() if self.date else None,
-                "title": self.title, "score": round(self.score, 4), "via": self.via,
-                "hop": self.hop}
+                "title": self.title, "title_derived": self.title_derived,
+                "score": round(self.score, 4), "via": self.via, "hop": self.hop}
 
 
 @dataclass(slots=True)
@@ -111,7 +114,8 @@ class Thread:
     def from_dict(cls, data: dict[str, Any]) -> Thread:
         stories = [ThreadStory(s["id"], date.fromisoformat(s["date"]) if s.get("date") else None,
                                s.get("title"), float(s["score"]), s.get("via"),
-                               int(s.get("hop", 0))) for s in data.get("stories", [])]
+                               int(s.get("hop", 0)), bool(s.get("title_derived")))
+                   for s in data.get("stories", [])]
         return cls(data["seed"], stories, dict(data.get("params", {})))
 
 
@@ -400,11 +404,14 @@ def thread(store: Store, story_id: str, *, threshold: float = THRESHOLD,
         if len(members) >= max_stories:
             break
     heads = sql.story_headers(store, list(members))
+    derived = derived_titles(store, [sid for sid, (_, title) in heads.items() if not title])
     stories = []
     for sid, member in members.items():
         if sid not in heads:  # gone or now a duplicate: the links lag the store
             continue
         member.date, member.title = heads[sid]
+        if not member.title and sid in derived:
+            member.title, member.title_derived = derived[sid], True
         stories.append(member)
     stories.sort(key=lambda s: (s.date or date.min, s.id))
     return Thread(seed_id, stories, params())

@@ -145,6 +145,18 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
+def title_markup(title: str | None, derived: bool = False) -> str:
+    """A story title for the terminal (rich markup): one derived from the lead in italics and
+    marked so, a missing one as "(no title)"."""
+    from rich.markup import escape
+
+    if not title:
+        return "[dim](no title)[/]"
+    if derived:
+        return f"[italic]{escape(title)}[/] [dim](from the lead)[/]"
+    return escape(title)
+
+
 def sparkline(values: Iterable[float]) -> str:
     values = list(values)
     if not values:

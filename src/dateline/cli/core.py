@@ -31,6 +31,7 @@ from dateline.cli.common import (
     emit,
     emit_mapping,
     open_archive,
+    title_markup,
 )
 
 
@@ -224,7 +225,7 @@ def show(
         if fmt is not Format.table:
             emit_mapping(record, fmt)
             return
-        console.rule(f"[bold]{story.title or '(no title)'}[/]")
+        console.rule(f"[bold]{title_markup(*story.display_title)}[/]")
         meta = [("id", story.id), ("date", story.date), ("published", story.published_at),
                 ("updated", story.updated_at), ("programme", story.program),
                 ("reporter", story.reporter), ("language", story.language), ("url", story.url),

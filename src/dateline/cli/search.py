@@ -18,6 +18,7 @@ from dateline.cli.common import (
     emit,
     open_archive,
     parse_day,
+    title_markup,
 )
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -51,7 +52,8 @@ def search(
         console_err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     rows = [
         {"id": h.id, "date": h.date.isoformat() if h.date else None, "title": h.title,
-         "program": h.program, "language": h.language, "score": round(h.score, 3),
+         "title_derived": h.title_derived, "program": h.program, "language": h.language,
+         "score": round(h.score, 3),
          "snippet": " … ".join(h.snippets)}
         for h in results.hits
     ]
@@ -62,7 +64,7 @@ def search(
                       highlight=False)
         for i, h in enumerate(results.hits, offset + 1):
             date = h.date.isoformat() if h.date else "????-??-??"
-            console.print(f"\n[bold]{i}. {date}  {h.title or '(no title)'}[/]  "
+            console.print(f"\n[bold]{i}. {date}  {title_markup(h.title, h.title_derived)}[/]  "
                           f"[dim]{h.program or ''} · {h.id}[/]", highlight=False)
             for snip in h.snippets[:2]:
                 console.print("   " + _plain(snip), highlight=False)

@@ -21,6 +21,7 @@ from dateline.cli.common import (
     open_archive,
     parse_day,
     sparkline,
+    title_markup,
 )
 from dateline.errors import InputError
 
@@ -157,6 +158,10 @@ def thread(
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     rows = [{"": "▶" if s.id == result.seed else "", **s.to_dict()} for s in result.stories]
+    if fmt is Format.table:
+        for row in rows:
+            if row["title_derived"]:
+                row["title"] = f"{row['title']} (from the lead)"
     emit(rows, fmt, ["", "date", "title", "score", "id"] if fmt is Format.table else None,
          title=f"thread of {result.seed}: {counted(len(rows), 'story', 'stories')}")
 
@@ -191,7 +196,7 @@ def dups(
         console.rule(f"[bold]cluster {c.id}[/] · {counted(c.size, 'story', 'stories')}")
         for m in c.members:
             console.print(f"  {m.date or '          '}  {m.id}  {m.similarity:.2f}  "
-                          f"{m.title or '(no title)'}", highlight=False)
+                          f"{title_markup(m.title, m.title_derived)}", highlight=False)
 
 
 @app.command()

@@ -238,7 +238,7 @@ class EntitiesMixin:
                        language=language, kind=kind, date_from=date_from, date_to=date_to)
         if not query or not query.strip():
             rows, total = es.quotes(**filters, limit=limit, offset=offset)  # type: ignore[arg-type]
-            return QuoteResults([_quote_hit(r) for r in rows], total, warnings)
+            return QuoteResults(self._titled([_quote_hit(r) for r in rows]), total, warnings)
         self.sync_quotes()
         with self._quote_engine() as engine:
             found = engine.search(query, date_from=date_from, date_to=date_to,
@@ -256,7 +256,19 @@ class EntitiesMixin:
         hits = sorted((_quote_hit(r) for r in rows), key=lambda h: rank.get(h.id, 0))
         for h in hits:
             h.snippet = snippets.get(h.id)
-        return QuoteResults(hits[offset:offset + limit], len(hits), warnings)
+        return QuoteResults(self._titled(hits[offset:offset + limit]), len(hits), warnings)
+
+    def _titled(self, hits: list[QuoteHit]) -> list[QuoteHit]:
+        """Quote hits whose story has no title, given the title derived from its lead."""
+        from dateline.store.titles import derived_titles
+
+        untitled = [h for h in hits if not h.story_title]
+        if untitled:
+            derived = derived_titles(self.store, [h.story_id for h in untitled])
+            for h in untitled:
+                h.story_title = derived.get(h.story_id)
+                h.story_title_derived = h.story_title is not None
+        return hits
 
     # -- entities -----------------------------------------------------------------------------
 
@@ -298,7 +310,8 @@ class EntitiesMixin:
         co = _co_mentions(es, eid, stories)
         latest, _ = es.quotes(entity_ids=[eid], limit=5)
         return EntityProfile(eid, kind, name, row[4] if row else None, aliases, titles, stories,
-                             mentions, nquotes, first, last, co, [_quote_hit(r) for r in latest])
+                             mentions, nquotes, first, last, co,
+                             self._titled([_quote_hit(r) for r in latest]))
 
     def entities(self, kind: str | None = None, top: int = 50, date_from: date | None = None,
                  date_to: date | None = None) -> list[EntitySummary]:

@@ -174,15 +174,28 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """,
     # 9: reserved (story identity)
     "",
-    # 10: quote languages as ISO 639-1 codes, the labels kept (see _quote_languages)
-    lambda conn: _quote_languages(conn),
+    # 10: quote languages as ISO 639-1 codes with the labels kept; titles derived from the lead
+    #     of untitled stories (see _upgrade_10)
+    lambda conn: _upgrade_10(conn),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _upgrade_10(conn: sqlite3.Connection) -> None:
+    """Migration 10: quote languages (:func:`_quote_languages`) and derived titles
+    (:mod:`dateline.store.titles`: the table, filled for the stories already stored)."""
+    from dateline.store import titles
+
+    _quote_languages(conn)
+    conn.execute(titles.TABLE)
+    titles.fill(conn, 0)
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) SELECT ?, COALESCE((SELECT value FROM "
+                 "meta WHERE key = 'seq'), '0')", (titles.WATERMARK,))
+
+
 def _quote_languages(conn: sqlite3.Connection) -> None:
-    """Migration 10: a quote's language is the ISO 639-1 code of its own words ("en", "ko"),
+    """A quote's language is the ISO 639-1 code of its own words ("en", "ko"),
     read from them (``dateline_quote_language``: :func:`transcript.language.quote_language`);
     the language a sound-bite label names ("Korean", "Korean-English") is kept as written in
     ``quotes.language_label``.  The enricher's copy of each quote (``entity_quotes``) gets the
