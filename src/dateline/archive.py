@@ -184,11 +184,63 @@ class Archive(EntitiesMixin, AnalysisMixin):
     # -- export -------------------------------------------------------------------------------
 
     def export(self, out: IO[str] | IO[bytes], fmt: str = "jsonl", *,
-               include_duplicates: bool = False) -> int:
-        """Write every story in ``fmt`` (jsonl, csv, parquet, ninjs); returns the count."""
-        from dateline.export import export_stories
+               include_duplicates: bool = False, query: str | None = None,
+               date_from: date | None = None, date_to: date | None = None,
+               language: str | None = None, program: str | None = None) -> int:
+        """Write stories in ``fmt`` (jsonl, csv, parquet, ninjs); returns the count.
 
-        return export_stories(self.stories(include_duplicates=include_duplicates), out, fmt)
+        Every story by default, in the order they were stored; or a slice, with the filters of
+        :meth:`search`: stories dated ``date_from``..``date_to``, in ``language`` (a code or a
+        name), of ``program``, and matching ``query`` (the search query language; then the
+        stories come oldest first, and only those the full-text index holds)."""
+        from dateline.export import export_stories
+        from dateline.store import slices
+
+        if language:
+            from dateline.transcript.language import language_code
+
+            code = language_code(language)
+            if code is None:
+                raise InputError(f"unknown language {language!r}",
+                                 hint="give an ISO 639-1 code (en, ko…) or a name (Korean)")
+            language = code
+        stories: Iterable[StoredStory]
+        if query and query.strip():
+            ids = self._matching_ids(query, date_from, date_to, language, program)
+            stories = slices.iter_by_ids(self.store, ids)
+            if include_duplicates:
+                stories = self._with_duplicates(stories)
+        elif date_from or date_to or language or program:
+            stories = slices.iter_slice(self.store, date_from=date_from, date_to=date_to,
+                                        language=language, program=program,
+                                        include_duplicates=include_duplicates)
+        else:
+            stories = self.stories(include_duplicates=include_duplicates)
+        return export_stories(stories, out, fmt)
+
+    def _matching_ids(self, query: str, date_from: date | None, date_to: date | None,
+                      language: str | None, program: str | None) -> list[str]:
+        """Every story matching a search (with its filters as query fields), oldest first."""
+        parts = [f"({query})"]
+        if language:
+            parts.append(f"lang:{language}")
+        if program:
+            parts.append('program:"' + " ".join(program.replace('"', " ").split()) + '"')
+        text = " ".join(parts)
+        self.sync_index()
+        total = self.engine.search(text, date_from=date_from, date_to=date_to, limit=1,
+                                   facets=False, snippets=False).total
+        if not total:
+            return []
+        found = self.engine.search(text, date_from=date_from, date_to=date_to, limit=total,
+                                   sort="date", facets=False, snippets=False)
+        return [h.id for h in found.hits]
+
+    def _with_duplicates(self, stories: Iterable[StoredStory]) -> Iterator[StoredStory]:
+        for story in stories:
+            yield story
+            for dup in self.store.duplicates_of(story.id):
+                yield self.store.get_story(dup)
 
     # -- search -------------------------------------------------------------------------------
 

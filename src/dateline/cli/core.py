@@ -294,23 +294,53 @@ def rejects(
 
 @app.command()
 def export(
+    query: Annotated[str | None, typer.Argument(help="export only the stories this search finds "
+                                                "(the query language of dateline search)")]
+    = None,
     archive: ArchiveOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, parquet or ninjs")] = (
-        "jsonl"
-    ),
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="<format>",
+                                     help="jsonl, csv, parquet or ninjs")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write "
                                                 "(default: standard output)")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="first day: YYYY, YYYY-MM or "
+                                                  "YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="last day: YYYY, YYYY-MM or "
+                                                "YYYY-MM-DD")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="stories in this language: a code "
+                                             "(en, ko) or a name")] = None,
+    program: Annotated[str | None, typer.Option("--program", "--programme", help="stories of "
+                                                "this programme, e.g. 'News 9'")] = None,
     duplicates: Annotated[bool, typer.Option("--duplicates", help="include exact "
                                              "duplicates")] = False,
 ) -> None:
-    """Export every story (current revisions) as JSONL, CSV, Parquet or IPTC ninjs."""
+    """Export stories (current revisions) as JSONL, CSV, Parquet or IPTC ninjs: every one, or
+    a slice with the filters of search (a query, --from/--to, --lang, --program).
+
+    JSONL, CSV and Parquet have the same columns; Parquet's are typed (dates, times in UTC,
+    segments and quotes as lists of structs), CSV writes segments and quotes as JSON.
+    """
+    from dateline.cli.common import parse_day
+
+    start, end = parse_day(date_from), parse_day(date_to, end=True)
     with open_archive(archive, readonly=True) as arc:
+        if query:
+            found = arc.search(query, date_from=start, date_to=end, limit=1, facets=False,
+                               snippets=False)
+            for warning in found.warnings:
+                console_err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            behind = arc.stats()["index_behind"]
+            if behind:
+                console_err.print(f"[yellow]warning:[/] {counted(behind, 'story', 'stories')} "
+                                  "not in the search index yet are left out (run: dateline "
+                                  "reindex)", highlight=False)
+        filters = {"query": query, "date_from": start, "date_to": end, "language": lang,
+                   "program": program, "include_duplicates": duplicates}
         if output is None:
             if fmt == "parquet":
                 console_err.print("parquet needs --output FILE")
                 raise typer.Exit(2)
-            n = arc.export(sys.stdout, fmt, include_duplicates=duplicates)
+            n = arc.export(sys.stdout, fmt, **filters)
         else:
             with output.open("wb") as fh:
-                n = arc.export(fh, fmt, include_duplicates=duplicates)
+                n = arc.export(fh, fmt, **filters)
         console_err.print(f"exported {counted(n, 'story', 'stories')}", highlight=False)
