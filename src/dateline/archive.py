@@ -181,6 +181,14 @@ class Archive(EntitiesMixin, AnalysisMixin):
         )
         return stats
 
+    def datasette_metadata(self) -> dict[str, Any]:
+        """Datasette metadata for this archive's SQLite file: its views described, dateline's
+        own tables hidden (``datasette dateline.sqlite -m metadata.json``)."""
+        from dateline.store import views
+
+        return views.datasette_metadata(views.table_names(self.store.conn),
+                                        database=Path(DB_NAME).stem)
+
     # -- export -------------------------------------------------------------------------------
 
     def export(self, out: IO[str] | IO[bytes], fmt: str = "jsonl", *,

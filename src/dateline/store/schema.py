@@ -175,7 +175,7 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 9: reserved (story identity)
     "",
     # 10: quote languages as ISO 639-1 codes with the labels kept; titles derived from the lead
-    #     of untitled stories (see _upgrade_10)
+    #     of untitled stories; views for Datasette and SQL readers (see _upgrade_10)
     lambda conn: _upgrade_10(conn),
 ]
 
@@ -183,15 +183,17 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _upgrade_10(conn: sqlite3.Connection) -> None:
-    """Migration 10: quote languages (:func:`_quote_languages`) and derived titles
-    (:mod:`dateline.store.titles`: the table, filled for the stories already stored)."""
-    from dateline.store import titles
+    """Migration 10: quote languages (:func:`_quote_languages`), derived titles
+    (:mod:`dateline.store.titles`: the table, filled for the stories already stored) and the
+    views for readers of the SQLite file (:mod:`dateline.store.views`)."""
+    from dateline.store import titles, views
 
     _quote_languages(conn)
     conn.execute(titles.TABLE)
     titles.fill(conn, 0)
     conn.execute("INSERT OR REPLACE INTO meta(key, value) SELECT ?, COALESCE((SELECT value FROM "
                  "meta WHERE key = 'seq'), '0')", (titles.WATERMARK,))
+    views.create(conn)
 
 
 def _quote_languages(conn: sqlite3.Connection) -> None:
