@@ -75,6 +75,9 @@ class AnalysisMixin:
         if query:
             counts = self.engine.histogram(query, by=by, date_from=date_from, date_to=date_to)
             kind, label, what = "query", query, "stories matching the query"
+            matching = self.engine.search(query, limit=1, facets=False, snippets=False).total
+            dated = sum(n for _, n in self.engine.histogram(query, by="year"))
+            undated = max(0, matching - dated)
         elif entity:
             found = sql.resolve_entity(self.store, entity)
             if found is None:
@@ -89,17 +92,21 @@ class AnalysisMixin:
                 days = periods.entity_day_counts(self.store, entity_id, date_from, date_to)
             counts = fill_histogram(days, by, date_from, date_to)
             kind, what = "entity", "stories mentioning the entity"
+            undated = sql.undated_entity_stories(self.store, entity_id)
         else:
             assert speaker is not None
             kind, label, what = "speaker", speaker, "stories quoting the speaker"
             days: dict[date, int] = {}  # type: ignore[no-redef]
             found = sql.resolve_entity(self.store, speaker, "person")
+            undated = 0
             if found is not None:
                 entity_id, _, label = found
                 days = sql.entity_quote_day_counts(self.store, entity_id, date_from, date_to)
-            if not days:
+                undated = sql.undated_quoting_stories(self.store, entity_id, ())
+            if not days and not undated:
                 spellings = sql.speaker_spellings(self.store, speaker)
                 days = sql.quote_day_counts(self.store, spellings, date_from, date_to)
+                undated = sql.undated_quoting_stories(self.store, None, spellings)
                 if not spellings:
                     warnings.append(f"no quotes by {speaker!r} in this archive")
             counts = fill_histogram(days, by, date_from, date_to)
@@ -109,6 +116,9 @@ class AnalysisMixin:
         result = tl.build(kind, label, by, counts, totals, date_from=date_from, date_to=date_to,
                           what=what, entity_id=entity_id)
         result.warnings.extend(warnings)
+        result.undated = undated
+        if undated:
+            result.warnings.append(tl.undated_warning(undated, what))
         return result
 
     # -- co-occurrence -------------------------------------------------------------------

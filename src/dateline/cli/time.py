@@ -95,8 +95,9 @@ def timeline(
         item[" "] = bar
         show.append(item)
     emit(show, fmt, title=f"{tl.counts}: {tl.label} (per {tl.by})")
-    console.print(f"{sparkline(tl.values())}  total {tl.total} in {len(rows)} {tl.by}s",
-                  highlight=False)
+    left_out = f"; {tl.undated:,} undated, not counted" if tl.undated else ""
+    console.print(f"{sparkline(tl.values())}  total {tl.total} in {len(rows)} {tl.by}s"
+                  f"{left_out}", highlight=False)
 
 
 @app.command()

@@ -109,8 +109,12 @@ def search_page(
         return render(request, "search.html", {"results": None, "req": req, "params": params,
                                                "timeline": None, "pager": None})
     results = data.search_data(arc, req)
-    # the month facet of the results is their timeline: no second query needed
-    timeline = {"series": data.month_series(results.get("facets", {}).get("month") or {})}
+    # the month facet of the results is their timeline: no second query needed; the stories
+    # without a date are in no month, and the page says how many
+    months = results.get("facets", {}).get("month") or {}
+    timeline = {"series": data.month_series(months),
+                "undated": max(0, int(results.get("total") or 0) - sum(months.values()))
+                if months else 0}
 
     def month_link(bucket: str) -> str:
         first, last = month_range(bucket)
