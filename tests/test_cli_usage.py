@@ -94,3 +94,36 @@ def test_cli_counts_are_worded_for_one(tmp_path: Path) -> None:
     assert one.exit_code == 0 and one.output.startswith("1 story matches"), one.output
     two = runner.invoke(app, ["search", "railway", "-a", arc])
     assert two.output.startswith("2 stories match"), two.output
+
+
+def test_cli_machine_formats_give_plain_snippets_with_offsets(tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    src = tmp_path / "in"
+    write_kbs_radio(src, "a.txt", "2019-01-05", "Han Ji-ho",
+                    "The Smith & Jones <Harbour> tollgate deal.")
+    arc = str(tmp_path / "a.dateline")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(src), "-a", arc, "--workers", "1"]).exit_code == 0
+    out = runner.invoke(app, ["search", "tollgate", "-a", arc, "-f", "jsonl"])
+    [hit] = [json.loads(line) for line in out.stdout.splitlines()]
+    assert "Smith & Jones <Harbour> tollgate" in hit["snippet"]
+    assert "&amp;" not in hit["snippet"] and "<mark>" not in hit["snippet"]
+    assert hit["highlights"] and all(hit["snippet"][a:b].lower() == "tollgate"
+                                     for a, b in hit["highlights"])
+    [row] = csv.DictReader(io.StringIO(runner.invoke(
+        app, ["search", "tollgate", "-a", arc, "-f", "csv"]).stdout))
+    assert row["snippet"] == hit["snippet"] and json.loads(row["highlights"]) == \
+        hit["highlights"]
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from dateline.web import create_app
+
+    with TestClient(create_app(Path(arc))) as client:
+        [api] = client.get("/api/search", params={"q": "tollgate"}).json()["hits"]
+    assert "&amp;" in api["snippets"][0]  # HTML for pages, as documented
+    [plain] = api["snippets_plain"]
+    assert plain == {"text": hit["snippet"], "highlights": hit["highlights"]}

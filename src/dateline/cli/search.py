@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,6 +30,18 @@ def _plain(snippet: str) -> str:
     return html.unescape(_MARK.sub(r"[bold yellow]\1[/]", snippet.replace("[", r"\[")))
 
 
+def _row(h: Any) -> dict[str, Any]:
+    """A hit for machine formats: the snippet as plain text, with the character offsets of the
+    matched words in it (``highlights``), never HTML."""
+    from dateline.search.snippets import plain
+
+    text, spans = plain(" … ".join(h.snippets))
+    return {"id": h.id, "date": h.date.isoformat() if h.date else None, "title": h.title,
+            "title_derived": h.title_derived, "program": h.program, "language": h.language,
+            "score": round(h.score, 3), "snippet": text,
+            "highlights": [list(span) for span in spans]}
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="query: words, \"phrases\", AND/OR/NOT, -word, "
@@ -50,13 +62,7 @@ def search(
                              offset=offset)
     for warning in results.warnings:
         console_err.print(f"[yellow]warning:[/] {warning}", highlight=False)
-    rows = [
-        {"id": h.id, "date": h.date.isoformat() if h.date else None, "title": h.title,
-         "title_derived": h.title_derived, "program": h.program, "language": h.language,
-         "score": round(h.score, 3),
-         "snippet": " … ".join(h.snippets)}
-        for h in results.hits
-    ]
+    rows = [_row(h) for h in results.hits]
     if fmt is Format.table:
         verb = "matches" if results.total == 1 else "match"
         console.print(f"[bold]{counted(results.total, 'story', 'stories')}[/] {verb} "

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from dateline.errors import DatelineError
 from dateline.export import story_record
+from dateline.search.snippets import plain as plain_snippet
 from dateline.web.params import SearchRequest
 
 if TYPE_CHECKING:
@@ -130,6 +131,9 @@ def search_data(arc: Archive, req: SearchRequest) -> dict[str, Any]:
                       if name in req.facets}
     for hit in data.get("hits", []):
         hit["snippets"] = [clean_snippet(s) for s in hit.get("snippets") or []]
+        # the same words for programs: plain text, the matches as character offsets
+        hit["snippets_plain"] = [dict(zip(("text", "highlights"), plain_snippet(s),
+                                          strict=True)) for s in hit["snippets"]]
     data["query"] = query
     data["request"] = {
         "q": req.q,
