@@ -190,9 +190,18 @@ def dups(
     if fmt is not Format.table:
         emit([{"cluster": c.id, **m.to_dict()} for c in clusters for m in c.members], fmt)
         return
-    console_err.print(f"{report.processed} stories checked in {report.seconds:.1f} s; "
-                      f"{report.clusters} clusters holding {report.clustered} stories",
-                      highlight=False)
+    found = (f"{counted(report.clusters, 'cluster')} holding "
+             f"{counted(report.clustered, 'story', 'stories')}")
+    if report.rebuilt:
+        done = (f"every story checked again ({counted(report.processed, 'story', 'stories')}) "
+                f"in {report.seconds:.1f} s")
+    elif report.processed:
+        done = (f"{counted(report.processed, 'new or changed story', 'new or changed stories')}"
+                f" checked in {report.seconds:.1f} s (the others were checked before)")
+    else:
+        done = "up to date: no story is new or changed since the last pass (--rebuild checks "\
+               "every story again)"
+    console_err.print(f"{done}; {found}", highlight=False)
     for c in clusters:
         console.rule(f"[bold]cluster {c.id}[/] · {counted(c.size, 'story', 'stories')}")
         for m in c.members:

@@ -205,14 +205,15 @@ def story_data(arc: Archive, story_id: str) -> dict[str, Any]:
         except NotImplementedError:
             continue
     # the enricher's view of each quote carries the speaker's entity id: join it by offset
-    by_start = {q.get("start"): q for q in extras.pop("quotes", None) or []
-                if isinstance(q, dict)}
+    found_quotes = [q for q in extras.pop("quotes", None) or [] if isinstance(q, dict)]
+    by_start = {q.get("start"): q for q in found_quotes}
     for q in quotes:
         found = by_start.get(q["start"])
         if found:
             q["entity_id"] = found.get("entity_id")
             q["entity"] = found.get("entity")
             q["organization_id"] = found.get("organization_id")
+    record["speakers"] = speakers(found_quotes or quotes)
     mentioned: dict[str, dict[str, Any]] = {}
     for e in extras.get("entities") or []:
         key = str(e.get("id") or e.get("name"))
@@ -225,6 +226,30 @@ def story_data(arc: Archive, story_id: str) -> dict[str, Any]:
     for key, value in extras.items():
         record.setdefault(key, value)
     return plain(record)
+
+
+def speakers(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Who speaks in a story, each speaker once (by entity, else by name as written), in the
+    order they first speak, with how many quotes of each kind: the quotes the quote search
+    counts (sound bites and reported speech) when the story was enriched."""
+    out: dict[str, dict[str, Any]] = {}
+    for q in quotes:
+        name = q.get("entity") or q.get("speaker") or q.get("organization")
+        key = str(q.get("entity_id") or (name or "").casefold() or "unattributed")
+        who = out.get(key)
+        if who is None:
+            who = out[key] = {"speaker": q.get("entity") or q.get("speaker"),
+                              "entity": q.get("entity"), "entity_id": q.get("entity_id"),
+                              "organization": q.get("organization"),
+                              "organization_id": q.get("organization_id"),
+                              "role": q.get("role"), "kinds": {}}
+        who["role"] = who["role"] or q.get("role")
+        kind = str(q.get("kind") or "soundbite")
+        who["kinds"][kind] = who["kinds"].get(kind, 0) + 1
+    order = {"soundbite": 0, "direct": 1, "reported": 2}
+    for who in out.values():
+        who["kinds"] = dict(sorted(who["kinds"].items(), key=lambda kv: order.get(kv[0], 3)))
+    return list(out.values())
 
 
 # ----------------------------------------------------------------------------- entities
