@@ -203,24 +203,33 @@ class AnalysisMixin:
         self.sync_index()  # candidates come from the engine: it must hold the new stories
         return threads.update(self.store, self.engine, rebuild=rebuild)
 
-    def thread(self, story_id: str, *, refresh: bool = False) -> Thread:
+    def thread(self, story_id: str, *, refresh: bool = False, rebuild: bool = False,
+               nearest: bool = False) -> Thread:
         """The chain of stories about the same affair as ``story_id``, oldest first.
 
         Read from the stored links (a few indexed lookups).  A writable archive first brings
-        the links up to date (``refresh``: recomputes every link, slow on a big archive); a
-        read-only one shows the links as the last ingest left them.
+        the links up to date with the stories stored since the last pass; ``refresh``
+        computes the links of this thread's stories again, now (against the whole archive);
+        ``rebuild`` computes every story's links again (slow on a big archive).  A read-only
+        archive shows the links as the last ingest left them.  ``nearest``: when no other
+        story is linked, ``Thread.nearest`` holds the closest ones and their scores (one search).
         """
         from dateline.analysis import threads
         from dateline.store import analysis as sql
 
         sid = self.store.resolve_id(story_id)
         if not self.readonly:
-            self.update_threads(rebuild=refresh)
+            self.update_threads(rebuild=rebuild)
+            if refresh and not rebuild:
+                threads.relink(self.store, self.engine, threads.thread(self.store, sid).ids)
         elif not sql.threads_ready(self.store):
             log.warning("this archive has no thread links yet: open it writable once "
                         "(e.g. dateline thread ID) to compute them")
             return threads.Thread(sql.original_of(self.store, sid), [], threads.params())
-        return threads.thread(self.store, sid)
+        found = threads.thread(self.store, sid)
+        if nearest and len(found.stories) <= 1:
+            found.nearest = threads.nearest(self.store, self.engine, sid)
+        return found
 
     # -- distinctive terms ---------------------------------------------------------------
 

@@ -146,15 +146,20 @@ def cooccur(
 @app.command()
 def thread(
     story_id: Annotated[str, typer.Argument(help="story id (or a unique prefix)")],
-    refresh: Annotated[bool, typer.Option("--refresh", help="rebuild every story's thread "
-                                          "links first (slow on a big archive)")]
-    = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="compute the links of this "
+                                          "thread's stories again first")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="compute every story's links "
+                                          "again first (slow on a big archive)")] = False,
     archive: ArchiveOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The chain of stories about the same affair as a story, oldest first."""
+    """The chain of stories about the same affair as a story, oldest first.
+
+    Links are computed when stories are ingested; a story no other one is linked to is a
+    thread of one, and the command shows the closest stories with their scores.
+    """
     with open_archive(archive) as arc:
-        result = arc.thread(story_id, refresh=refresh)
+        result = arc.thread(story_id, refresh=refresh, rebuild=rebuild, nearest=True)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -165,6 +170,12 @@ def thread(
                 row["title"] = f"{row['title']} (from the lead)"
     emit(rows, fmt, ["", "date", "title", "score", "id"] if fmt is Format.table else None,
          title=f"thread of {result.seed}: {counted(len(rows), 'story', 'stories')}")
+    if fmt is Format.table and len(rows) <= 1:
+        threshold = result.params.get("threshold")
+        closest = ", ".join(f"{s.id} {s.date or ''} {s.title or ''} ({s.score:.2f})"
+                            for s in result.nearest) or "none"
+        console_err.print(f"no other story is about the same affair: a link needs a score of "
+                          f"{threshold}; the closest: {closest}", highlight=False)
 
 
 @app.command()
