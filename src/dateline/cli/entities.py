@@ -165,7 +165,8 @@ def entity_split(
 @app.command()
 def entities(
     archive: ArchiveOpt = None,
-    kind: Annotated[str | None, typer.Option("--type", help="person, org or place")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="person, org (organisation) or "
+                                             "place")] = None,
     top: Annotated[int, typer.Option(help="how many")] = 50,
     date_from: DateFrom = None,
     date_to: DateTo = None,

@@ -32,6 +32,10 @@ QUOTES_DIR = "index-quotes"
 QUOTES_WATERMARK = "quotes_index_seq"
 ENTITY_KINDS = ("person", "org", "place")
 QUOTE_KINDS = ("soundbite", "direct", "reported")
+#: the ways people name the entity kinds ("--type organisation")
+_KIND_NAMES = {"people": "person", "persons": "person", "organisation": "org",
+               "organization": "org", "organisations": "org", "organizations": "org",
+               "orgs": "org", "places": "place", "location": "place", "locations": "place"}
 _BATCH = 500
 _MAX_QUERY_HITS = 5000
 
@@ -318,6 +322,7 @@ class EntitiesMixin:
         """The most mentioned entities (by number of stories), optionally of one kind."""
         from dateline.enrich.results import EntitySummary
 
+        kind = _KIND_NAMES.get((kind or "").strip().lower(), kind) if kind else None
         if kind is not None and kind not in ENTITY_KINDS:
             raise InputError(f"unknown entity type {kind!r}", hint="use person, org or place")
         rows = self._entities.top_entities(kind, max(1, int(top)), date_from, date_to)
