@@ -58,3 +58,9 @@ def test_who_speaks_lists_each_speaker_once(small: Path) -> None:
     assert panel is not None
     assert panel.group(1).count("<li>") == 1
     assert "1 sound bite, 2 reported" in " ".join(panel.group(1).split())
+
+
+@pytest.mark.parametrize("query", ["date:1000..3000", "date:0900-01-01..9999-12-31"])
+def test_a_date_range_beyond_the_index_means_every_date(small: Path, query: str) -> None:
+    with Archive(small, readonly=True) as arc:
+        assert arc.search(query).total == 2  # it was an internal error
