@@ -457,9 +457,11 @@ class EntityStore:
     def quote_counts(self) -> dict[str, int]:
         """How many quotes :meth:`quotes` can return (those of current revisions), by kind: the
         one count of quotes that stats, the command line and the web give."""
+        # the joins of _QUOTE_FROM that can change a count: each quote's story is at this
+        # revision (the others match at most one row each, by their keys)
         return dict(self.conn.execute(
-            f"SELECT q.kind, COUNT(*) {self._QUOTE_FROM} GROUP BY q.kind ORDER BY q.kind"
-        ).fetchall())
+            "SELECT q.kind, COUNT(*) FROM entity_quotes q JOIN stories s ON s.id = q.story_id "
+            "AND s.revision = q.revision GROUP BY q.kind ORDER BY q.kind").fetchall())
 
     def quotes_changed(self, after_seq: int) -> Iterator[tuple[Any, ...]]:
         """Quote rows of stories enriched (or touched) after ``after_seq``, with their seq, as
