@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from dateline.readers import ReaderOptions
     from dateline.rebuild import RebuildReport
     from dateline.search.base import IndexDoc, SearchEngine, SearchResults
+    from dateline.store.ingest_warnings import WarningRow
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,9 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
     def update_derived(self) -> None:
         """Bring everything derived from the store up to date: enrichers, then indexes."""
+        from dateline.store import titles
+
+        titles.update(self.store)
         self.analyze_korean()
         self._after_ingest()
         self._after_ingest_analysis()
@@ -199,8 +203,22 @@ class Archive(EntitiesMixin, AnalysisMixin):
     def reject_bytes(self, reject: RejectRow) -> bytes:
         return self.store.raw_bytes(reject.sha256)
 
+    def warnings(self, limit: int = 100, offset: int = 0) -> list[WarningRow]:
+        """What the readers and the parser warned about in stored sources (a sound bite cut
+        short, an impossible date, a missing field), with the source and the place."""
+        from dateline.store import ingest_warnings
+
+        return ingest_warnings.page(self.store, limit, offset)
+
     def stats(self) -> dict[str, Any]:
+        from dateline.store import ingest_warnings
+
         stats = self.store.stats()
+        stats["warnings"] = ingest_warnings.count(self.store)
+        # quotes as `quotes()` finds them: sound bites and reported speech, once enriched
+        by_kind = self._entities.quote_counts()
+        stats["quotes"] = sum(by_kind.values())
+        stats["quotes_by_kind"] = by_kind
         stats["archive"] = str(self.path)
         stats["index_behind"] = self.store.max_seq() - int(
             self.store.get_meta(INDEX_WATERMARK, "0") or 0
@@ -223,14 +241,74 @@ class Archive(EntitiesMixin, AnalysisMixin):
                 "being the same story; some may be different stories: `dateline rebuild` "
                 "makes the archive again from its raw bytes (old story ids keep working)")
 
+    def datasette_metadata(self) -> dict[str, Any]:
+        """Datasette metadata for this archive's SQLite file: its views described, dateline's
+        own tables hidden (``datasette dateline.sqlite -m metadata.json``)."""
+        from dateline.store import views
+
+        return views.datasette_metadata(views.table_names(self.store.conn),
+                                        database=Path(DB_NAME).stem)
+
     # -- export -------------------------------------------------------------------------------
 
     def export(self, out: IO[str] | IO[bytes], fmt: str = "jsonl", *,
-               include_duplicates: bool = False) -> int:
-        """Write every story in ``fmt`` (jsonl, csv, parquet, ninjs); returns the count."""
-        from dateline.export import export_stories
+               include_duplicates: bool = False, query: str | None = None,
+               date_from: date | None = None, date_to: date | None = None,
+               language: str | None = None, program: str | None = None) -> int:
+        """Write stories in ``fmt`` (jsonl, csv, parquet, ninjs); returns the count.
 
-        return export_stories(self.stories(include_duplicates=include_duplicates), out, fmt)
+        Every story by default, in the order they were stored; or a slice, with the filters of
+        :meth:`search`: stories dated ``date_from``..``date_to``, in ``language`` (a code or a
+        name), of ``program``, and matching ``query`` (the search query language; then the
+        stories come oldest first, and only those the full-text index holds)."""
+        from dateline.export import export_stories
+        from dateline.store import slices
+
+        if language:
+            from dateline.transcript.language import language_code
+
+            code = language_code(language)
+            if code is None:
+                raise InputError(f"unknown language {language!r}",
+                                 hint="give an ISO 639-1 code (en, ko…) or a name (Korean)")
+            language = code
+        stories: Iterable[StoredStory]
+        if query and query.strip():
+            ids = self._matching_ids(query, date_from, date_to, language, program)
+            stories = slices.iter_by_ids(self.store, ids)
+            if include_duplicates:
+                stories = self._with_duplicates(stories)
+        elif date_from or date_to or language or program:
+            stories = slices.iter_slice(self.store, date_from=date_from, date_to=date_to,
+                                        language=language, program=program,
+                                        include_duplicates=include_duplicates)
+        else:
+            stories = self.stories(include_duplicates=include_duplicates)
+        return export_stories(stories, out, fmt)
+
+    def _matching_ids(self, query: str, date_from: date | None, date_to: date | None,
+                      language: str | None, program: str | None) -> list[str]:
+        """Every story matching a search (with its filters as query fields), oldest first."""
+        parts = [f"({query})"]
+        if language:
+            parts.append(f"lang:{language}")
+        if program:
+            parts.append('program:"' + " ".join(program.replace('"', " ").split()) + '"')
+        text = " ".join(parts)
+        self.sync_index()
+        total = self.engine.search(text, date_from=date_from, date_to=date_to, limit=1,
+                                   facets=False, snippets=False).total
+        if not total:
+            return []
+        found = self.engine.search(text, date_from=date_from, date_to=date_to, limit=total,
+                                   sort="date", facets=False, snippets=False)
+        return [h.id for h in found.hits]
+
+    def _with_duplicates(self, stories: Iterable[StoredStory]) -> Iterator[StoredStory]:
+        for story in stories:
+            yield story
+            for dup in self.store.duplicates_of(story.id):
+                yield self.store.get_story(dup)
 
     # -- search -------------------------------------------------------------------------------
 
@@ -407,7 +485,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
         """Full-text search with the query language of :mod:`dateline.search.query`."""
         self.sync_index()
         limit = max(1, min(int(limit), self.setting("max_page_size")))
-        return self.engine.search(
+        results = self.engine.search(
             query,
             date_from=date_from,
             date_to=date_to,
@@ -417,3 +495,17 @@ class Archive(EntitiesMixin, AnalysisMixin):
             facets=facets,
             snippets=snippets,
         )
+        untitled = [h for h in results.hits if not h.title]
+        if untitled:
+            derived = self.derived_titles([h.id for h in untitled])
+            for hit in untitled:
+                hit.title = derived.get(hit.id)
+                hit.title_derived = hit.title is not None
+        return results
+
+    def derived_titles(self, story_ids: list[str]) -> dict[str, str]:
+        """Titles derived from the lead of these untitled stories (see
+        :func:`dateline.model.derive_title`), by story id."""
+        from dateline.store import titles
+
+        return titles.derived_titles(self.store, story_ids)

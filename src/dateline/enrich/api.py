@@ -32,6 +32,10 @@ QUOTES_DIR = "index-quotes"
 QUOTES_WATERMARK = "quotes_index_seq"
 ENTITY_KINDS = ("person", "org", "place")
 QUOTE_KINDS = ("soundbite", "direct", "reported")
+#: the ways people name the entity kinds ("--type organisation")
+_KIND_NAMES = {"people": "person", "persons": "person", "organisation": "org",
+               "organization": "org", "organisations": "org", "organizations": "org",
+               "orgs": "org", "places": "place", "location": "place", "locations": "place"}
 _BATCH = 500
 _MAX_QUERY_HITS = 5000
 
@@ -217,6 +221,14 @@ class EntitiesMixin:
         elif kind not in QUOTE_KINDS:
             raise InputError(f"unknown quote kind {kind!r}",
                              hint="use soundbite, reported, direct or all")
+        if language:
+            from dateline.transcript.language import language_code
+
+            code = language_code(language)
+            if code is None:
+                raise InputError(f"unknown language {language!r}",
+                                 hint="give an ISO 639-1 code (en, ko, ja…) or a name (Korean)")
+            language = code
         limit = max(1, min(int(limit), self.setting("max_page_size")))
         offset = max(0, int(offset))
         warnings: list[str] = []
@@ -230,7 +242,7 @@ class EntitiesMixin:
                        language=language, kind=kind, date_from=date_from, date_to=date_to)
         if not query or not query.strip():
             rows, total = es.quotes(**filters, limit=limit, offset=offset)  # type: ignore[arg-type]
-            return QuoteResults([_quote_hit(r) for r in rows], total, warnings)
+            return QuoteResults(self._titled([_quote_hit(r) for r in rows]), total, warnings)
         self.sync_quotes()
         with self._quote_engine() as engine:
             found = engine.search(query, date_from=date_from, date_to=date_to,
@@ -248,7 +260,19 @@ class EntitiesMixin:
         hits = sorted((_quote_hit(r) for r in rows), key=lambda h: rank.get(h.id, 0))
         for h in hits:
             h.snippet = snippets.get(h.id)
-        return QuoteResults(hits[offset:offset + limit], len(hits), warnings)
+        return QuoteResults(self._titled(hits[offset:offset + limit]), len(hits), warnings)
+
+    def _titled(self, hits: list[QuoteHit]) -> list[QuoteHit]:
+        """Quote hits whose story has no title, given the title derived from its lead."""
+        from dateline.store.titles import derived_titles
+
+        untitled = [h for h in hits if not h.story_title]
+        if untitled:
+            derived = derived_titles(self.store, [h.story_id for h in untitled])
+            for h in untitled:
+                h.story_title = derived.get(h.story_id)
+                h.story_title_derived = h.story_title is not None
+        return hits
 
     # -- entities -----------------------------------------------------------------------------
 
@@ -290,13 +314,15 @@ class EntitiesMixin:
         co = _co_mentions(es, eid, stories)
         latest, _ = es.quotes(entity_ids=[eid], limit=5)
         return EntityProfile(eid, kind, name, row[4] if row else None, aliases, titles, stories,
-                             mentions, nquotes, first, last, co, [_quote_hit(r) for r in latest])
+                             mentions, nquotes, first, last, co,
+                             self._titled([_quote_hit(r) for r in latest]))
 
     def entities(self, kind: str | None = None, top: int = 50, date_from: date | None = None,
                  date_to: date | None = None) -> list[EntitySummary]:
         """The most mentioned entities (by number of stories), optionally of one kind."""
         from dateline.enrich.results import EntitySummary
 
+        kind = _KIND_NAMES.get((kind or "").strip().lower(), kind) if kind else None
         if kind is not None and kind not in ENTITY_KINDS:
             raise InputError(f"unknown entity type {kind!r}", hint="use person, org or place")
         rows = self._entities.top_entities(kind, max(1, int(top)), date_from, date_to)
@@ -371,9 +397,10 @@ def _quote_hit(r: tuple[Any, ...]) -> QuoteHit:
     from dateline.enrich.results import QuoteHit
 
     (sid, rev, idx, kind, text, speaker, role, org, language, start, end, confidence, day,
-     program, maker, eid, ename, oid, title) = r[:19]
+     program, maker, eid, ename, oid, title, label) = r[:20]
     return QuoteHit(f"{sid}:{rev}:{idx}", sid, kind, text, speaker, eid, ename, role, org, oid,
-                    language, day, program, title, start, end, confidence, maker)
+                    language, day, program, title, start, end, confidence, maker,
+                    language_label=label)
 
 
 def _quote_doc(r: tuple[Any, ...]) -> IndexDoc:

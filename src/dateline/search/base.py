@@ -90,6 +90,8 @@ class Hit:
     program: str | None
     language: str | None
     snippets: list[str] = field(default_factory=list)
+    #: the title is derived from the story's lead (it has none of its own); set by the archive
+    title_derived: bool = False
 
 
 @dataclass(slots=True)
@@ -110,6 +112,7 @@ class SearchResults:
                     "score": h.score,
                     "date": h.date.isoformat() if h.date else None,
                     "title": h.title,
+                    "title_derived": h.title_derived,
                     "program": h.program,
                     "language": h.language,
                     "snippets": h.snippets,

@@ -137,7 +137,14 @@ def _schema(t: Any) -> Any:
     return sb.build()
 
 
+#: the days tantivy's dates (nanoseconds since 1970 in 64 bits) can hold
+_FIRST_DAY, _LAST_DAY = date(1677, 9, 22), date(2262, 4, 10)
+
+
 def _utc(day: date) -> datetime:
+    """Midnight UTC of ``day``, within the dates the index can hold (a search for
+    ``date:1000..3000`` means every date, not an error)."""
+    day = min(max(day, _FIRST_DAY), _LAST_DAY)
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
@@ -345,7 +352,7 @@ class TantivyEngine(SearchEngine):
             return q.boolean_query([(occur.Should, s) for s in subs])
         if isinstance(node, DateRange):
             lo = _utc(node.start) if node.start else None
-            hi = _utc(node.end + timedelta(days=1)) if node.end else None
+            hi = _utc(min(node.end, _LAST_DAY) + timedelta(days=1)) if node.end else None
             return q.range_query(schema, "date", t.FieldType.Date, lo, hi,
                                  include_upper=hi is None)
         if isinstance(node, PNot):

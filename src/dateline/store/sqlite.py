@@ -79,10 +79,15 @@ def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]
         yield items[start:start + size]
 
 
+def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    """Whether ``table`` has ``column`` (an archive open read-only may predate a migration)."""
+    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
+
+
 def _row_to_quote(r: tuple[Any, ...]) -> Quote:
     """A Quote from a row of ``Store._QUOTE_SELECT`` (story id and revision first)."""
     return Quote(text=r[2], speaker=r[3], role=r[4], organization=r[5], language=r[6], kind=r[7],
-                 label=r[8], start=r[9], end=r[10], confidence=r[11])
+                 label=r[8], start=r[9], end=r[10], confidence=r[11], language_label=r[12])
 
 
 def _now() -> str:
@@ -131,6 +136,11 @@ class Store:
             self.conn.execute("PRAGMA temp_store = FILE")
             migrate(self.conn)
             self.conn.execute("PRAGMA temp_store = MEMORY")
+        #: what quote rows are read with (an archive older than migration 10, open read-only
+        #: and so not migrated, has no language labels)
+        self._quote_select = self._QUOTE_SELECT if has_column(
+            self.conn, "quotes", "language_label") else self._QUOTE_SELECT.replace(
+            "language_label", "NULL")
         self.conn.execute("PRAGMA foreign_keys = ON")
         #: set after each batch while background checkpoints run (see background_checkpoints)
         self._committed: threading.Event | None = None
@@ -326,11 +336,11 @@ class Store:
         return story
 
     _QUOTE_SELECT = ('SELECT story_id, revision, text, speaker, role, organization, language, '
-                     'kind, label, start, "end", confidence FROM quotes')
+                     'kind, label, start, "end", confidence, language_label FROM quotes')
 
     def quotes_of(self, story_id: str, revision: int) -> list[Quote]:
         rows = self.conn.execute(
-            f"{self._QUOTE_SELECT} WHERE story_id = ? AND revision = ? ORDER BY idx",
+            f"{self._quote_select} WHERE story_id = ? AND revision = ? ORDER BY idx",
             (story_id, revision),
         ).fetchall()
         return [_row_to_quote(r) for r in rows]

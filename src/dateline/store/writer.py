@@ -130,7 +130,7 @@ REVISION_COLUMNS = (
 )
 QUOTE_COLUMNS = (
     'story_id, revision, idx, maker, kind, text, speaker, role, organization, language, label, '
-    'start, "end", confidence'
+    'start, "end", confidence, language_label'
 )
 # positions in a prepared story's revision columns
 _TITLE, _UPDATED_AT, _TEXT = 1, 4, 9
@@ -158,7 +158,8 @@ class ParsedSource:
         """Everything the writer needs that takes CPU — hashing, compressing, keys, JSON —
         done here, typically in a parser worker, so the single writer only runs SQL."""
         src = self.source
-        warnings = [w for record in self.records for w in record.warnings]
+        warnings = [f"{r.locator}: {w}" if r.locator else w for r in self.records
+                    for w in r.warnings]
         urls = [_record_url(r) for r in self.records]
         identities = record_keys(src.name, [
             (r.locator, url, r.record_id) for r, url in zip(self.records, urls, strict=True)])
@@ -211,7 +212,7 @@ def _prepare_story(story: ParsedStory, identity: RecordIdentity, locator: str, p
     )
     quotes = [
         (q.kind, q.text, q.speaker, q.role, q.organization, q.language, q.label, q.start, q.end,
-         q.confidence)
+         q.confidence, q.language_label)
         for q in story.quotes
     ]
     flags = (BY_TITLE if identity.by_title and story.title else 0) | (SHARED_URL if shared
@@ -427,6 +428,6 @@ class BatchWriter:
             state.revision_rows.clear()
         if state.quote_rows:
             self.conn.executemany(
-                f"INSERT INTO quotes({QUOTE_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+                f"INSERT INTO quotes({QUOTE_COLUMNS}) VALUES ({', '.join('?' * 15)})",
                 state.quote_rows)
             state.quote_rows.clear()
