@@ -74,6 +74,8 @@ REGROW = 2.0
 _QUERY_SAFE = re.compile(r"^[0-9a-z\uac00-\ud7a3]+$")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _DOC_CACHE = 20_000
+#: most hits fetched to break ties at the candidates' cut (stories of identical text)
+_MAX_CANDIDATE_FETCH = 4096
 
 
 @dataclass(slots=True)
@@ -237,19 +239,30 @@ def _query_words(doc: _Doc) -> list[str]:
 
 
 def _candidates(engine: Any, doc: _Doc) -> list[str]:
+    """The :data:`CANDIDATES` best matches of ``doc``'s query words, ties broken by story id:
+    the same whatever the index's layout (segments left by an interrupted run order equal
+    scores differently), so that a resumed pass links exactly as an uninterrupted one."""
     words = _query_words(doc)
     if not words:
         return []
     span = timedelta(days=window())
     date_from = doc.date - span if doc.date else None
     date_to = doc.date + span if doc.date else None
-    try:
-        results = engine.search(" OR ".join(words), date_from=date_from, date_to=date_to,
-                                limit=CANDIDATES, facets=False, snippets=False)
-    except Exception as exc:  # noqa: BLE001 - a failed query means no candidates
-        log.warning("thread candidates for %s: %s", doc.id, exc)
-        return []
-    return [h.id for h in results.hits if h.id != doc.id]
+    limit = CANDIDATES + 8
+    while True:
+        try:
+            hits = engine.search(" OR ".join(words), date_from=date_from, date_to=date_to,
+                                 limit=limit, facets=False, snippets=False).hits
+        except Exception as exc:  # noqa: BLE001 - a failed query means no candidates
+            log.warning("thread candidates for %s: %s", doc.id, exc)
+            return []
+        ranked = sorted((h for h in hits if h.id != doc.id), key=lambda h: (-h.score, h.id))
+        if len(hits) < limit or len(ranked) <= CANDIDATES or limit >= _MAX_CANDIDATE_FETCH:
+            break
+        if hits[-1].score < ranked[CANDIDATES - 1].score:  # nothing unseen ties with the cut
+            break
+        limit *= 2
+    return [h.id for h in ranked[:CANDIDATES]]
 
 
 # -- the incremental pass ----------------------------------------------------------------------
