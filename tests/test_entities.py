@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, shared_path
-from dateline.enrich.entities import extract
+from dateline.enrich.entities import MAKER, extract
 from dateline.enrich.names import person_key, place_key, romanisation_key
 from dateline.enrich.resolve import resolve
 from dateline.model import ParsedStory, Quote, Segment
@@ -119,7 +119,7 @@ def test_archive_entity_profile_merge_split_survive_reenrichment(tmp_path: Path)
         assert arc.entity("Choi Han-gyeol").id != arc.entity("Park Sol-bin").id
         assert arc.enrich()["stories"] == 0  # nothing stale
         extras = arc.story_extras(next(arc.stories()).id)
-        assert all(e["maker"] == "entities@1" for e in extras["entities"])
+        assert all(e["maker"] == MAKER for e in extras["entities"])
         assert arc.search("person:park").total == 2
 
 

