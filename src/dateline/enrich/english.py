@@ -80,6 +80,8 @@ _LIST = re.compile(
     rf"({'|'.join(PLURAL_HEADS)})\b"
 )
 _FUNCTION = words("of and the for on in at to a an by with from")
+#: A capitalised word that does not start a sentence (evidence that a title word is a name).
+_MID_SENTENCE_CAP = re.compile(r"(?<![.!?\n\"“])(?<![.!?\n\"“] )(?<!^)\b([A-Z][\w'’.-]*\w)")
 _KEEP_UPPER = frozenset(
     {a for a in ORG_ACRONYMS} | {"US", "U.S.", "UK", "UN", "U.N.", "NK", "DPRK", "ROK", "EU",
                                  "LA", "FC", "TV", "ICBM", "SLBM", "UAE", "USA", "PRC"}
@@ -125,18 +127,19 @@ def recase_title(title: str, body: str) -> str:
         return title
     title = reading_text(title) if title.isupper() else title
     body = body.replace(title, " ")  # the headline repeated in the page is no evidence
+    capitalised = {m.group(1) for m in _MID_SENTENCE_CAP.finditer(body)}
     out = []
     name_run = False  # inside a romanised Korean name: "Kim Jong Un"
     for m in re.finditer(r"\S+", title):
         word = m.group()
-        core = word.strip("\"'“”‘’,:;!?()[]")
+        core = _POSSESSIVE.sub("", word.strip("\"“”‘,:;!?()[]")).strip("'’")
         low = core.casefold().rstrip(".")
         key = casefold_key(core)
         name_run = (low in KOREAN_SURNAMES and core[:1].isupper()) or (
             name_run and is_given_name_part(core))
         if (core[:1].isupper() and not core.isupper() and not name_run
                 and key not in MEDIA_KEYS and key not in ORG_ALIASES
-                and not re.search(rf"(?<![.!?\n]\s)(?<!^)\b{re.escape(core)}\b", body)
+                and core not in capitalised
                 and low not in _ORG_LIKE and low not in _PLACE_LIKE
                 and not gazetteer.is_place(core) and casefold_key(core) not in PLACE_ALIASES
                 and low not in KOREAN_SURNAMES):
@@ -411,8 +414,8 @@ def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     while name and "." in name[-1]:
         name.pop()
     title = tokens[: len(tokens) - len(name)]
-    if len(name) == 3 and not is_korean_name(name) and title and "." not in name[0]:
-        title, name = title + name[:1], name[1:]
+    if len(name) == 3 and not is_korean_name(name) and is_korean_name(name[1:]):
+        title, name = title + name[:1], name[1:]  # "Advisor Kim Tae-hyo"
     return title, name
 
 
@@ -435,8 +438,9 @@ def _classify(tokens: list[str]) -> str | None:
     if low[-1] in NOT_NAME_HEADS:
         return None
     names = 2 <= len(tokens) <= 3 and all(_is_name_token(t) for t in tokens)
-    if names and not any(gazetteer.is_place(t) for t in tokens):
-        return "person?"
+    if names and not any(gazetteer.is_place(t) for t in tokens[1:]) and (
+            not gazetteer.is_place(tokens[0]) or is_given_name(tokens[0])):
+        return "person?"  # "Vladimir Vladimirovich Putin": a given name that is also a city
     return None
 
 

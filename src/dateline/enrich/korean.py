@@ -44,7 +44,7 @@ _TITLES = (
 _TITLE_AFTER = re.compile(rf"^\s?(?:{_TITLES})(?![\uac00-\ud7a3]{{2}})")
 _TITLE_BEFORE = re.compile(rf"(?:{_TITLES})\s$")
 _STRONG_ORG = re.compile(
-    r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행)$"
+    r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행|^[\uac00-\ud7a3]{3,}대)$"
 )
 _LANGUAGE = re.compile(r"[어인]$")
 _REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
