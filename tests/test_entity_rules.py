@@ -114,6 +114,9 @@ def test_rules_country_qualifiers_share_an_organisation_key() -> None:
     ("미국", "미국은", "place"),                        # the gazetteer
     ("한국어", "한국어를", None),                       # a language
     ("두리", "당의 두리에", None),                      # a word Kiwi takes for a name
+    ("지머맨", "본명은 지머맨이다", None),              # a loanword, not a Korean name's form
+    ("영천시", "영천시 측에 따르면", "place"),          # a city's government is the city
+    ("새솔당", "새솔당 원내대표는", "org"),             # a party, though a title follows
 ])
 def test_korean_proper_nouns_typed(form: str, context: str, kind: str | None) -> None:
     at = context.index(form)
@@ -126,3 +129,12 @@ def test_korean_scan_finds_bodies_written_as_common_nouns() -> None:
     korean.scan(col, text, [("하늘여행사", text.index("하늘"), text.index("하늘") + 5)])
     assert {(m.kind, m.surface) for m in col.mentions} == {
         ("org", "소방방재청"), ("org", "외교부"), ("org", "하늘여행사")}
+
+
+def test_korean_scan_joins_a_name_and_its_head() -> None:
+    text = "리비아 공군은 UN 안전보장이사회 결의 뒤 타델리아 해양박물관을 지났다."
+    found = [("리비아", 0, 3), ("타델리아", text.index("타델"), text.index("타델") + 4)]
+    col = Collector(text)
+    korean.scan(col, text, found)
+    assert {(m.kind, m.surface) for m in col.mentions} == {
+        ("org", "리비아 공군"), ("org", "UN 안전보장이사회"), ("place", "타델리아 해양박물관")}

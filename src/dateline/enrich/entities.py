@@ -136,7 +136,8 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) 
 
 
 def _scan_title(col: Collector, title: str, text: str, korean: bool) -> None:
-    """Names in the story's title, as mentions at offset 0 noted ``title``."""
+    """Names in the story's title, as mentions at offset 0 noted ``title``; in Korean, a name
+    the body typed keeps the body's type (the title has little context)."""
     tcol = Collector(title)
     if korean:
         from dateline.enrich import korean as ko
@@ -145,7 +146,10 @@ def _scan_title(col: Collector, title: str, text: str, korean: bool) -> None:
     else:
         reading = english.recase_title(title, text)
         english.scan(tcol, reading, 0, len(reading))
+    typed = {m.surface: m.kind for m in col.mentions}
     for m in tcol.mentions:
+        if korean and m.surface in typed and typed[m.surface] != m.kind:
+            m = replace(m, kind=typed[m.surface], key=key_for(typed[m.surface], m.surface))
         col.mentions.append(replace(m, start=0, end=0, note=m.note or "title"))
 
 

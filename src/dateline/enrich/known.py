@@ -73,7 +73,8 @@ MEDIA = frozenset(
         "Yonhap", "Reuters", "Rodong Sinmun", "Minju Joson", "Tongil Voice", "Uriminzokkiri",
         "Choson Sinbo", "Voice of Korea", "Korean Central TV", "Korean Central Television",
         "Cheong Wa Dae", "Blue House", "White House", "Billboard", "FINA", "BTS", "Fox News",
-        "Bloomberg", "Kyodo", "Pravda", "Al Jazeera", "Le Monde",
+        "Bloomberg", "Kyodo", "Pravda", "Al Jazeera", "Le Monde", "UEFA", "AFC", "NBA", "MLB",
+        "KBO", "MBN", "JTBC",
         # companies in the news
         "Samsung", "Hyundai", "LG", "SK", "KT", "Lotte", "Hanwha", "Doosan", "POSCO", "Kia",
         "Naver", "Kakao", "Coupang", "Apple", "Google", "Microsoft", "Amazon", "Tesla", "Nvidia",

@@ -32,21 +32,37 @@ _ORG_SUFFIX = re.compile(
 )
 _PLACE_SUFFIX = re.compile(
     r"(?:역|시|군|구|동|읍|면|리|도|섬|산|강|해|궁|성|공항|항|광장|타워|돔|경기장|구장|공원|"
-    r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만)$"
+    r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만|저수지|발전소|원전)$"
 )
 #: Titles that make the proper noun next to them a person.
 _TITLES = (
     "대통령|총리|수상|장관|차관|대변인|교수|위원장|국무위원장|왕세자|여왕|국왕|왕|국가주석|주석|"
     "의원|대표|회장|사장|선수|감독|기자|특파원|씨|선생|박사|판사|재판장|검사|후보|전 대통령|"
     "총비서|비서|부위원장|원수|동지|대사|외무상|장군|사령관|작가|가수|배우|여사|변호사|목사|신부|"
-    "추기경|교황|총장|청장|지사|시장|군수|구청장|의장|총재|부총리|실장|비서실장|수석|앵커"
+    "추기경|교황|총장|청장|지사|시장|군수|구청장|의장|총재|부총리|실장|비서실장|수석|앵커|"
+    "주지사|서장|소방서장|경찰서장|본부장|원장|국장|과장|부장|소장|단장|이사장|처장|차장|팀장|"
+    "교장|원내대표|사무총장|대변인|전 총리|전 장관"
 )
 _TITLE_AFTER = re.compile(rf"^\s?(?:{_TITLES})(?![\uac00-\ud7a3]{{2}})")
 _TITLE_BEFORE = re.compile(rf"(?:{_TITLES})\s$")
 _STRONG_ORG = re.compile(
-    r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행|^[\uac00-\ud7a3]{3,}대)$"
+    r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행|"
+    r"^[\uac00-\ud7a3]{3,}대|^[\uac00-\ud7a3]{2,}당)$"
 )
 _LANGUAGE = re.compile(r"[어인]$")
+_PLACE_NEXT = re.compile(
+    r"^\s?(?:일대|지역|인근|근처|거리|주민|시내|부근|일원|앞바다|상공|해역|상륙|지방)"
+)
+_ADMIN_SUFFIX = re.compile(r"(?:시|군|구|읍|면|리|동|도)$")
+_GLUED_TITLE = re.compile(r"^[\uac00-\ud7a3]")
+#: A proper noun and the word after it, a space apart, that is one name: ``리비아 공군``,
+#: ``스웨덴 한림원``, ``고리 원자력발전소``, ``일리노이 주``.
+_EXTENDS = re.compile(
+    r"^ ([\uac00-\ud7a3]{0,8}(?:(?P<org>위원회|이사회|안보리|연맹|연합|공군|육군|해군|의회|한림원|"
+    r"과학원|학술원|협회|학회|재단|공사|방송|신문|일보|통신|경찰|외교부|국방부|내무부)|"
+    r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주)))"
+    r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+)
 _REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
 _ORG_NEXT = re.compile(
     r"^\s?(?:직원|관계자|측|임직원|노조|본사|주가|사측|이사회|소속|회원|산하)"
@@ -83,7 +99,8 @@ _BODIES = re.compile(
     r"(?:[\uac00-\ud7a3]{1,8}(?:위원회|학회|협회|공사|공단|거래소|재단|연구소|대학교|대학)|"
     r"[\uac00-\ud7a3]{2,6}(?:청|처)|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
     r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
-    r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보)부|대통령실|청와대|국회|국정원)"
+    r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보)부|대통령실|청와대|국회|국정원|"
+    r"[\uac00-\ud7a3]{2,8}(?:본부|소방서|경찰서|구청|시청|도청|군청))"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 _ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹)인?\s$")
@@ -93,26 +110,42 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
          spans: list[tuple[int, int]] | None = None) -> None:
     """Type the proper nouns ``found`` in ``text`` and add them to ``col``; bodies written as
     common nouns (``소방방재청``, ``외교부``, ``…위원회``) are found in ``spans`` of the text."""
-    for a, b in spans or [(0, len(text))]:
-        for m in _BODIES.finditer(text, a, b):
-            if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES):
-                col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
+    starts = {a for _, a, _ in found}
     joined: list[tuple[str, int, int]] = []
     for form, a, b in found:
         prev = joined[-1] if joined else None
         # "나세르 칸아니": two proper nouns a space apart, the second untyped, are one name
         if (prev and text[prev[2]:a] == " " and not _fixed(prev[0])
-                and kind_of(form, text, a, b) is None):
+                and not _TITLE_ONLY.match(form) and kind_of(form, text, a, b) is None):
             joined[-1] = (f"{prev[0]} {form}", prev[1], b)
         else:
             joined.append((form, a, b))
-    for form, a, b in joined:
+    joined = [j for j in joined if not _TITLE_ONLY.match(j[0])]
+    rest: list[tuple[str, int, int]] = []
+    for form, a, b in joined:  # 1. a name and the word after it: "리비아 공군"
+        ext = _EXTENDS.match(text[b:b + 16])
+        if ext and b + 1 not in starts:  # not when the next word is a name of its own
+            col.add("org" if ext.group("org") else "place", f"{form} {ext.group(1)}", a,
+                    b + ext.end(), source="kiwi")
+        else:
+            rest.append((form, a, b))
+    for a, b in spans or [(0, len(text))]:  # 2. bodies written as common nouns
+        for m in _BODIES.finditer(text, a, b):
+            if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES):
+                col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
+    for form, a, b in rest:  # 3. the other proper nouns
         glued, b = _with_suffix(form, text, b)
         kind = "org" if glued in _GLUED_ORGS else kind_of(form + glued, text, a, b)
         if kind:
             col.add(kind, form + glued, a, b, source="kiwi")
     for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
-        if col.free(m.start(), m.end()) and kind_of(m.group()) == "org":
+        if not col.free(m.start(), m.end()) or kind_of(m.group()) != "org":
+            continue
+        ext = _EXTENDS.match(text[m.end():m.end() + 16])  # "UN 안전보장이사회"
+        if ext and ext.group("org"):
+            col.add("org", f"{m.group()} {ext.group(1)}", m.start(), m.end() + ext.end(),
+                    source="acronym")
+        else:
             col.add("org", m.group(), m.start(), m.end(), source="acronym")
 
 
@@ -126,6 +159,7 @@ def _fixed(form: str) -> bool:
     return gazetteer.is_korean_place(form) or form in PLACE_ALIASES or form in MEDIA_KEYS
 
 
+_TITLE_ONLY = re.compile(rf"^(?:{_TITLES})$")
 _GLUED_ORGS = frozenset(["부대", "대학교", "대학", "대", "위원회"])
 _LATIN = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
 
@@ -146,6 +180,7 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | No
         if form in ORG_ACRONYMS or key in ORG_ALIASES or key in MEDIA_KEYS:
             return "org"
         return "place" if key in PLACE_ALIASES or gazetteer.is_place(form) else None
+    glued_title = bool(_TITLE_AFTER.match(after)) and bool(_GLUED_TITLE.match(after))
     titled = bool(_TITLE_AFTER.match(after) or _TITLE_BEFORE.search(before)
                   or _REGNAL.match(after))
     if form in MEDIA_KEYS:
@@ -154,14 +189,21 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | No
         return "place"
     if _LANGUAGE.search(form) and gazetteer.is_korean_place(form[:-1]):
         return None  # 한국어, 한국인: a language, a people
+    if form.endswith("철도"):
+        return None  # a railway line
+    if _PLACE_NEXT.match(after) and not titled:
+        return "place"  # "이태원 참사", "리비아 상공"
     if _STRONG_ORG.search(form) or _ORG_BEFORE.search(before):
         return "org"
-    if titled and len(form) <= 12:
-        return "person"
+    if titled and len(form) <= 12 and (len(form) <= 1 or _person_form(form) or not glued_title
+                                       or _TITLE_BEFORE.search(before)):
+        return "person"  # "윤석열 대통령", "박대통령"; not "용산소방서장"
     if _person_form(form):  # three syllables, a surname first: a name unless its end says not
         if form[-1] in "역시군산섬읍면":
             return "place"
         return "org" if form[-1] in "처청당부대" or _ORG_NEXT.match(after) else "person"
+    if len(form) >= 3 and _ADMIN_SUFFIX.search(form):
+        return "place"  # "영천시 측": a city's government is still the city
     if len(form) >= 2 and (_ORG_SUFFIX.search(form) or _ORG_NEXT.match(after)):
         return "org"
     if len(form) >= 3 and _PLACE_SUFFIX.search(form):
@@ -171,5 +213,11 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | No
     return None
 
 
+#: Syllables of transliterated foreign words that Korean given names do not use.
+_LOANWORD_SYLLABLES = frozenset("스트크프즈츠드르브므흐슨튼든른븐즌맨먼런턴던슈쥬츄퓨뷰토")
+
+
 def _person_form(form: str) -> bool:
-    return is_hangul_name(form) and len(form) == 3 and form[0] in _SURNAMES
+    """Three syllables, a surname first, given-name syllables (``지머맨`` is a loanword)."""
+    return (is_hangul_name(form) and len(form) == 3 and form[0] in _SURNAMES
+            and not _LOANWORD_SYLLABLES.intersection(form[1:]))
