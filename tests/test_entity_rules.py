@@ -138,3 +138,13 @@ def test_korean_scan_joins_a_name_and_its_head() -> None:
     korean.scan(col, text, found)
     assert {(m.kind, m.surface) for m in col.mentions} == {
         ("org", "리비아 공군"), ("org", "UN 안전보장이사회"), ("place", "타델리아 해양박물관")}
+
+
+def test_korean_scan_joins_a_foreign_name_kiwi_splits() -> None:
+    text = "대표 베르나 솔라비치도 환영했고, 파티마 오렌셀의 연설이 이어졌다. 텍사스주에서도 그랬다."
+    found = [(w, text.index(w), text.index(w) + len(w))
+             for w in ("베르나", "솔라비치", "파티마", "오렌셀", "텍사스")]
+    col = Collector(text)
+    korean.scan(col, text, found)
+    assert {(m.kind, m.surface) for m in col.mentions} == {
+        ("person", "베르나 솔라비치"), ("person", "파티마 오렌셀"), ("place", "텍사스주")}

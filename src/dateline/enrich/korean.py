@@ -28,11 +28,11 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _ORG_SUFFIX = re.compile(
     r"(?:부|청|당|원|회|처|은행|공사|공단|위원회|대학교?|대|그룹|본부|사령부|법원|고법|지법|검찰|"
     r"협회|학회|연구소|재단|방송|신문|일보|뉴스|거래소|부대|연맹|연방|전자|자동차|증권|보험|"
-    r"항공|통신|건설|팀|구단|월드)$"
+    r"항공|통신|건설|팀|구단|월드|회의소|노조|조합)$"
 )
 _PLACE_SUFFIX = re.compile(
     r"(?:역|시|군|구|동|읍|면|리|도|섬|산|강|해|궁|성|공항|항|광장|타워|돔|경기장|구장|공원|"
-    r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만|저수지|발전소|원전)$"
+    r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만|저수지|발전소|원전|주)$"
 )
 #: Titles that make the proper noun next to them a person.
 _TITLES = (
@@ -49,6 +49,7 @@ _STRONG_ORG = re.compile(
     r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행|"
     r"^[\uac00-\ud7a3]{3,}대|^[\uac00-\ud7a3]{2,}당)$"
 )
+_HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 _LANGUAGE = re.compile(r"[어인]$")
 _PLACE_NEXT = re.compile(
     r"^\s?(?:일대|지역|인근|근처|거리|주민|시내|부근|일원|앞바다|상공|해역|상륙|지방)"
@@ -58,7 +59,8 @@ _GLUED_TITLE = re.compile(r"^[\uac00-\ud7a3]")
 #: A proper noun and the word after it, a space apart, that is one name: ``리비아 공군``,
 #: ``스웨덴 한림원``, ``고리 원자력발전소``, ``일리노이 주``.
 _EXTENDS = re.compile(
-    r"^ ([\uac00-\ud7a3]{0,8}(?:(?P<org>위원회|이사회|안보리|연맹|연합|공군|육군|해군|의회|한림원|"
+    r"^ ([\uac00-\ud7a3]{0,8}(?:(?P<org>위원회|이사회|안보리|연맹|연합|공군|육군|해군|의회|"
+    r"한림원|주식회사|"
     r"과학원|학술원|협회|학회|재단|공사|방송|신문|일보|통신|경찰|외교부|국방부|내무부)|"
     r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주)))"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
@@ -96,11 +98,11 @@ def proper_nouns(text: str) -> list[tuple[str, int, int]]:
 
 
 _BODIES = re.compile(
-    r"(?:[\uac00-\ud7a3]{1,8}(?:위원회|학회|협회|공사|공단|거래소|재단|연구소|대학교|대학)|"
-    r"[\uac00-\ud7a3]{2,6}(?:청|처)|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
+    r"(?<![\uac00-\ud7a3])(?:[\uac00-\ud7a3]{1,10}(?:위원회|학회|협회|공사|공단|거래소|재단|"
+    r"연구소|대학교|대학|회의소|노조|조합)|[\uac00-\ud7a3]{2,10}청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
     r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
     r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보)부|대통령실|청와대|국회|국정원|"
-    r"[\uac00-\ud7a3]{2,8}(?:본부|소방서|경찰서|구청|시청|도청|군청))"
+    r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청))"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 _ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹)인?\s$")
@@ -112,14 +114,17 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
     common nouns (``소방방재청``, ``외교부``, ``…위원회``) are found in ``spans`` of the text."""
     starts = {a for _, a, _ in found}
     joined: list[tuple[str, int, int]] = []
+    last: tuple[str, str, int, int] | None = None  # the last proper noun as Kiwi gave it
     for form, a, b in found:
         prev = joined[-1] if joined else None
-        # "나세르 칸아니": two proper nouns a space apart, the second untyped, are one name
-        if (prev and text[prev[2]:a] == " " and not _fixed(prev[0])
-                and not _TITLE_ONLY.match(form) and kind_of(form, text, a, b) is None):
+        # "나세르 칸아니": a proper noun nothing types and the next one a space after are one name
+        if (prev and text[prev[2]:a] == " " and not _fixed(prev[0]) and not _fixed(form)
+                and not _TITLE_ONLY.match(form)
+                and last is not None and _joinable(*last)):
             joined[-1] = (f"{prev[0]} {form}", prev[1], b)
         else:
             joined.append((form, a, b))
+        last = (form, text, a, b)
     joined = [j for j in joined if not _TITLE_ONLY.match(j[0])]
     rest: list[tuple[str, int, int]] = []
     for form, a, b in joined:  # 1. a name and the word after it: "리비아 공군"
@@ -150,8 +155,18 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
 
 
 _GLUED = re.compile(
-    r"^(부대|대학교|대학|대|위원회|공항|광장|성|섬|궁|역)(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+    r"^(부대|대학교|대학|대|위원회|공항|광장|성|섬|궁|역|주)(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
+
+
+_HANGUL_BODIES = tuple(k for k in MEDIA_KEYS if len(k) >= 2 and _HANGUL.match(k))
+
+
+def _joinable(form: str, text: str, start: int, end: int) -> bool:
+    """Nothing types this proper noun but, maybe, a title before it (``대표 베너드 체카소브``)."""
+    kind = kind_of(form, text, start, end)
+    return kind is None or (kind == "person" and not _person_form(form)
+                            and bool(_TITLE_BEFORE.search(text[max(0, start - 8):start])))
 
 
 def _fixed(form: str) -> bool:
@@ -180,11 +195,13 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | No
         if form in ORG_ACRONYMS or key in ORG_ALIASES or key in MEDIA_KEYS:
             return "org"
         return "place" if key in PLACE_ALIASES or gazetteer.is_place(form) else None
-    glued_title = bool(_TITLE_AFTER.match(after)) and bool(_GLUED_TITLE.match(after))
-    titled = bool(_TITLE_AFTER.match(after) or _TITLE_BEFORE.search(before)
-                  or _REGNAL.match(after))
-    if form in MEDIA_KEYS:
-        return "org"
+    title_after = _TITLE_AFTER.match(after)
+    glued_title = bool(title_after) and bool(_GLUED_TITLE.match(after))
+    if glued_title and title_after and len(title_after.group().strip()) < 2:
+        title_after = None  # "천" + "왕성": one glued syllable is no title
+    titled = bool(title_after or _TITLE_BEFORE.search(before) or _REGNAL.match(after))
+    if form in MEDIA_KEYS or any(form.startswith(k) for k in _HANGUL_BODIES if len(form) > len(k)):
+        return "org"  # "롯데쇼핑", "삼성전자"
     if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:
         return "place"
     if _LANGUAGE.search(form) and gazetteer.is_korean_place(form[:-1]):
@@ -199,7 +216,7 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | No
                                        or _TITLE_BEFORE.search(before)):
         return "person"  # "윤석열 대통령", "박대통령"; not "용산소방서장"
     if _person_form(form):  # three syllables, a surname first: a name unless its end says not
-        if form[-1] in "역시군산섬읍면":
+        if form[-1] in "역시군산섬읍면도":
             return "place"
         return "org" if form[-1] in "처청당부대" or _ORG_NEXT.match(after) else "person"
     if len(form) >= 3 and _ADMIN_SUFFIX.search(form):
@@ -208,13 +225,17 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | No
         return "org"
     if len(form) >= 3 and _PLACE_SUFFIX.search(form):
         return "place"
-    if " " in form and all(2 <= len(p) <= 5 for p in form.split()):
-        return "person"
+    if " " in form and all(2 <= len(p) <= 5 and _HANGUL_WORD.match(p)
+                                          for p in form.split()):
+        return "person"  # two words, nothing else said: "리즈 트러스", "나세르 칸아니"
     return None
 
 
 #: Syllables of transliterated foreign words that Korean given names do not use.
-_LOANWORD_SYLLABLES = frozenset("스트크프즈츠드르브므흐슨튼든른븐즌맨먼런턴던슈쥬츄퓨뷰토")
+_LOANWORD_SYLLABLES = frozenset(
+    "스트크프즈츠드르브므흐슨튼든른븐즌맨먼런턴던슈쥬츄퓨뷰"
+    "카캐커케코쿠키칸센타터테토투티파패퍼페포푸피야"  # aspirated: rare in given names
+)
 
 
 def _person_form(form: str) -> bool:
