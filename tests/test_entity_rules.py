@@ -141,7 +141,8 @@ def test_korean_scan_joins_a_name_and_its_head() -> None:
 
 
 def test_korean_scan_joins_a_foreign_name_kiwi_splits() -> None:
-    text = "대표 베르나 솔라비치도 환영했고, 파티마 오렌셀의 연설이 이어졌다. 텍사스주에서도 그랬다."
+    text = ("대표 베르나 솔라비치도 환영했고, 파티마 오렌셀의 연설이 이어졌다. "
+            "텍사스주에서도 그랬다.")
     found = [(w, text.index(w), text.index(w) + len(w))
              for w in ("베르나", "솔라비치", "파티마", "오렌셀", "텍사스")]
     col = Collector(text)
