@@ -95,11 +95,11 @@ def reading_text(text: str) -> str:
     """The text as the scanner reads it, same length: wrapped lines joined, all-capital runs in
     mixed case (``PRES. MOON JAE-IN`` → ``Pres. Moon Jae-in``), acronyms kept."""
     out = list(_WRAP.sub(" ", text))
-    words = list(_CAPS_WORD.finditer(text))
+    caps = list(_CAPS_WORD.finditer(text))
     run: list[re.Match[str]] = []
-    for i, m in enumerate(words):
+    for i, m in enumerate(caps):
         run.append(m)
-        nxt = words[i + 1] if i + 1 < len(words) else None
+        nxt = caps[i + 1] if i + 1 < len(caps) else None
         if nxt is None or not _CAPS_GAP.fullmatch(text[m.end():nxt.start()]):
             if sum(len(w.group().strip(".")) > 1 for w in run) >= 2:
                 for w in run:
