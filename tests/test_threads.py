@@ -181,30 +181,3 @@ def test_thread_of_an_archive_without_links_is_the_story_alone(affairs):
     # never linked (stored without the ingest's analysis step): read-only shows the seed only
     with Archive(affairs.path, readonly=True) as ro:
         assert ro.thread(seed.id).ids == [seed.id]
-
-
-def test_thread_candidates_break_ties_by_story_id_whatever_the_index_order() -> None:
-    # an index made in one go and one made by a resumed run hold the same scores but order
-    # equal scores differently; the candidates must not depend on it
-    from datetime import date
-    from types import SimpleNamespace
-
-    from dateline.analysis import threads
-
-    scores = [9.0] * 5 + [5.0] * (threads.CANDIDATES + 40)
-    hits = [SimpleNamespace(id=f"{i:04d}", score=s) for i, s in enumerate(scores)]
-
-    class Engine:
-        def __init__(self, order: list[SimpleNamespace]):
-            self.order = order
-
-        def search(self, query: str, *, limit: int, **_: object) -> SimpleNamespace:
-            ranked = sorted(self.order, key=lambda h: -h.score)  # stable: index order in ties
-            return SimpleNamespace(hits=ranked[:limit])
-
-    doc = threads._Doc("seed", date(2020, 1, 1), {"harbour": 1}, vec={"harbour": 1.0})
-    forward = threads._candidates(Engine(hits), doc)
-    backward = threads._candidates(Engine(hits[::-1]), doc)
-    assert len(forward) == threads.CANDIDATES
-    assert forward == backward
-    assert forward[:5] == ["0000", "0001", "0002", "0003", "0004"]
