@@ -17,7 +17,7 @@ from dateline import settings
 from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
-from dateline.model import UNINDEXED_SEGMENTS, IndexRow, StoredStory
+from dateline.model import IndexRow, StoredStory
 from dateline.store import DB_NAME, RejectRow, Store
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INDEX_WATERMARK = "index_seq"
-KOREAN_WATERMARK = "korean_seq"
-KOREAN_MAKER = "kiwi-terms@1"
 INDEX_DIR = "index"
 #: folders of the archive derived from the store and made again from it when lost
 DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR)
@@ -165,14 +163,27 @@ class Archive(EntitiesMixin, AnalysisMixin):
             self.store.delete_meta(key)
 
     def update_derived(self) -> None:
-        """Bring everything derived from the store up to date: enrichers, then indexes."""
+        """Bring everything derived from the store up to date: enrichers, then indexes.
+
+        The Korean analysis runs on a thread of its own (Kiwi works outside the GIL) while the
+        entities of the stories that need none of it and the near-duplicates are computed;
+        the entities of the Korean stories follow, then the index and the story threads."""
+        from dateline.enrich.korean_terms import KoreanAnalysis
         from dateline.store import titles
 
+        if self.readonly:
+            return
         titles.update(self.store)
-        self.analyze_korean()
+        korean = KoreanAnalysis(self.store).start()
+        try:
+            self._after_ingest(defer=korean)
+            self._after_ingest_analysis(threads=False)
+            korean.take()
+        finally:
+            korean.finish()
         self._after_ingest()
-        self._after_ingest_analysis()
         self.sync_index()
+        self._after_ingest_analysis(dups=False)
 
     # -- stories ------------------------------------------------------------------------------
 
@@ -324,40 +335,14 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
         return get_engine(self.setting("engine"))(self.path / folder, recreate=recreate)
 
-    def analyze_korean(self, batch: int = 64) -> int:
+    def analyze_korean(self) -> int:
         """Analyse the Korean text of stories changed since the last pass, once, and keep the
         result: the entity enricher and the indexes read it instead of analysing again."""
-        from dateline.search import korean
+        from dateline.enrich.korean_terms import KoreanAnalysis
 
         if self.readonly:
             return 0
-        watermark = int(self.store.get_meta(KOREAN_WATERMARK, "0") or 0)
-        done = 0
-        todo: list[StoredStory] = []
-
-        def flush(seq: int) -> None:
-            items = [(s.title or "", s.text,
-                      [(g.start, g.end) for g in s.segments if g.kind not in UNINDEXED_SEGMENTS])
-                     for s in todo]
-            rows = [(s.id, s.revision, t.title, t.text, t.proper_nouns)
-                    for s, t in zip(todo, korean.analyze_stories(items), strict=True)
-                    if t is not None]
-            self.store.put_korean_terms(rows, KOREAN_MAKER)
-            self.store.set_meta(KOREAN_WATERMARK, str(seq))
-            todo.clear()
-            nonlocal done
-            done += len(rows)
-
-        last = watermark
-        for story in self.store.iter_stories(after_seq=watermark, with_quotes=False):
-            last = story.seq
-            if korean.has_hangul(story.text):  # analyze_stories looks closer, span by span
-                todo.append(story)
-                if len(todo) >= batch:
-                    flush(last)
-        if todo or last != watermark:
-            flush(last)
-        return done
+        return KoreanAnalysis(self.store).run()
 
     def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
         """What the engine indexes for each story: the story, its quotes and speakers, the
