@@ -17,6 +17,7 @@ from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import UNINDEXED_SEGMENTS, IndexRow, StoredStory
+from dateline.search.semantic_api import SemanticMixin
 from dateline.store import DB_NAME, RejectRow, Store
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ INDEX_DIR = "index"
 _INDEX_CHUNK = 500  # stories read from the store and handed to the engine at a time
 
 
-class Archive(EntitiesMixin, AnalysisMixin):
+class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
     """A dateline archive folder.
 
     >>> archive = Archive("kbs.dateline", create=True)      # doctest: +SKIP
@@ -343,10 +344,29 @@ class Archive(EntitiesMixin, AnalysisMixin):
         offset: int = 0,
         facets: bool = True,
         snippets: bool = True,
+        mode: str | None = None,
     ) -> SearchResults:
-        """Full-text search with the query language of :mod:`dateline.search.query`."""
+        """Search with the query language of :mod:`dateline.search.query`.
+
+        ``mode`` (default: the ``search_mode`` setting): ``keyword`` matches every word (BM25);
+        ``semantic`` finds stories nearest in meaning to the query's words, in any language;
+        ``hybrid`` fuses BM25 over any of the words with the semantic ranking.  Field clauses,
+        dates and exclusions filter in every mode (:mod:`dateline.search.fusion`)."""
+        from dateline.search.fusion import MODES
+
         self.sync_index()
         limit = max(1, min(int(limit), self.setting("max_page_size")))
+        mode = mode or self.setting("search_mode")
+        if mode not in MODES:
+            raise InputError(f"unknown search mode {mode!r}", hint=f"use one of: "
+                             f"{', '.join(MODES)}")
+        if mode != "keyword":
+            if sort != "relevance":
+                raise InputError(f"{mode} search ranks by relevance only",
+                                 hint="sort by date in keyword mode")
+            return self._semantic_search(query, mode, date_from=date_from, date_to=date_to,
+                                         limit=limit, offset=max(0, int(offset)),
+                                         facets=facets, snippets=snippets)
         return self.engine.search(
             query,
             date_from=date_from,

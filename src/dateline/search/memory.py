@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -247,6 +247,13 @@ class MemoryEngine(SearchEngine):
             warnings=warnings,
             took_ms=(time.perf_counter() - t0) * 1000,
         )
+
+    def filter_ids(self, ids: Sequence[str], query: str | Query | None, *,
+                   date_from: date | None = None, date_to: date | None = None) -> set[str]:
+        wanted = set(ids)
+        if not wanted:
+            return set()
+        return {i for i in self._matching(query, date_from, date_to)[0] if i in wanted}
 
     @staticmethod
     def _snippet(text: str, stems: frozenset[str], ko: frozenset[str]) -> str:

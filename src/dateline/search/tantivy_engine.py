@@ -27,7 +27,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -437,6 +437,23 @@ class TantivyEngine(SearchEngine):
             warnings=warnings,
             took_ms=(time.perf_counter() - t0) * 1000,
         )
+
+    def filter_ids(self, ids: Sequence[str], query: str | Query | None, *,
+                   date_from: date | None = None, date_to: date | None = None) -> set[str]:
+        """See :meth:`SearchEngine.filter_ids`: the query AND any of the ids, one search."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return set()
+        tq, _, _ = self._to_query(query, date_from, date_to)
+        if tq is None:
+            return set()
+        q, occur = self._t.Query, self._t.Occur
+        by_id = q.boolean_query([(occur.Should, q.term_query(self._schema, "id", i))
+                                 for i in wanted])
+        searcher = self._index.searcher()
+        found = searcher.search(q.boolean_query([(occur.Must, tq), (occur.Must, by_id)]),
+                                len(wanted))
+        return {searcher.doc(address).get_first("id") for _, address in found.hits}
 
     def _page(self, searcher: Any, tq: Any, marks: Highlights | None, sort: Sort, limit: int,
               offset: int) -> tuple[list[Hit], int]:

@@ -170,6 +170,23 @@ MIGRATIONS: list[str] = [
     DROP INDEX IF EXISTS entity_mentions_key;
     CREATE INDEX entity_mentions_key ON entity_mentions(kind, key, story_id, revision, date);
     """,
+    # 9: reserved for a change made beside this one (this placeholder does nothing)
+    """
+    SELECT 1;
+    """,
+    # 10: which revision of each story an embedding model has embedded, and the story's number
+    #     in that model's vector index (passage keys are num * 64 + passage); the vectors are
+    #     files in the archive folder, derived and rebuildable (dateline embed --rebuild)
+    """
+    CREATE TABLE embeddings (
+        num       INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: old keys stay unknown
+        model     TEXT NOT NULL,                      -- embedder name@version
+        story_id  TEXT NOT NULL,
+        revision  INTEGER NOT NULL,
+        passages  INTEGER NOT NULL,
+        UNIQUE (model, story_id)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
