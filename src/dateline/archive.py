@@ -126,6 +126,8 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         self._after_ingest()
         self._after_ingest_analysis()
         self.sync_index()
+        if self.setting("embed_after_ingest"):
+            self.embed()
 
     # -- stories ------------------------------------------------------------------------------
 
@@ -331,6 +333,7 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         indexed = self.sync_index()
         if (self.path / QUOTES_DIR).exists():
             self.reindex_quotes()
+        self.reindex_vectors()
         return indexed
 
     def search(

@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
             "until the next index commit, with half as many facet sets (0: none)"),
     Setting("embedding_model", "use-multilingual-static",
             "embedding model of semantic search (`dateline embed --list` shows them)"),
+    Setting("embed_after_ingest", False, "embed new stories at the end of each ingest (off: "
+            "`dateline embed` does it when asked)"),
     Setting("search_mode", "keyword", "search mode when none is given: keyword, semantic or "
             "hybrid"),
     Setting("dup_threshold", 0.8, "Jaccard similarity above which two stories are near-duplicates"),

@@ -156,6 +156,16 @@ class SemanticMixin:
             progress(result)
         return result
 
+    def reindex_vectors(self) -> int:
+        """Rebuild the vector index of the archive's model when it has one; returns the
+        stories embedded (0: no vector index)."""
+        from dateline.search.vectors import VECTORS_DIR, folder_name
+
+        emb = self.embedder()
+        if not (self.path / VECTORS_DIR / folder_name(emb.key)).exists():
+            return 0
+        return self.embed(rebuild=True).done
+
     def embed_status(self, model: str | None = None) -> dict[str, Any]:
         """The model, how many stories it has embedded, how many are not embedded yet, and the
         size of its vector index."""
@@ -219,10 +229,13 @@ class SemanticMixin:
             res.warnings = warnings + res.warnings
             return res
         emb = self.embedder()
-        _, es = self._vectors(emb)
+        vi, es = self._vectors(emb)
         behind = es.behind()
         if behind:
             warnings.append(f"{behind} stories are not embedded yet: run `dateline embed`")
+        if len(vi) == 0:  # nothing to compare with: spare loading the model
+            return SearchResults(hits=[], total=0, warnings=warnings, mode=mode,
+                                 took_ms=(time.perf_counter() - t0) * 1000, not_embedded=behind)
         want = offset + limit
         depth = max(HYBRID_DEPTH, want) if mode == "hybrid" else want
         qv = emb.embed_queries([split.text])
@@ -301,8 +314,13 @@ class SemanticMixin:
         t0 = time.perf_counter()
         story = self.get(story_id)
         emb = self.embedder()
-        _, es = self._vectors(emb)
+        vi, es = self._vectors(emb)
         behind = es.behind()
+        warnings = ([f"{behind} stories are not embedded yet: run `dateline embed`"]
+                    if behind else [])
+        if len(vi) == 0:  # nothing to compare with: spare loading the model
+            return SearchResults(hits=[], total=0, warnings=warnings, mode="semantic",
+                                 took_ms=(time.perf_counter() - t0) * 1000, not_embedded=behind)
         texts, _ = passage_texts(story.title, story.indexed_text(), emb.passage_chars)
         if not texts:
             raise InputError(f"story {story.id} has no text to compare")
@@ -312,8 +330,6 @@ class SemanticMixin:
         near = self._nearest(emb, emb.embed_passages(texts[:8]), limit, split, date_from,
                              date_to, exclude)
         hits = [self._semantic_hit(emb, sid, sim, p, None, True) for sid, sim, p in near]
-        warnings = ([f"{behind} stories are not embedded yet: run `dateline embed`"]
-                    if behind else [])
         return SearchResults(hits=hits, total=len(hits), warnings=warnings,
                              took_ms=(time.perf_counter() - t0) * 1000, mode="semantic",
                              not_embedded=behind)
