@@ -167,8 +167,19 @@ class UseMultilingualStatic(Embedder):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         net = self._model()
+        if len(texts) <= _SMALL:
+            # a query or a few passages: threads cost more than they save (waking BLAS and
+            # SentencePiece threads took milliseconds on a busy machine)
+            with _one_thread():
+                return self._embed(net, texts, threads=1)
+        return self._embed(net, texts, threads=-1)
+
+    def _embed(self, net: Any, texts: Sequence[str], threads: int) -> Any:
+        import numpy as np
+
         if self._batched:
-            token_ids = net.sp.encode(list(texts), out_type=int, add_bos=True, add_eos=True)
+            token_ids = net.sp.encode(list(texts), out_type=int, add_bos=True, add_eos=True,
+                                      num_threads=threads)
         else:  # the pure-Python tokenizer takes one text at a time
             token_ids = [net.sp.encode(t, out_type=int, add_bos=True, add_eos=True)
                          for t in texts]
@@ -186,6 +197,27 @@ class UseMultilingualStatic(Embedder):
         mean = sums + flens[:, None] * net.cnn_b
         mean *= np.reciprocal(np.sqrt(flens))[:, None]
         return _head(net, mean)
+
+
+_SMALL = 16  # texts embedded on one thread
+_LIMITER: Any = None
+
+
+def _one_thread() -> Any:
+    """A context that keeps numpy's BLAS on one thread (threadpoolctl, when installed)."""
+    global _LIMITER
+    if _LIMITER is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _LIMITER = ThreadpoolController()
+        except ImportError:
+            _LIMITER = False
+    if _LIMITER is False:
+        import contextlib
+
+        return contextlib.nullcontext()
+    return _LIMITER.limit(limits=1, user_api="blas")
 
 
 def _head(net: Any, mean: Any) -> Any:

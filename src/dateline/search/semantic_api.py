@@ -240,66 +240,43 @@ class SemanticMixin:
         depth = max(HYBRID_DEPTH, want) if mode == "hybrid" else want
         qv = emb.embed_queries([split.text])
         near = self._nearest(emb, qv, depth, split, date_from, date_to)
-        passage_of = {sid: p for sid, _, p in near}
-        kw_hits: dict[str, Hit] = {}
-        kw_facets: dict[str, dict[str, int]] = {}
+        passage_of: dict[str, int | None] = {sid: p for sid, _, p in near}
         if mode == "hybrid":
+            # the keyword leg ranks only: snippets are made for the page alone, below
             kw = self.engine.search(any_words(split) or parsed, date_from=date_from,
-                                    date_to=date_to, limit=depth, facets=facets,
-                                    snippets=snippets)
+                                    date_to=date_to, limit=depth, facets=False,
+                                    snippets=False)
             warnings += kw.warnings
-            kw_hits = {h.id: h for h in kw.hits}
-            kw_facets = kw.facets
-            ranked = fuse([list(kw_hits), [sid for sid, _, _ in near]])
+            ranked = fuse([[h.id for h in kw.hits], [sid for sid, _, _ in near]])
         else:
             ranked = [(sid, sim) for sid, sim, _ in near]
         page = ranked[offset:offset + limit]
-        hits = []
-        for sid, score in page:
-            hit = kw_hits.get(sid)
-            if hit is not None:
-                hit.score = score
-                if snippets and sid in passage_of and not hit.snippets:
-                    hit.snippets = [self._passage_snippet(emb, sid, passage_of[sid], split)]
-            else:
-                hit = self._semantic_hit(emb, sid, score, passage_of.get(sid, 0), split,
-                                         snippets)
-            hits.append(hit)
-        return SearchResults(hits=hits, total=len(ranked), facets=kw_facets,
+        hits = self._semantic_hits(emb, [(sid, score, passage_of.get(sid)) for sid, score in page],
+                                   split, snippets)
+        return SearchResults(hits=hits, total=len(ranked), facets={},
                              warnings=warnings, took_ms=(time.perf_counter() - t0) * 1000,
                              mode=mode, not_embedded=behind)
 
-    def _semantic_hit(self, emb: Embedder, story_id: str, score: float, passage: int,
-                      split: SplitQuery | None, snippets: bool) -> Hit:
+    def _semantic_hits(self, emb: Embedder, found: list[tuple[str, float, int | None]],
+                       split: SplitQuery | None, snippets: bool) -> list[Hit]:
+        """Hits for ``(story id, score, passage)``: the snippet is the passage that matched
+        (``None``: a keyword match, the stretch of text with most of the query's words), its
+        words in common with the query marked.  One store query for them all."""
         from dateline.search.base import Hit
+        from dateline.search.plan import normalize_language
 
-        story = self.get(story_id)
-        return Hit(story.id, score, story.date, story.title, story.program,
-                   (story.language or "").lower() or None,
-                   [self._passage_snippet(emb, story, passage, split)] if snippets else [])
-
-    def _passage_snippet(self, emb: Embedder, story: str | StoredStory, passage: int,
-                         split: SplitQuery | None) -> str:
-        """The passage that matched, its words in common with the query marked."""
-        import re
-
-        from dateline.enrich.embedding import passage_spans
-        from dateline.search import snippets as snip
-
-        if isinstance(story, str):
-            story = self.get(story)
-        text = story.indexed_text()
-        spans = passage_spans(text, emb.passage_chars)
-        if not spans:
-            return snip.lead(story.title or "")
-        a, b = spans[min(passage, len(spans) - 1)]
-        fragment = text[a:b]
-        words = [w.text for w in split.words] if split is not None else []
-        marks = []
-        for w in words:
-            for m in re.finditer(re.escape(w), fragment, re.IGNORECASE):
-                marks.append((m.start(), m.end()))
-        return snip.snippet(fragment, marks)
+        _, es = self._vectors(emb)
+        rows = es.hit_rows([sid for sid, _, _ in found])
+        hits = []
+        for sid, score, passage in found:
+            if sid not in rows:
+                continue
+            title, day, program, language, text = rows[sid]
+            snips = ([_passage_snippet(text, title, emb.passage_chars, passage, split)]
+                     if snippets else [])
+            hits.append(Hit(sid, score, day, title, program, normalize_language(language),
+                            snips))
+        return hits
 
     def similar(self, story_id: str, *, limit: int = 10, query: str | None = None,
                 date_from: date | None = None, date_to: date | None = None) -> SearchResults:
@@ -329,7 +306,7 @@ class SemanticMixin:
         limit = max(1, min(int(limit), self.setting("max_page_size")))
         near = self._nearest(emb, emb.embed_passages(texts[:8]), limit, split, date_from,
                              date_to, exclude)
-        hits = [self._semantic_hit(emb, sid, sim, p, None, True) for sid, sim, p in near]
+        hits = self._semantic_hits(emb, near, None, True)
         return SearchResults(hits=hits, total=len(hits), warnings=warnings,
                              took_ms=(time.perf_counter() - t0) * 1000, mode="semantic",
                              not_embedded=behind)
@@ -342,3 +319,29 @@ def _embed_all(emb: Embedder, texts: list[str]) -> Any:
         return np.zeros((0, emb.dim), dtype=np.float32)
     return np.concatenate([emb.embed_passages(texts[i:i + _EMBED_BATCH])
                            for i in range(0, len(texts), _EMBED_BATCH)])
+
+
+def _passage_snippet(text: str, title: str | None, size: int, passage: int | None,
+                     split: SplitQuery | None) -> str:
+    """The passage that matched (``None``: the whole text), its words in common with the
+    query marked; the snippet window goes where the marks are."""
+    import re
+
+    from dateline.enrich.embedding import passage_spans
+    from dateline.search import snippets as snip
+
+    if passage is None:
+        fragment = text
+    else:
+        spans = passage_spans(text, size)
+        if not spans:
+            return snip.lead(title or "")
+        a, b = spans[min(passage, len(spans) - 1)]
+        fragment = text[a:b]
+    marks = []
+    for word in (w.text for w in split.words) if split is not None else ():
+        if word.isascii() and len(word) < 3:
+            continue  # "of", "in": marking them would say nothing
+        pattern = rf"\b{re.escape(word)}" if word.isascii() else re.escape(word)
+        marks += [(m.start(), m.end()) for m in re.finditer(pattern, fragment, re.IGNORECASE)]
+    return snip.snippet(fragment, marks)

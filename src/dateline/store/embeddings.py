@@ -10,9 +10,12 @@ writes the same keys.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
+from datetime import date
 
+from dateline.model import indexed_text
 from dateline.store.sqlite import chunks, transaction
 
 __all__ = ["EmbeddingStore"]
@@ -69,6 +72,23 @@ class EmbeddingStore:
                     f"SELECT num, story_id FROM embeddings WHERE model = ? AND num IN ({marks})",
                     (self.model, *part)):
                 out[int(num)] = sid
+        return out
+
+    def hit_rows(self, story_ids: Sequence[str]) -> dict[str, tuple[str | None, date | None,
+                                                                   str | None, str | None, str]]:
+        """What a search hit shows of each story's current revision, in one query: title, date,
+        programme, language and the indexed text (a passage snippet is cut from it)."""
+        out: dict[str, tuple[str | None, date | None, str | None, str | None, str]] = {}
+        for part in chunks(list(story_ids)):
+            marks = ",".join("?" * len(part))
+            for sid, title, day, pub, program, language, text, segments in self.conn.execute(
+                    "SELECT s.id, r.title, r.date, r.published_at, r.program, r.language, r.text, "
+                    "r.segments FROM stories s JOIN revisions r ON r.story_id = s.id "
+                    f"AND r.revision = s.revision WHERE s.id IN ({marks})", part):
+                when = date.fromisoformat(day) if day else (
+                    date.fromisoformat(pub[:10]) if pub else None)
+                out[sid] = (title, when, program, language,
+                            indexed_text(text, json.loads(segments)))
         return out
 
     def record(self, rows: Sequence[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
