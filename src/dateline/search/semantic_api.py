@@ -36,8 +36,13 @@ log = logging.getLogger(__name__)
 CHECKPOINT = 20_000
 #: passages embedded per call of the model
 _EMBED_BATCH = 512
-#: candidates each leg of hybrid search ranks before fusion
-HYBRID_DEPTH = 100
+#: stories semantic search ranks (and each leg of hybrid search, before fusion): pages go
+#: this deep, further when asked
+RANK_DEPTH = 100
+#: a filter matching at most this many stories has them all compared exactly
+EXACT_LIMIT = 500
+#: passages the nearest-neighbour search reaches at most while filters leave too few stories
+WIDEN_LIMIT = 20_000
 
 
 @dataclass(slots=True)
@@ -181,15 +186,31 @@ class SemanticMixin:
                  exclude: frozenset[str] = frozenset()) -> list[tuple[str, float, int]]:
         """The stories nearest ``vectors`` (a story scores its best passage against any of
         them) that pass the filters: ``(id, similarity, passage)``, best first, at most
-        ``want``.  Over-fetches and widens while filters leave too few."""
+        ``want``.  A filter matching few stories (at most :data:`EXACT_LIMIT`) has them all
+        compared exactly; a broader one sifts a nearest-neighbour list fetched as wide as
+        its share of the archive asks (and wider while too few pass)."""
         from dateline.search.fusion import filters_query
+        from dateline.search.query import And, DateRange, Query
         from dateline.search.vectors import split_key
 
         vi, es = self._vectors(emb)
         flt = filters_query(split) if split is not None else None
-        filtered = flt is not None or date_from is not None or date_to is not None
+        if date_from is not None or date_to is not None:
+            dates = DateRange(date_from, date_to)
+            flt = Query(dates if flt is None else And((flt.root, dates)), "")
         size = len(vi)
         k = max(want * 3, 30) + len(exclude)
+        if flt is not None:
+            # how many stories pass (a count is cheap): few are compared exactly, more set
+            # how wide the nearest-neighbour search must reach for enough of them to pass
+            count = self.engine.search(flt, limit=1, snippets=False, facets=False).total
+            if count <= EXACT_LIMIT:
+                matching = self.engine.search(flt, limit=max(count, 1), snippets=False,
+                                              facets=False)
+                ids = [h.id for h in matching.hits if h.id not in exclude]
+                return self._exact(emb, vectors, ids, want)
+            share = count / max(1, self.engine.doc_count())
+            k = min(size, WIDEN_LIMIT, int(k / max(share, 1e-3) * 1.5))
         while True:
             best: dict[int, tuple[float, int]] = {}
             for keys, sims in vi.search(vectors, k):
@@ -197,17 +218,45 @@ class SemanticMixin:
                     num, passage = split_key(key)
                     if num not in best or sim > best[num][0]:
                         best[num] = (sim, passage)
-            ids = es.stories_of(list(best))
-            found = [(ids[n], s, p) for n, (s, p) in best.items()
-                     if n in ids and ids[n] not in exclude]
-            if filtered and found:
-                ok = self.engine.filter_ids([f[0] for f in found], flt,
-                                            date_from=date_from, date_to=date_to)
+            by_num = es.stories_of(list(best))
+            found = [(by_num[n], s, p) for n, (s, p) in best.items()
+                     if n in by_num and by_num[n] not in exclude]
+            if flt is not None and found:
+                ok = self.engine.filter_ids([f[0] for f in found], flt)
                 found = [f for f in found if f[0] in ok]
-            if len(found) >= want or k >= size:
+            if len(found) >= want or k >= min(size, WIDEN_LIMIT):
                 break
-            k = min(size, k * 4)
+            k = min(size, WIDEN_LIMIT, k * 4)
         found.sort(key=lambda f: (-f[1], f[0]))
+        return found[:want]
+
+    def _exact(self, emb: Embedder, vectors: Any, ids: list[str], want: int
+               ) -> list[tuple[str, float, int]]:
+        """Every passage of the stories ``ids`` compared with ``vectors``: the best ``want``."""
+        import numpy as np
+
+        from dateline.search.vectors import passage_key
+
+        vi, es = self._vectors(emb)
+        nums = es.numbers(ids)
+        keys = [(sid, p, passage_key(num, p)) for sid, (num, n) in nums.items()
+                for p in range(n)]
+        if not keys:
+            return []
+        stored = vi.vectors([k for _, _, k in keys])
+        rows = [i for i, v in enumerate(stored) if v is not None]
+        if not rows:
+            return []
+        mat = np.stack([stored[i] for i in rows]).astype(np.float32)
+        mat /= np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
+        sims = (mat @ np.atleast_2d(vectors).T).max(axis=1)
+        best: dict[str, tuple[float, int]] = {}
+        for i, sim in zip(rows, sims.tolist(), strict=True):
+            sid, passage, _ = keys[i]
+            if sid not in best or sim > best[sid][0]:
+                best[sid] = (sim, passage)
+        found = sorted(((sid, s, p) for sid, (s, p) in best.items()),
+                       key=lambda f: (-f[1], f[0]))
         return found[:want]
 
     def _semantic_search(self, query: str, mode: str, *, date_from: date | None,
@@ -237,9 +286,14 @@ class SemanticMixin:
             return SearchResults(hits=[], total=0, warnings=warnings, mode=mode,
                                  took_ms=(time.perf_counter() - t0) * 1000, not_embedded=behind)
         want = offset + limit
-        depth = max(HYBRID_DEPTH, want) if mode == "hybrid" else want
+        depth = max(RANK_DEPTH, want)
+        # filtering candidates costs a full-text lookup per candidate: with filters, the
+        # semantic ranking goes two pages deep instead of RANK_DEPTH
+        filtered = (split.filters is not None or date_from is not None
+                    or date_to is not None)
         qv = emb.embed_queries([split.text])
-        near = self._nearest(emb, qv, depth, split, date_from, date_to)
+        near = self._nearest(emb, qv, max(2 * want, 30) if filtered else depth, split,
+                             date_from, date_to)
         passage_of: dict[str, int | None] = {sid: p for sid, _, p in near}
         if mode == "hybrid":
             # the keyword leg ranks only: snippets are made for the page alone, below
@@ -306,7 +360,7 @@ class SemanticMixin:
         limit = max(1, min(int(limit), self.setting("max_page_size")))
         near = self._nearest(emb, emb.embed_passages(texts[:8]), limit, split, date_from,
                              date_to, exclude)
-        hits = self._semantic_hits(emb, near, None, True)
+        hits = self._semantic_hits(emb, [(sid, sim, p) for sid, sim, p in near], None, True)
         return SearchResults(hits=hits, total=len(hits), warnings=warnings,
                              took_ms=(time.perf_counter() - t0) * 1000, mode="semantic",
                              not_embedded=behind)

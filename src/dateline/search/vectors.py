@@ -125,6 +125,17 @@ class VectorIndex:
         return [(keys[i, :counts[i]].tolist(), (1.0 - dists[i, :counts[i]]).tolist())
                 for i in range(len(keys))]
 
+    def vectors(self, keys: list[int]) -> list[Any]:
+        """The stored (8-bit) vectors of ``keys``, as float32 rows; ``None`` for a key the
+        index does not hold."""
+        import numpy as np
+
+        index = self._reader()
+        if index is None or not keys:
+            return [None] * len(keys)
+        got = index.get(np.asarray(keys, dtype=np.uint64))
+        return [None if v is None else np.asarray(v, dtype=np.float32) for v in got]
+
     # ------------------------------------------------------------------ writing
     @contextmanager
     def writing(self, *, fresh: bool = False) -> Iterator[VectorIndex]:
