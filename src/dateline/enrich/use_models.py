@@ -12,8 +12,8 @@ vocabulary token's feature is computed once, as the CNNs see the token with no n
 and a passage is the head applied to the sum of its tokens' rows.  It loses the n-gram context
 of passages and gains about a hundredfold in speed; queries, a few tokens each, still go
 through the full network.  docs/quality.md measures what it loses.  Rows are computed the
-first time a token is seen (55 µs each), so memory grows with the vocabulary the archive uses,
-never past 262 MB.
+first time a token is seen (55 µs each) and kept: 2 KB for each token of the vocabulary the
+archive uses, never more than 262 MB.
 
 Tokenising is SentencePiece's C++ library when the ``sentencepiece`` package is installed (the
 ``semantic`` extra installs it), else the pure-Python tokenizer of the package (same tokens).
@@ -110,8 +110,9 @@ class UseMultilingualStatic(Embedder):
 
     def __init__(self) -> None:
         self._net: Any = None
-        self._rows: Any = None   # token id -> its feature, projected (filled as tokens appear)
-        self._known: Any = None  # which rows are filled
+        self._slot: Any = None   # token id -> its row in _rows (-1: not computed yet)
+        self._rows: Any = None   # the rows of the tokens seen so far, in the order seen
+        self._count = 0
         self._batched = False
         self._lock = threading.Lock()
 
@@ -121,10 +122,11 @@ class UseMultilingualStatic(Embedder):
                 import numpy as np
 
                 net, self._batched = _backend(_threads())
-                vocab = int(net.table.shape[0])
-                # zeros are untouched pages until written: memory follows the tokens seen
-                self._rows = np.zeros((vocab, self.dim), dtype=np.float32)
-                self._known = np.zeros(vocab, dtype=bool)
+                # rows are kept for the tokens seen only (a table of the whole vocabulary
+                # would be 262 MB; lazily zeroed pages do not help where the system maps
+                # huge pages)
+                self._slot = np.full(int(net.table.shape[0]), -1, dtype=np.int32)
+                self._rows = np.empty((4096, self.dim), dtype=np.float32)
                 self._net = net
             return self._net
 
@@ -159,8 +161,14 @@ class UseMultilingualStatic(Embedder):
             off = nb._EMB_DIM + i * width
             feats[:, off:off + width] = c
         nb._layernorm(feats, net.ln_g, net.ln_b, net.eps)
-        self._rows[ids] = feats @ net.cnn_W
-        self._known[ids] = True
+        end = self._count + n
+        if end > len(self._rows):
+            grown = np.empty((max(end, 2 * len(self._rows)), self.dim), dtype=np.float32)
+            grown[:self._count] = self._rows[:self._count]
+            self._rows = grown
+        self._rows[self._count:end] = feats @ net.cnn_W
+        self._slot[ids] = np.arange(self._count, end, dtype=np.int32)
+        self._count = end
 
     def embed_passages(self, texts: Sequence[str]) -> Any:
         import numpy as np
@@ -200,12 +208,22 @@ class UseMultilingualStatic(Embedder):
         flat = np.fromiter((i for ids in token_ids for i in ids), dtype=np.int64,
                            count=int(lens.sum()))
         with self._lock:
-            new = np.unique(flat[~self._known[flat]])
-            if len(new):
-                self._fill(new)
-            starts = np.zeros(len(lens), dtype=np.int64)
-            np.cumsum(lens[:-1], out=starts[1:])
-            sums = np.add.reduceat(self._rows[flat], starts, axis=0)
+            new = np.unique(flat[self._slot[flat] < 0])
+            for i in range(0, len(new), 4096):  # 4,096 tokens' features: 20 MB at a time
+                self._fill(new[i:i + 4096])
+            ends = np.cumsum(lens)
+            starts = ends - lens
+            sums = np.empty((len(lens), self.dim), dtype=np.float32)
+            first = 0
+            while first < len(lens):
+                # gather the rows of about _GATHER tokens at a time (2 KB of row per token:
+                # a whole batch of long passages at once took hundreds of MB)
+                last = int(np.searchsorted(ends, starts[first] + _GATHER, side="right"))
+                last = max(last, first + 1)
+                lo, hi = int(starts[first]), int(ends[last - 1])
+                sums[first:last] = np.add.reduceat(self._rows[self._slot[flat[lo:hi]]],
+                                                   starts[first:last] - lo, axis=0)
+                first = last
         flens = lens.astype(np.float32)
         mean = sums + flens[:, None] * net.cnn_b
         mean *= np.reciprocal(np.sqrt(flens))[:, None]
@@ -213,6 +231,7 @@ class UseMultilingualStatic(Embedder):
 
 
 _SMALL = 16  # texts embedded on one thread
+_GATHER = 16_384  # token rows gathered at once (32 MB)
 _LIMITER: Any = None
 
 
