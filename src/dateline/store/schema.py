@@ -178,7 +178,7 @@ MIGRATIONS: list[str] = [
     #     in that model's vector index (passage keys are num * 64 + passage); the vectors are
     #     files in the archive folder, derived and rebuildable (dateline embed --rebuild)
     """
-    CREATE TABLE embeddings (
+    CREATE TABLE IF NOT EXISTS embeddings (
         num       INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: old keys stay unknown
         model     TEXT NOT NULL,                      -- embedder name@version
         story_id  TEXT NOT NULL,
