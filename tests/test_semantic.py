@@ -284,3 +284,15 @@ def test_missing_extra_names_the_install(module: str, tmp_path: Path,
         arc.ingest([_write(tmp_path / "in", STORIES[:2], "a.jsonl")])
         with pytest.raises(MissingExtra, match=r"pip install 'dateline\[semantic\]'"):
             arc.embed(model="use-multilingual-static")
+
+
+def test_reindex_rebuilds_the_vectors_too(sem_archive: Archive) -> None:
+    before = sem_archive.embed_status()
+    query = "harbour fishing"
+    hits = [h.id for h in sem_archive.search(query, mode="semantic", limit=3).hits]
+    index_file = next((sem_archive.path / "vectors").glob("*/index.usearch"))
+    inode = index_file.stat().st_ino
+    sem_archive.reindex()
+    assert index_file.stat().st_ino != inode  # a new file
+    assert sem_archive.embed_status()["passages"] == before["passages"]
+    assert [h.id for h in sem_archive.search(query, mode="semantic", limit=3).hits] == hits
