@@ -7,6 +7,7 @@ index, derived from the store and rebuildable with :meth:`Archive.reindex`).
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -18,6 +19,8 @@ from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import IndexRow, StoredStory
+from dateline.search import korean
+from dateline.search.korean_words import KoreanWords
 from dateline.search.semantic_api import SemanticMixin
 from dateline.search.vectors import VECTORS_DIR
 from dateline.store import DB_NAME, RejectRow, Store
@@ -62,6 +65,9 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
             self.path.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.path, readonly=readonly)
         self._reset_derived()
+        # a cache, kept even by a read-only archive when its folder can be written
+        self.korean_words = KoreanWords(self.path, writable=os.access(self.path, os.W_OK))
+        korean.use_word_file(self.korean_words)
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
         self._index_current_at: tuple[int, int] | None = None  # see sync_index
@@ -72,7 +78,14 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        self._keep_korean_words()
+        korean.forget_word_file(self.korean_words)
+        self.korean_words.close()
         self.store.close()
+
+    def _keep_korean_words(self) -> None:
+        """Keep in the word file what Kiwi analysed for this process's searches."""
+        self.korean_words.put(korean.take_unsaved())
 
     def __enter__(self) -> Archive:
         return self
@@ -199,16 +212,17 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         if self.readonly:
             return
         titles.update(self.store)
-        korean = KoreanAnalysis(self.store).start()
+        analysis = KoreanAnalysis(self.store, words=self.korean_words).start()
         try:
-            self._after_ingest(defer=korean, runner=runner)
+            self._after_ingest(defer=analysis, runner=runner)
             self._after_ingest_analysis(threads=False)
-            korean.take()
+            analysis.take()
         finally:
-            korean.finish()
+            analysis.finish()
         self._after_ingest(runner=runner)
         self.sync_index()
         self._after_ingest_analysis(dups=False)
+        self._keep_korean_words()
         if self.setting("embed_after_ingest"):
             self.embed(runner=runner)
 
@@ -369,7 +383,22 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
 
         if self.readonly:
             return 0
-        return KoreanAnalysis(self.store).run()
+        return KoreanAnalysis(self.store, words=self.korean_words).run()
+
+    def learn_korean_words(self) -> int:
+        """Fill the word file (:mod:`dateline.search.korean_words`) from every stored story with
+        Korean text; returns how many words were new.  Ingest keeps it current on its own:
+        this is for an archive whose file was deleted or made by another analyser."""
+        from dateline.enrich.korean_terms import korean_texts
+
+        learnt = 0
+        batch: list[str] = []
+        for story in self.store.iter_stories(with_quotes=False):
+            batch.extend(korean_texts(story))
+            if len(batch) >= 2_000:
+                learnt += self.korean_words.learn(batch)
+                batch = []
+        return learnt + self.korean_words.learn(batch)
 
     def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
         """What the engine indexes for each story: the story, its quotes and speakers, the
@@ -481,6 +510,7 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         if (self.path / QUOTES_DIR).exists():
             self.reindex_quotes()
         self.reindex_vectors()
+        self.learn_korean_words()
         return indexed
 
     def search(
@@ -528,6 +558,7 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
                 facets=facets,
                 snippets=snippets,
             )
+        self._keep_korean_words()
         untitled = [h for h in results.hits if not h.title]
         if untitled:
             derived = self.derived_titles([h.id for h in untitled])

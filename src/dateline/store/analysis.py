@@ -49,9 +49,16 @@ def _period(column: str, date_from: date | None, date_to: date | None) -> tuple[
 
 
 def table_exists(store: Store, name: str) -> bool:
+    """Whether the store has table ``name`` (a table once seen is remembered: migrations only
+    add tables, and searches ask on every call)."""
+    known: set[str] = store.__dict__.setdefault("_known_tables", set())
+    if name in known:
+        return True
     row = store.conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
+    if row is not None:
+        known.add(name)
     return row is not None
 
 
