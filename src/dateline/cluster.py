@@ -59,6 +59,8 @@ CHUNK = 32
 AHEAD = 4
 #: seconds to wait for the first worker
 WORKER_WAIT = 30.0
+#: seconds between two counts of the workers (the number of tasks kept in flight follows it)
+RECOUNT = 5.0
 
 
 def _distributed() -> Any:
@@ -89,6 +91,7 @@ class DaskRunner(Runner):
         self.send_bytes = send == "bytes" or (send == "auto" and not _local_address(address
                                                                                   or ""))
         self._own = client is None
+        self._counted = (-RECOUNT - 1.0, 1)  # (when, worker threads)
         if client is None:
             try:
                 client = distributed.Client(address, timeout=timeout, set_as_default=False)
@@ -121,9 +124,13 @@ class DaskRunner(Runner):
 
     @property
     def workers(self) -> int:
-        """Worker threads of the cluster (one per process is the advice)."""
-        info = self.client.scheduler_info(n_workers=-1)["workers"]
-        return max(1, sum(w.get("nthreads", 1) for w in info.values()))
+        """Worker threads of the cluster (one per process is the advice), asked of the
+        scheduler at most every :data:`RECOUNT` seconds."""
+        now = time.monotonic()
+        if now - self._counted[0] > RECOUNT:
+            info = self.client.scheduler_info(n_workers=-1)["workers"]
+            self._counted = (now, max(1, sum(w.get("nthreads", 1) for w in info.values())))
+        return self._counted[1]
 
     def describe(self) -> str:
         return f"dask {self.address} ({self.workers} workers)"
