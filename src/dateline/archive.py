@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dateline.ingest import IngestReport, Progress
     from dateline.readers import ReaderOptions
     from dateline.rebuild import RebuildReport
+    from dateline.runner import Runner
     from dateline.search.base import IndexDoc, SearchEngine, SearchResults
     from dateline.store.ingest_warnings import WarningRow
 
@@ -116,28 +117,49 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         workers: int | None = None,
         progress: Callable[[Progress], None] | None = None,
         index: bool = True,
+        cluster: str | None = None,
+        runner: Runner | None = None,
     ) -> IngestReport:
         """Read, parse and store files and folders; then run stale enrichers and bring the
         search indexes up to date (``index=False``: store only; ``enrich()`` and
-        ``sync_index()`` catch up later)."""
+        ``sync_index()`` catch up later).  ``cluster``: where the parsing runs (the
+        ``cluster`` setting unless given; see :meth:`runner`), or ``runner``: a runner
+        opened already (it stays open)."""
         from dateline.ingest import run_ingest
 
         self._require_writable()
         paths = list(paths)
         if not paths:
             raise InputError("nothing to ingest", hint="give one or more files or folders")
-        report = run_ingest(
-            self.store,
-            paths,
-            options,
-            workers=workers or self.setting("workers") or None,
-            batch_size=self.setting("batch_size"),
-            parse_timeout=self.setting("parse_timeout"),
-            progress=progress,
-        )
-        if index:
-            self.update_derived()
+        own = runner is None
+        if runner is None:
+            runner = self.runner(cluster, workers=workers)
+        try:
+            report = run_ingest(
+                self.store,
+                paths,
+                options,
+                batch_size=self.setting("batch_size"),
+                parse_timeout=self.setting("parse_timeout"),
+                progress=progress,
+                runner=runner,
+            )
+            if index:
+                self.update_derived(runner=runner)
+        finally:
+            if own:
+                runner.close()
         return report
+
+    def runner(self, cluster: str | None = None, *, workers: int | None = None) -> Runner:
+        """Where CPU-heavy batches run: this machine (``workers`` parser processes, the
+        ``workers`` setting unless given) or the Dask cluster at ``cluster`` (the ``cluster``
+        setting unless given, e.g. ``tcp://HOST:8786``).  Close it after use (``with``)."""
+        from dateline.runner import get_runner
+
+        return get_runner(self.setting("cluster", cluster),
+                          workers=workers or self.setting("workers") or None,
+                          send=self.setting("cluster_send"))
 
     def rebuild(self, *, workers: int | None = None,
                 progress: Callable[[Progress], None] | None = None,
@@ -177,8 +199,9 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         for key in (INDEX_WATERMARK, QUOTES_WATERMARK, "derived_reset"):
             self.store.delete_meta(key)
 
-    def update_derived(self) -> None:
-        """Bring everything derived from the store up to date: enrichers, then indexes.
+    def update_derived(self, *, runner: Runner | None = None) -> None:
+        """Bring everything derived from the store up to date: enrichers, then indexes
+        (the entity extraction and the embedding on ``runner`` when given).
 
         The Korean analysis runs on a thread of its own (Kiwi works outside the GIL) while the
         entities of the stories that need none of it and the near-duplicates are computed;
@@ -191,17 +214,17 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         titles.update(self.store)
         analysis = KoreanAnalysis(self.store, words=self.korean_words).start()
         try:
-            self._after_ingest(defer=analysis)
+            self._after_ingest(defer=analysis, runner=runner)
             self._after_ingest_analysis(threads=False)
             analysis.take()
         finally:
             analysis.finish()
-        self._after_ingest()
+        self._after_ingest(runner=runner)
         self.sync_index()
         self._after_ingest_analysis(dups=False)
         self._keep_korean_words()
         if self.setting("embed_after_ingest"):
-            self.embed()
+            self.embed(runner=runner)
 
     # -- stories ------------------------------------------------------------------------------
 
