@@ -48,3 +48,30 @@ def write_kbs_radio(folder: Path, name: str, day: str, reporter: str, body: str)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- store backends (tests/test_store_contract.py) ----------------------------------------------
+
+
+def store_backends() -> list[str]:
+    """The store backends a contract suite runs against (a fixture ``<name>_backend`` each)."""
+    return ["sqlite", "memory"]
+
+
+@pytest.fixture
+def sqlite_backend(tmp_path: Path):
+    """Opens the SQLite store of one archive folder (a new connection per call)."""
+    from dateline.store.sqlite_backend import SQLiteBackend
+
+    folder = tmp_path / "contract.dateline"
+    folder.mkdir(exist_ok=True)
+    return lambda readonly=False: SQLiteBackend(folder, readonly=readonly)
+
+
+@pytest.fixture
+def memory_backend():
+    """Opens a store in memory (the test double: one connection, gone when closed)."""
+    from dateline.store.sqlite_backend import SQLiteBackend
+
+    return lambda readonly=False: SQLiteBackend.memory()
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -63,7 +63,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
         self._reset_derived()
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
-        self._index_current_at: tuple[int, int] | None = None  # see sync_index
+        self._index_current_at: Hashable | None = None  # see sync_index
 
     # -- lifecycle ----------------------------------------------------------------------------
 

@@ -49,14 +49,11 @@ def _period(column: str, date_from: date | None, date_to: date | None) -> tuple[
 
 
 def table_exists(store: Store, name: str) -> bool:
-    row = store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone()
-    return row is not None
+    return store.backend.table_exists(name)
 
 
 def columns_of(store: Store, table: str) -> set[str]:
-    return {r[1] for r in store.conn.execute(f"PRAGMA table_info({table})")}
+    return set(store.backend.columns(table))
 
 
 # -- stories ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dateline.store.sqlite import chunks, has_column, transaction
+from dateline.store.sqlite import chunks, for_update, has_column, transaction
 
 ENRICH_SEQ = "enrich_seq"
 #: store sequence up to which every story's mention rows are of its current revision
@@ -92,7 +92,10 @@ class EntityStore:
         return len(ids)
 
     def _next_seq(self) -> int:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (ENRICH_SEQ,)).fetchone()
+        """The next enrichment sequence number, its row locked until the transaction ends
+        (numbers become visible in the order they were taken)."""
+        row = self.conn.execute(f"SELECT value FROM meta WHERE key = ?{for_update(self.conn)}",
+                                (ENRICH_SEQ,)).fetchone()
         value = int(row[0]) + 1 if row else 1
         self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                           "SET value = excluded.value", (ENRICH_SEQ, str(value)))
@@ -299,10 +302,10 @@ class EntityStore:
     def titles_of(self, entity_id: str) -> list[tuple[str, str | None, str | None, int]]:
         """(title, first date, last date, stories) for every title given to an entity."""
         return self.conn.execute(
-            "SELECT m.title, MIN(m.date), MAX(m.date), COUNT(DISTINCT m.story_id) FROM "
+            "SELECT MIN(m.title), MIN(m.date), MAX(m.date), COUNT(DISTINCT m.story_id) FROM "
             "entity_mentions m JOIN entity_aliases a ON a.kind = m.kind AND a.key = m.key "
             "WHERE a.entity_id = ? AND m.title IS NOT NULL GROUP BY m.title COLLATE NOCASE "
-            "ORDER BY MIN(m.date), m.title", (entity_id,)).fetchall()
+            "ORDER BY MIN(m.date), MIN(m.title)", (entity_id,)).fetchall()
 
     def counts_of(self, entity_id: str) -> tuple[int, int, int, str | None, str | None]:
         """(stories, mentions, quotes, first date, last date)."""

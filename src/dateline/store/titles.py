@@ -82,8 +82,7 @@ def update(store: Store) -> int:
 
 
 def _has_table(store: Store) -> bool:
-    return store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
-                              "'story_titles'").fetchone() is not None
+    return store.backend.table_exists("story_titles")
 
 
 def derived_titles(store: Store, ids: Sequence[str]) -> dict[str, str]:

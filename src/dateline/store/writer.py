@@ -251,7 +251,7 @@ class BatchWriter:
         counts = IngestCounts()
         items = [item.prepare() if isinstance(item, ParsedSource) else item for item in batch]
         with transaction(self.conn):
-            self._seq = self.store.max_seq()
+            self._seq = self.store.lock_seq()
             state = _BatchState(run_id, counts, _now(), *self._known(items))
             for item in items:
                 self._write_source(item, state)
@@ -281,7 +281,7 @@ class BatchWriter:
         name, origin, size, reader, encoding, status, warnings, blob, rejects, stories = item
         counts = state.counts
         sha = self.store.put_blob(size, blob)  # before its source: the source row refers to it
-        cur = self.conn.execute(
+        source_id = self.store.backend.insert_id(
             "INSERT INTO sources(name, origin, sha256, size, reader, encoding, status, warnings, "
             "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name, sha256) DO NOTHING",
@@ -289,10 +289,9 @@ class BatchWriter:
              json.dumps(warnings, ensure_ascii=False) if warnings else "[]", state.run_id,
              state.stamp),
         )
-        if cur.rowcount == 0:  # the same bytes under the same name: stored before
+        if source_id is None:  # the same bytes under the same name: stored before
             counts.unchanged_sources += 1
             return
-        source_id = int(cur.lastrowid or 0)
         counts.sources += 1
         counts.warnings += len(warnings)
         for locator, reason, raw in rejects:
