@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def write_kbs_radio(folder: Path, name: str, day: str, reporter: str, body: str)
 
 def store_backends() -> list[str]:
     """The store backends a contract suite runs against (a fixture ``<name>_backend`` each)."""
-    return ["sqlite", "memory"]
+    return ["sqlite", "memory", "postgresql"]
 
 
 @pytest.fixture
@@ -75,3 +76,71 @@ def memory_backend():
 
     return lambda readonly=False: SQLiteBackend.memory()
 
+
+# -- a PostgreSQL server for the tests of server mode -------------------------------------------
+
+_pg_state: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL server on 127.0.0.1 for this test process (each xdist worker has its own),
+    stopped when the session ends; the tests that need one skip, with the reason, when none can
+    be started here."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from pg_cluster import Cluster, ClusterUnavailable
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("server mode needs psycopg: pip install 'dateline[server]'")
+    try:
+        cluster = Cluster().start()
+    except ClusterUnavailable as exc:
+        pytest.skip(f"no PostgreSQL server could be started: {exc}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a new, empty database on the test server (one per test)."""
+    n = int(_pg_state.get("databases", 0)) + 1  # type: ignore[call-overload]
+    _pg_state["databases"] = n
+    return pg_cluster.create_database(f"t{os.getpid()}_{n}")
+
+
+@pytest.fixture
+def pg_archive_url(pg_cluster) -> str:
+    """The URL of a new database holding an empty archive."""
+    return _archive_database(pg_cluster)
+
+
+def _archive_database(cluster) -> str:  # noqa: ANN001
+    """A new database holding an empty archive, copied from a template archive made once per
+    session (creating the schema takes a while).  Each copy gets a store id of its own."""
+    import uuid
+
+    from dateline.store.postgres import PostgresBackend
+
+    if "template" not in _pg_state:
+        url = cluster.create_database("dateline_template")
+        PostgresBackend(url, create=True).close()
+        _pg_state["template"] = "dateline_template"
+    n = int(_pg_state.get("databases", 0)) + 1  # type: ignore[call-overload]
+    _pg_state["databases"] = n
+    name = f"a{os.getpid()}_{n}"
+    cluster.create_database(name, template="dateline_template")
+    cluster.execute(f"UPDATE meta SET value = '{uuid.uuid4().hex}' WHERE key = 'store_id'", name)
+    return cluster.url_of(name)
+
+
+@pytest.fixture
+def postgresql_backend(pg_archive_url: str, tmp_path: Path):
+    """Opens the store of one archive in a PostgreSQL database (a new connection per call)."""
+    from dateline.store.postgres import PostgresBackend
+
+    return lambda readonly=False: PostgresBackend(pg_archive_url, readonly=readonly,
+                                                  folder=tmp_path)

@@ -251,3 +251,34 @@ def test_store_another_connection_sees_commits_and_the_stamp_moves(open_store: O
     _write(writer, _source("a.txt", _story(RAIL, "One")))
     assert reader.change_stamp() != stamp
     assert [s.title for s in reader.iter_stories()] == ["One"]
+
+
+# -- the two schemas ----------------------------------------------------------------------------
+
+
+def test_store_schemas_of_sqlite_and_postgresql_are_in_step(postgresql_backend) -> None:
+    """A new PostgreSQL archive has the tables, columns and views SQLite's migrations make
+    (and the same schema version): a migration added to one needs its twin in the other."""
+    from dateline.store.schema import SCHEMA_VERSION
+    from dateline.store.schema_postgres import BASE_VERSION, UPGRADES
+    from dateline.store.sqlite_backend import SQLiteBackend
+
+    assert sorted(UPGRADES) == list(range(BASE_VERSION + 1, SCHEMA_VERSION + 1))
+    sqlite, pg = SQLiteBackend.memory(), postgresql_backend()
+    try:
+        tables = set(sqlite.table_names())
+        assert set(pg.table_names()) == tables
+        for table in sorted(tables):
+            assert pg.columns(table) == sqlite.columns(table), table
+        views = {r[0] for r in sqlite.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'view'")}
+        assert views == {r[0] for r in pg.conn.execute(
+            "SELECT table_name FROM information_schema.views WHERE table_schema = "
+            "current_schema()")}
+        for view in sorted(views):
+            assert [c for c in pg.columns(view)] == [
+                r[1] for r in sqlite.conn.execute(f"PRAGMA table_info({view})")], view
+        assert pg.schema_version() == SCHEMA_VERSION
+    finally:
+        sqlite.close()
+        pg.close()

@@ -373,7 +373,7 @@ def _thread_drop(store: Store, ids: Sequence[str], df: dict[str, int]) -> int:
 def _apply_df(store: Store, df: dict[str, int]) -> None:
     store.conn.executemany(
         "INSERT INTO thread_df(term, df) VALUES (?, ?) "
-        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        "ON CONFLICT(term) DO UPDATE SET df = thread_df.df + excluded.df",
         [(t, n) for t, n in df.items() if n])
     gone = [(t,) for t, n in df.items() if n < 0]
     if gone:
@@ -425,7 +425,8 @@ def thread_add_links(store: Store, links: Sequence[tuple[str, str, float]]) -> N
     rows = [(a, b, s) for a, b, s in links] + [(b, a, s) for a, b, s in links]
     store.conn.executemany(
         "INSERT INTO thread_links(story_id, other, score) VALUES (?, ?, ?) "
-        "ON CONFLICT(story_id, other) DO UPDATE SET score = max(score, excluded.score)", rows)
+        "ON CONFLICT(story_id, other) DO UPDATE SET score = "
+        "max(thread_links.score, excluded.score)", rows)
 
 
 def thread_links_of(store: Store, ids: Sequence[str],

@@ -86,6 +86,10 @@ class StoreBackend(ABC):
         """Run an ``INSERT`` into a table with an integer ``id`` key; the new row's id, or
         ``None`` when an ``ON CONFLICT … DO NOTHING`` clause left the row out."""
 
+    def insert_ids(self, sql: str, rows: Sequence[Sequence[Any]]) -> list[int | None]:
+        """:meth:`insert_id` of each row in turn (backends may send them all at once)."""
+        return [self.insert_id(sql, row) for row in rows]
+
     @abstractmethod
     def json_items(self, column: str, alias: str) -> str:
         """A table expression of the elements of the JSON array in ``column``, as text, with
@@ -110,6 +114,18 @@ class StoreBackend(ABC):
             self.conn.executemany(sql, batch)
             count += len(batch)
         return count
+
+    def iter_rows(self, sql: str, size: int = 1000) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query, read ``size`` at a time (never all at once)."""
+        return rows_of(self.conn.execute(sql), size)
+
+    def defer_constraints(self) -> None:  # noqa: B027 - optional
+        """Check foreign keys at the end of the current transaction only (a copy loads
+        tables in any order)."""
+
+    def after_copy(self) -> None:  # noqa: B027 - optional
+        """After rows were copied in with their own ids: what the engine needs to go on
+        giving new ids."""
 
     def lock(self, name: str) -> contextlib.AbstractContextManager[None]:
         """Exclusive, among every process using this store, while the block runs: the passes
@@ -189,6 +205,23 @@ def mask_url(url: str) -> str:
         return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
     except ValueError:
         return re.sub(r"//[^/@]*@", "//***@", url)
+
+
+#: errors worth running a transaction again for (serialization failure, deadlock, unique
+#: violation: another writer got there first)
+RETRY_SQLSTATES = frozenset({"40001", "40P01", "23505"})
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether ``exc`` is a conflict with another writer that running again may resolve."""
+    return getattr(exc, "sqlstate", None) in RETRY_SQLSTATES
+
+
+def retry_pause(attempt: int) -> None:
+    """Back off before attempt ``attempt + 1`` (a few milliseconds, growing)."""
+    import time
+
+    time.sleep(min(0.5, 0.01 * 2 ** attempt))
 
 
 def _quoted(column: str) -> str:

@@ -159,7 +159,7 @@ class EntityStore:
     def unresolved_count(self) -> int:
         return int(self.conn.execute(
             "SELECT COUNT(*) FROM (SELECT DISTINCT m.kind, m.key FROM entity_mentions m LEFT JOIN "
-            "entity_aliases a ON a.kind = m.kind AND a.key = m.key WHERE a.key IS NULL)"
+            "entity_aliases a ON a.kind = m.kind AND a.key = m.key WHERE a.key IS NULL) AS u"
         ).fetchone()[0])
 
     def alias_map(self) -> dict[tuple[str, str], str]:
@@ -205,7 +205,8 @@ class EntityStore:
         rows = [(eid, month, sign * n) for (eid, month), n in delta.items() if n]
         self.conn.executemany(
             "INSERT INTO entity_period_counts(entity_id, month, stories) VALUES (?, ?, ?) "
-            "ON CONFLICT(entity_id, month) DO UPDATE SET stories = stories + excluded.stories",
+            "ON CONFLICT(entity_id, month) DO UPDATE SET stories = "
+            "entity_period_counts.stories + excluded.stories",
             rows)
         self.conn.executemany(
             "DELETE FROM entity_period_counts WHERE entity_id = ? AND month = ? AND stories <= 0",
@@ -245,6 +246,16 @@ class EntityStore:
                 "SELECT DISTINCT story_id FROM entity_mentions WHERE kind = ? AND key = ?",
                 (kind, key)))
         return sorted(out)
+
+    def stories_enriched(self, after_seq: int, upto_seq: int, *,
+                         upto_story_seq: int) -> list[str]:
+        """Ids of stories whose facts were written (or touched) after enrichment sequence
+        ``after_seq`` and up to ``upto_seq``, among those changed up to store sequence
+        ``upto_story_seq``: what an index that holds those stories must take again."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT e.story_id FROM enrichments e JOIN stories s ON s.id = e.story_id "
+            "WHERE e.seq > ? AND e.seq <= ? AND s.seq <= ? ORDER BY e.story_id",
+            (after_seq, upto_seq, upto_story_seq))]
 
     def touch(self, story_ids: Sequence[str]) -> None:
         """Mark stories' quotes for re-indexing (their speakers' canonical names changed)."""

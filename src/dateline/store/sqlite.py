@@ -94,6 +94,14 @@ def _row_to_quote(r: tuple[Any, ...]) -> Quote:
                  label=r[8], start=r[9], end=r[10], confidence=r[11], language_label=r[12])
 
 
+def _index_row(row: tuple[Any, ...]) -> IndexRow:
+    (sid, revision, dup, title, d, pub, program, reporter, language, source_name, text,
+     segments, seq) = row
+    return IndexRow(sid, revision, seq, dup, title, date.fromisoformat(d) if d else None,
+                    datetime.fromisoformat(pub) if pub else None, program, reporter, language,
+                    source_name, indexed_text(text, json.loads(segments)))
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -227,6 +235,12 @@ class Store:
         )
         return digest
 
+    def put_blobs(self, blobs: Sequence[tuple[int, tuple[str, str, bytes]]]) -> None:
+        """:meth:`put_blob` of many (size, packed bytes), in one statement."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO blobs(sha256, size, codec, data) VALUES (?, ?, ?, ?)",
+            [(digest, size, codec, data) for size, (digest, codec, data) in blobs])
+
     def raw_bytes(self, sha: str) -> bytes:
         row = self.conn.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
         if row is None:
@@ -355,16 +369,22 @@ class Store:
                         upto_seq: int | None = None, batch: int = 1000) -> Iterator[IndexRow]:
         """What the search index needs of the stories :meth:`iter_stories` would give (the
         search index is rebuilt from these: a fraction of the cost of whole stories)."""
-        columns = ("s.id, s.revision, s.duplicate_of, r.title, r.date, r.published_at, "
-                   "r.program, r.reporter, r.language, src.name, r.text, r.segments, s.seq")
-        for (sid, revision, dup, title, d, pub, program, reporter, language, source_name, text,
-             segments, seq) in self._by_seq(columns, include_duplicates, after_seq, upto_seq,
-                                             batch):
-            yield IndexRow(sid, revision, seq, dup, title,
-                           date.fromisoformat(d) if d else None,
-                           datetime.fromisoformat(pub) if pub else None,
-                           program, reporter, language, source_name,
-                           indexed_text(text, json.loads(segments)))
+        for row in self._by_seq(self._INDEX_COLUMNS, include_duplicates, after_seq, upto_seq,
+                                batch):
+            yield _index_row(row)
+
+    _INDEX_COLUMNS = ("s.id, s.revision, s.duplicate_of, r.title, r.date, r.published_at, "
+                      "r.program, r.reporter, r.language, src.name, r.text, r.segments, s.seq")
+
+    def index_rows_of(self, ids: Sequence[str]) -> list[IndexRow]:
+        """:meth:`iter_index_rows` of these stories (in no particular order)."""
+        out: list[IndexRow] = []
+        for part in chunks(list(ids)):
+            marks = ", ".join("?" * len(part))
+            out.extend(_index_row(row) for row in self.conn.execute(
+                f"SELECT {self._INDEX_COLUMNS} {self._STORY_FROM} WHERE s.id IN ({marks})",
+                part))
+        return out
 
     def _by_seq(self, columns: str, include_duplicates: bool, after_seq: int,
                 upto_seq: int | None, batch: int) -> Iterator[tuple[Any, ...]]:

@@ -108,6 +108,9 @@ class SQLiteBackend(StoreBackend):
     def json_items(self, column: str, alias: str) -> str:
         return f"json_each({column}) {alias}"
 
+    def defer_constraints(self) -> None:
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")
+
     def after_batch(self) -> None:
         if self._committed is not None:
             self._committed.set()
