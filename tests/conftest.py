@@ -26,8 +26,16 @@ def shared() -> Path:
     return shared_path()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--store", default="sqlite", choices=("sqlite", "postgresql"),
+                     help="the store backend of the archives tests make (archive_path): an "
+                          "archive folder, or a database on a test PostgreSQL server")
+
+
 @pytest.fixture
 def archive_path(tmp_path: Path) -> Path:
+    """The folder of a test's archive (with ``--store postgresql``, of its indexes: the
+    archive is in a database, see _archives_on_the_test_store)."""
     return tmp_path / "test.dateline"
 
 
@@ -144,3 +152,41 @@ def postgresql_backend(pg_archive_url: str, tmp_path: Path):
 
     return lambda readonly=False: PostgresBackend(pg_archive_url, readonly=readonly,
                                                   folder=tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _archives_on_the_test_store(request: pytest.FixtureRequest,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``--store postgresql`` every archive a test opens by its folder lives in a database
+    of the test server instead (one per folder; the folder holds that archive's indexes), so
+    that the whole suite runs in server mode.  Tests of what only a folder can do skip."""
+    if request.config.getoption("--store") != "postgresql" or \
+            request.module.__name__ == "test_server":  # that one names its backends
+        return
+    if request.node.get_closest_marker("embedded_only"):
+        pytest.skip("embedded archives only: " + request.node.get_closest_marker(
+            "embedded_only").args[0])
+    from dateline import archive as archive_module
+    from dateline.store.backend import server_url
+
+    original = archive_module.Archive.__init__
+    databases: dict[Path, str] = _pg_state.setdefault("by_folder", {})  # type: ignore[assignment]
+
+    def init(self, path=None, *, create=False, readonly=False, index_dir=None):  # noqa: ANN001
+        location = path if path is not None else archive_module.settings.default_archive()
+        if server_url(location) is None:
+            folder = Path(location).expanduser().resolve()
+            if folder not in databases and create:
+                databases[folder] = _new_archive_database(request)
+            if folder in databases:
+                return original(self, databases[folder], create=create, readonly=readonly,
+                                index_dir=index_dir or folder)
+        return original(self, path, create=create, readonly=readonly, index_dir=index_dir)
+
+    monkeypatch.setattr(archive_module.Archive, "__init__", init)
+    request.addfinalizer(databases.clear)
+
+
+def _new_archive_database(request: pytest.FixtureRequest) -> str:
+    """A new database holding an empty archive, on the test server."""
+    return _archive_database(request.getfixturevalue("pg_cluster"))

@@ -1,11 +1,14 @@
 """``Archive``: the one object the CLI, the web app and library users talk to.
 
 An archive is a folder: ``dateline.sqlite`` (the store of record) and ``index/`` (the full-text
-index, derived from the store and rebuildable with :meth:`Archive.reindex`).
+index, derived from the store and rebuildable with :meth:`Archive.reindex`).  Or, in server
+mode, a PostgreSQL database named by a ``postgresql://`` URL, shared by several machines, each
+keeping its own derived indexes in a local folder (:mod:`dateline.node`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -16,8 +19,9 @@ from typing import IO, TYPE_CHECKING, Any
 from dateline import settings
 from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
-from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
+from dateline.errors import ArchiveError, ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import UNINDEXED_SEGMENTS, IndexRow, StoredStory
+from dateline.node import STORE_ID, FolderMarks, Marks, StoreMarks, reset_folder
 from dateline.store import DB_NAME, RejectRow, Store
 
 if TYPE_CHECKING:
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INDEX_WATERMARK = "index_seq"
+#: server mode: the enrichment sequence up to which this machine's index has the entity facts
+INDEX_ENRICH_WATERMARK = "index_enrich_seq"
 KOREAN_WATERMARK = "korean_seq"
 KOREAN_MAKER = "kiwi-terms@1"
 INDEX_DIR = "index"
@@ -39,31 +45,85 @@ _INDEX_CHUNK = 500  # stories read from the store and handed to the engine at a 
 
 
 class Archive(EntitiesMixin, AnalysisMixin):
-    """A dateline archive folder.
+    """A dateline archive: a folder, or a PostgreSQL database named by its URL.
 
     >>> archive = Archive("kbs.dateline", create=True)      # doctest: +SKIP
     >>> archive.ingest(["transcripts/"])                    # doctest: +SKIP
     >>> archive.search("sanctions", date_from=date(2018, 1, 1)).hits[0].title  # doctest: +SKIP
+    >>> team = Archive("postgresql://me@db.example/news")   # doctest: +SKIP
+
+    ``index_dir``: in server mode, this machine's folder of derived indexes (see
+    :mod:`dateline.node`).
     """
 
     def __init__(self, path: str | Path | None = None, *, create: bool = False,
-                 readonly: bool = False):
-        self.path = Path(path).expanduser() if path is not None else settings.default_archive()
+                 readonly: bool = False, index_dir: str | Path | None = None):
+        from dateline.store.backend import server_url
+
+        location = path if path is not None else settings.default_archive()
         self.readonly = readonly
-        if not (self.path / DB_NAME).exists():
-            if not create:
-                raise ArchiveNotFound(
-                    f"no dateline archive at {self.path}",
-                    hint="create one with: dateline ingest FILES --archive " + str(self.path),
-                )
-            if readonly:
-                raise PermissionDenied(f"cannot create {self.path} read-only")
-            self.path.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.path, readonly=readonly)
-        self._reset_derived()
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
         self._index_current_at: Hashable | None = None  # see sync_index
+        self.url = server_url(location)
+        if self.url is not None:
+            self._open_server(self.url, create=create, index_dir=index_dir)
+        else:
+            self.path = Path(location).expanduser()
+            if not (self.path / DB_NAME).exists():
+                if not create:
+                    raise ArchiveNotFound(
+                        f"no dateline archive at {self.path}",
+                        hint="create one with: dateline ingest FILES --archive " + str(self.path),
+                    )
+                if readonly:
+                    raise PermissionDenied(f"cannot create {self.path} read-only")
+                self.path.mkdir(parents=True, exist_ok=True)
+            self.store = Store(self.path, readonly=readonly)
+            self._marks: Marks = StoreMarks(self.store)
+        self._reset_derived()
+
+    def _open_server(self, url: str, *, create: bool, index_dir: str | Path | None) -> None:
+        from dateline.node import FolderMarks, cache_folder
+        from dateline.store.backend import mask_url
+        from dateline.store.postgres import PostgresBackend
+
+        self.path = cache_folder(mask_url(url), index_dir or settings.get("index_dir") or None)
+        self.path.mkdir(parents=True, exist_ok=True)
+        backend = PostgresBackend(url, readonly=self.readonly, create=create, folder=self.path)
+        self.store = Store(backend)
+        self._marks = FolderMarks(self.path, self.store.get_meta(STORE_ID) or "")
+
+    @property
+    def server(self) -> bool:
+        """Whether this is a server archive (PostgreSQL) rather than a folder."""
+        return self.url is not None
+
+    @property
+    def location(self) -> str:
+        """Where the archive is, as it may be shown: its folder, or its URL without password."""
+        return self.store.backend.location if self.server else str(self.path)
+
+    def _indexes_writable(self) -> bool:
+        """Whether this process brings the derived indexes up to date: a writer, or any
+        process of a server archive (each machine keeps its own indexes)."""
+        return self.server or not self.readonly
+
+    @contextlib.contextmanager
+    def _indexing(self, name: str) -> Iterator[None]:
+        """While a derived index is brought up to date: in server mode, exclusive among the
+        processes of this machine, the engine's writer let go of afterwards for the next."""
+        if not self.server:
+            yield
+            return
+        from dateline.node import folder_lock
+
+        with folder_lock(self.path, name):
+            try:
+                yield
+            finally:
+                if name == INDEX_DIR and self._engine is not None:
+                    self._engine.release_writer()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -136,6 +196,9 @@ class Archive(EntitiesMixin, AnalysisMixin):
         from dateline.rebuild import rebuild_store
 
         self._require_writable()
+        if self.server:
+            raise ArchiveError(
+                "dateline rebuild works on an archive folder, not yet on a server archive")
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -148,6 +211,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
         finally:
             self.store.close()
             self.store = Store(self.path)  # the new one, or the old one if it failed
+            self._marks = StoreMarks(self.store)
             self._index_current_at = None
         self._reset_derived()
         if index:
@@ -156,19 +220,26 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
     def _reset_derived(self) -> None:
         """After a rebuild the derived indexes hold old story ids: drop them (they are made
-        again from the store), once, when the store says so."""
+        again from the store), once, when the store says so.  In server mode, drop a local
+        folder's indexes made from another store."""
+        if isinstance(self._marks, FolderMarks):
+            if not self._marks.belongs():
+                with self._indexing(INDEX_DIR):
+                    reset_folder(self.path, DERIVED_DIRS, self._marks)
+            return
         if self.readonly or self.store.get_meta("derived_reset") is None:
             return
         for name in DERIVED_DIRS:
             shutil.rmtree(self.path / name, ignore_errors=True)
-        for key in (INDEX_WATERMARK, QUOTES_WATERMARK, "derived_reset"):
-            self.store.delete_meta(key)
+        self._marks.delete((INDEX_WATERMARK, QUOTES_WATERMARK))
+        self.store.delete_meta("derived_reset")
 
     def update_derived(self) -> None:
         """Bring everything derived from the store up to date: enrichers, then indexes."""
         from dateline.store import titles
 
-        titles.update(self.store)
+        with self.store.backend.lock("titles"):  # each pass one at a time (server mode)
+            titles.update(self.store)
         self.analyze_korean()
         self._after_ingest()
         self._after_ingest_analysis()
@@ -219,10 +290,10 @@ class Archive(EntitiesMixin, AnalysisMixin):
         by_kind = self._entities.quote_counts()
         stats["quotes"] = sum(by_kind.values())
         stats["quotes_by_kind"] = by_kind
-        stats["archive"] = str(self.path)
-        stats["index_behind"] = self.store.max_seq() - int(
-            self.store.get_meta(INDEX_WATERMARK, "0") or 0
-        )
+        stats["archive"] = self.location
+        if self.server:
+            stats["index_folder"] = str(self.path)
+        stats["index_behind"] = self.store.max_seq() - self._marks.get(INDEX_WATERMARK)
         notice = self.identity_notice(stats["revised_stories"])
         if notice:
             stats["identity"] = notice
@@ -327,10 +398,14 @@ class Archive(EntitiesMixin, AnalysisMixin):
     def analyze_korean(self, batch: int = 64) -> int:
         """Analyse the Korean text of stories changed since the last pass, once, and keep the
         result: the entity enricher and the indexes read it instead of analysing again."""
-        from dateline.search import korean
-
         if self.readonly:
             return 0
+        with self.store.backend.lock("korean"):  # one pass at a time (server mode)
+            return self._analyze_korean(batch)
+
+    def _analyze_korean(self, batch: int) -> int:
+        from dateline.search import korean
+
         watermark = int(self.store.get_meta(KOREAN_WATERMARK, "0") or 0)
         done = 0
         todo: list[StoredStory] = []
@@ -409,16 +484,29 @@ class Archive(EntitiesMixin, AnalysisMixin):
         to the store's sequence at its start, so each story comes at most once in it: into an
         empty index the engine may then add without replacing.
         """
-        if self.readonly:
+        if not self._indexes_writable():
             return 0
         # Searches call this every time: while the store is as it was when the index was last
-        # found current, one pragma answers instead of the watermark query.
+        # found current, one pragma (or query) answers instead of the watermark query.
         stamp = self.store.change_stamp()
         if stamp == self._index_current_at:
             return 0
-        watermark, upto = self.store.watermark_and_seq(INDEX_WATERMARK)
-        if upto <= watermark:
+        if not self.server:
+            sent = self._sync_index()
+        else:
+            with self._indexing(INDEX_DIR):
+                sent = self._sync_enriched() + self._sync_index()
+        if not sent:
             self._index_current_at = stamp
+        return sent
+
+    def _sync_index(self) -> int:
+        """:meth:`sync_index` of the stories changed since the watermark."""
+        if isinstance(self._marks, StoreMarks):
+            watermark, upto = self.store.watermark_and_seq(INDEX_WATERMARK)
+        else:
+            watermark, upto = self._marks.get(INDEX_WATERMARK), self.store.max_seq()
+        if upto <= watermark:
             return 0
         engine = self.engine
         new = engine.doc_count() == 0
@@ -435,7 +523,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
         def commit(seq: int) -> None:
             send()
             engine.commit()
-            self.store.set_meta(INDEX_WATERMARK, str(seq))
+            self._marks.set(INDEX_WATERMARK, seq)
 
         last = watermark
         for row in self.store.iter_index_rows(include_duplicates=True, after_seq=watermark,
@@ -455,16 +543,44 @@ class Archive(EntitiesMixin, AnalysisMixin):
             commit(last)
         return sent
 
+    def _sync_enriched(self) -> int:
+        """Server mode: send again the indexed stories whose entity facts changed since this
+        machine last looked (an enricher, a merge or a split, on any machine, wrote them:
+        their canonical names are in the index).  Stories not yet indexed come with
+        :meth:`_sync_index`, facts and all."""
+        from dateline.store.sqlite import chunks
+
+        mark = self._marks.get(INDEX_ENRICH_WATERMARK)
+        top = self._entities.max_seq()
+        if top <= mark:
+            return 0
+        indexed = self._marks.get(INDEX_WATERMARK)
+        ids = self._entities.stories_enriched(mark, top, upto_story_seq=indexed)
+        sent = 0
+        for part in chunks(ids):
+            rows = [r for r in self.store.index_rows_of(list(part)) if not r.duplicate_of]
+            if rows:
+                self.engine.add(self._index_docs(rows))
+                sent += len(rows)
+        self.engine.commit()
+        self._marks.set(INDEX_ENRICH_WATERMARK, top)
+        return sent
+
     def reindex(self) -> int:
         """Rebuild the full-text index (and the quote index, when the archive has one) from the
         store; returns the number of stories indexed.  Indexes built by an older version of
         the engine's schema are rebuilt, not refused."""
-        self._require_writable()
-        if self._engine is None:
-            self._engine = self._open_engine(recreate=True)
-        self.engine.clear()
-        self.engine.commit()
-        self.store.set_meta(INDEX_WATERMARK, "0")
+        if not self._indexes_writable():
+            raise PermissionDenied("this archive is open read-only")
+        with self._indexing(INDEX_DIR):
+            if self._engine is None:
+                self._engine = self._open_engine(recreate=True)
+            self.engine.clear()
+            self.engine.commit()
+            self._marks.set(INDEX_WATERMARK, 0)
+            if self.server:
+                self._marks.set(INDEX_ENRICH_WATERMARK, 0)
+        self._index_current_at = None
         indexed = self.sync_index()
         if (self.path / QUOTES_DIR).exists():
             self.reindex_quotes()

@@ -200,6 +200,11 @@ class SearchEngine(ABC):
         on Monday).  Stories without a date are not counted.
         """
 
+    def release_writer(self) -> None:  # noqa: B027 (optional hook)
+        """Commit what is pending and let go of the index's writer (and any lock it holds),
+        so that another process may write next; searching goes on, and a later write takes
+        the writer again."""
+
     def close(self) -> None:  # noqa: B027 (optional hook)
         """Release files and locks; the engine is unusable afterwards."""
 
