@@ -294,3 +294,63 @@ def test_server_merges_from_two_sessions_at_once_keep_the_entity_tables_whole(
         "SELECT entity_id, month, stories FROM entity_period_counts"))
     for s in sessions:
         s.close()
+
+
+# -- copy -----------------------------------------------------------------------------------------
+
+
+def _export(location: str | Path, index_dir: Path) -> str:
+    import io
+
+    with Archive(location, readonly=True, index_dir=index_dir) as arc:
+        out = io.StringIO()
+        arc.export(out, "jsonl", include_duplicates=True)
+        return out.getvalue()
+
+
+def _tables(location: str | Path, index_dir: Path) -> dict[str, list[tuple]]:
+    from dateline.store.copying import LOCAL_META
+
+    with Archive(location, readonly=True, index_dir=index_dir) as arc:
+        out = {}
+        for table in sorted(set(arc.store.backend.table_names()) - {"sqlite_sequence"}):
+            columns = arc.store.backend.columns(table)
+            rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                    for row in arc.store.conn.execute(
+                        f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM "
+                        f"{table}")]
+            if table == "meta":
+                rows = [r for r in rows if r[0] not in LOCAL_META]
+            out[table] = sorted(rows, key=repr)
+        return out
+
+
+@pytest.mark.slow
+def test_server_copy_both_ways_keeps_everything(pg_url: str, tmp_path: Path) -> None:
+    from dateline.sample import generate
+
+    corpus = tmp_path / "corpus"
+    generate(corpus, 60, seed=5, duplicates=0.1, revisions=0.1)
+    _corpus(corpus / "extra", 2)
+    (corpus / "bad.txt").write_bytes(b"\x00\x01\x02 not a transcript")
+    embedded = tmp_path / "embedded.dateline"
+    with Archive(embedded, create=True) as arc:
+        arc.ingest([corpus], workers=1)
+        arc.merge_entities("Park Sol-bin", "Han Ji-ho")
+        arc.update_near_duplicates()
+        assert arc.rejects()
+    result = runner.invoke(app, ["copy", str(embedded), pg_url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows"]["stories"] > 60
+    back = tmp_path / "back.dateline"
+    assert runner.invoke(app, ["copy", pg_url, str(back)]).exit_code == 0
+    node = tmp_path / "node"
+    assert _export(embedded, node) == _export(pg_url, node) == _export(back, node)
+    assert _tables(embedded, node) == _tables(pg_url, node) == _tables(back, node)
+    with Archive(pg_url, index_dir=node) as arc:
+        with Archive(embedded) as original:
+            assert arc.search("harbour").total == original.search("harbour").total
+        arc.ingest([_corpus(tmp_path / "more", 1, offset=900)], workers=1)  # ids go on
+        assert arc.stats()["runs"] == 2
+    again = runner.invoke(app, ["copy", str(embedded), pg_url])
+    assert again.exit_code != 0 and "not empty" in str(again.exception or again.output)

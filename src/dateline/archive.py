@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dateline.readers import ReaderOptions
     from dateline.rebuild import RebuildReport
     from dateline.search.base import IndexDoc, SearchEngine, SearchResults
+    from dateline.store.copying import CopyReport
     from dateline.store.ingest_warnings import WarningRow
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,8 @@ class Archive(EntitiesMixin, AnalysisMixin):
         self._require_writable()
         if self.server:
             raise ArchiveError(
-                "dateline rebuild works on an archive folder, not yet on a server archive")
+                "dateline rebuild works on an archive folder, not yet on a server archive",
+                hint="dateline copy URL FOLDER, rebuild the folder, dateline copy FOLDER NEWURL")
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -311,6 +313,17 @@ class Archive(EntitiesMixin, AnalysisMixin):
         return (f"{revised:,} stories have revisions from before revisions needed evidence of "
                 "being the same story; some may be different stories: `dateline rebuild` "
                 "makes the archive again from its raw bytes (old story ids keep working)")
+
+    def copy_to(self, destination: str | Path, *, index_dir: str | Path | None = None,
+                progress: Callable[[str, int], None] | None = None) -> CopyReport:
+        """Copy this archive's store of record — every byte, story, revision, quote, reject,
+        entity decision and analysis table — into a new archive at ``destination``: a folder,
+        or the ``postgresql://`` URL of a database without an archive.  Its indexes are made
+        there when first needed (or with :meth:`reindex`)."""
+        from dateline.store.copying import copy_store
+
+        with Archive(destination, create=True, index_dir=index_dir) as dst:
+            return copy_store(self.store, dst.store, progress=progress)
 
     def datasette_metadata(self) -> dict[str, Any]:
         """Datasette metadata for this archive's SQLite file: its views described, dateline's

@@ -120,7 +120,8 @@ def datasette(
         if arc.server:
             raise InputError("Datasette reads SQLite files; this is a server archive",
                              hint="query PostgreSQL with its own tools (the same views are "
-                                  "there)")
+                                  "there), or copy the archive to a folder: dateline copy URL "
+                                  "FOLDER")
         meta = arc.datasette_metadata()
         database = arc.path / DB_NAME
     text = json.dumps(meta, ensure_ascii=False, indent=2)
