@@ -215,20 +215,54 @@ def _vectorize(doc: _Doc, idf: _Idf) -> dict[str, float]:
     return doc.vec
 
 
-def link(a: _Doc, b: _Doc, *, use_entities: bool = True) -> float:
-    """The link score of two vectorised documents (see the module docstring)."""
-    small, big = (a.vec, b.vec) if len(a.vec) <= len(b.vec) else (b.vec, a.vec)
-    text = sum(v * big.get(t, 0.0) for t, v in small.items())
-    if use_entities and a.entities and b.entities:
-        ent = len(a.entities & b.entities) / math.sqrt(len(a.entities) * len(b.entities))
-        sim = W_TEXT * text + W_ENTITY * ent
-    else:
-        sim = text
-    if a.speakers & b.speakers:
-        sim += SPEAKER_BONUS
-    if a.date is not None and b.date is not None:
-        sim /= 1.0 + abs((a.date - b.date).days) / TIME_SCALE
-    return min(sim, 1.0)
+def link_scores(pairs: Sequence[tuple[_Doc, _Doc]], *, use_entities: bool = True) -> Any:
+    """The link scores (see the module docstring) of vectorised document pairs, as a numpy
+    array, computed for all of them at once.  Each pair's sums run over its common terms in
+    the terms' own order, so a score does not depend on the other pairs it was scored with."""
+    import numpy as np
+    from scipy import sparse
+
+    if not pairs:
+        return np.zeros(0)
+    docs: dict[str, _Doc] = {}
+    for a, b in pairs:
+        docs.setdefault(a.id, a)
+        docs.setdefault(b.id, b)
+    rows = {sid: i for i, sid in enumerate(docs)}
+    left = np.fromiter((rows[a.id] for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    right = np.fromiter((rows[b.id] for _, b in pairs), dtype=np.int64, count=len(pairs))
+
+    def matrix(values: list[dict[str, float]]) -> Any:
+        columns = {t: i for i, t in enumerate(sorted({t for v in values for t in v}))}
+        indptr, indices, data = [0], [], []
+        for v in values:
+            for t in sorted(v, key=columns.__getitem__):
+                indices.append(columns[t])
+                data.append(v[t])
+            indptr.append(len(indices))
+        return sparse.csr_matrix((np.array(data, dtype=np.float64), indices, indptr),
+                                 shape=(len(values), max(1, len(columns))))
+
+    def common(m: Any) -> Any:
+        return np.asarray(m[left].multiply(m[right]).sum(axis=1)).ravel()
+
+    text = common(matrix([d.vec for d in docs.values()]))
+    sim = text
+    if use_entities:
+        ents = matrix([dict.fromkeys(d.entities, 1.0) for d in docs.values()])
+        sizes = np.diff(ents.indptr).astype(np.float64)
+        both = (sizes[left] > 0) & (sizes[right] > 0)
+        shared = common(ents)
+        ent = np.divide(shared, np.sqrt(sizes[left] * sizes[right]), out=np.zeros(len(pairs)),
+                        where=both)
+        sim = np.where(both, W_TEXT * text + W_ENTITY * ent, text)
+    speakers = common(matrix([dict.fromkeys(d.speakers, 1.0) for d in docs.values()]))
+    sim = sim + np.where(speakers > 0, SPEAKER_BONUS, 0.0)
+    days = np.array([d.date.toordinal() if d.date else -1 for d in docs.values()],
+                    dtype=np.float64)
+    dated = (days[left] >= 0) & (days[right] >= 0)
+    sim = np.where(dated, sim / (1.0 + np.abs(days[left] - days[right]) / TIME_SCALE), sim)
+    return np.minimum(sim, 1.0)
 
 
 def _query_words(doc: _Doc) -> list[str]:
@@ -237,6 +271,9 @@ def _query_words(doc: _Doc) -> list[str]:
 
 
 def _candidates(engine: Any, doc: _Doc) -> list[str]:
+    """The :data:`CANDIDATES` best matches of ``doc``'s query words, equal scores by story id
+    (:meth:`SearchEngine.match_any`): the same whatever the index's layout, so that a pass
+    resumed after a kill links exactly as an uninterrupted one."""
     words = _query_words(doc)
     if not words:
         return []
@@ -244,12 +281,12 @@ def _candidates(engine: Any, doc: _Doc) -> list[str]:
     date_from = doc.date - span if doc.date else None
     date_to = doc.date + span if doc.date else None
     try:
-        results = engine.search(" OR ".join(words), date_from=date_from, date_to=date_to,
-                                limit=CANDIDATES, facets=False, snippets=False)
+        hits = engine.match_any(words, date_from=date_from, date_to=date_to,
+                                limit=CANDIDATES + 1)
     except Exception as exc:  # noqa: BLE001 - a failed query means no candidates
         log.warning("thread candidates for %s: %s", doc.id, exc)
         return []
-    return [h.id for h in results.hits if h.id != doc.id]
+    return [sid for sid, _ in hits if sid != doc.id][:CANDIDATES]
 
 
 # -- the incremental pass ----------------------------------------------------------------------
@@ -370,7 +407,7 @@ def _link_batch(store: Store, engine: Any, chunk: Sequence[str], idf: _Idf,
         wanted[sid] = _candidates(engine, doc)
     others = _load_docs(store, (c for cs in wanted.values() for c in cs), cache)
     idf.load(t for d in others.values() if not d.vec for t in d.counts)
-    links: list[tuple[str, str, float]] = []
+    pairs = []
     for sid, cands in wanted.items():
         doc = seeds[sid]
         for cid in cands:
@@ -379,9 +416,10 @@ def _link_batch(store: Store, engine: Any, chunk: Sequence[str], idf: _Idf,
                 continue
             if not other.vec:
                 _vectorize(other, idf)
-            score = link(doc, other, use_entities=use_entities)
-            if score >= THRESHOLD:
-                links.append((sid, cid, score))
+            pairs.append((doc, other))
+    scores = link_scores(pairs, use_entities=use_entities)
+    links = [(a.id, b.id, float(score)) for (a, b), score in zip(pairs, scores, strict=True)
+             if score >= THRESHOLD]
     sql.begin(store)
     try:
         sql.thread_add_links(store, links)
@@ -423,8 +461,11 @@ def nearest(store: Store, engine: Any, story_id: str, n: int = 3) -> list[Thread
     use_entities = sql.entities_ready(store)
     for doc in others.values():
         _vectorize(doc, idf)
-    scored = sorted(((link(seed, doc, use_entities=use_entities), doc.id)
-                     for doc in others.values()), reverse=True)[:n]
+    pairs = [(seed, doc) for doc in others.values()]
+    scores = link_scores(pairs, use_entities=use_entities)
+    scored = sorted(((float(score), doc.id) for (_, doc), score in zip(pairs, scores,
+                                                                        strict=True)),
+                    reverse=True)[:n]
     heads = sql.story_headers(store, [sid for _, sid in scored])
     derived = derived_titles(store, [sid for sid, (_, t) in heads.items() if not t])
     out = []
