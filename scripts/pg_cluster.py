@@ -55,6 +55,37 @@ def find_bindir() -> Path | None:
     return Path(initdb).resolve().parent if initdb else None
 
 
+PREFIX = "dateline-pg-"
+#: a cluster folder this old without a live server is what a killed run left
+STALE_SECONDS = 600
+
+
+def remove_stale() -> None:
+    """Remove the folders of clusters whose process was killed (their server died with it,
+    their files stay): older than :data:`STALE_SECONDS`, no live postmaster."""
+    for folder in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            if time.time() - folder.stat().st_mtime < STALE_SECONDS:
+                continue
+            pidfile = folder / "data" / "postmaster.pid"
+            pid = int(pidfile.read_text().split()[0]) if pidfile.exists() else 0
+            if pid and _alive(pid):
+                continue
+        except (OSError, ValueError, IndexError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -107,7 +138,8 @@ class Cluster:
                 ctypes.CDLL(None, use_errno=True).prctl(_PDEATHSIG, signal.SIGQUIT)
 
     def start(self, timeout: float = 60.0) -> Cluster:
-        self.folder = Path(tempfile.mkdtemp(prefix="dateline-pg-"))
+        remove_stale()
+        self.folder = Path(tempfile.mkdtemp(prefix=PREFIX))
         if self._uid is not None and self._gid is not None:
             os.chown(self.folder, self._uid, self._gid)
         data = self.folder / "data"

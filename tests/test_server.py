@@ -34,6 +34,13 @@ def _corpus(folder: Path, n: int, offset: int = 0) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _machine_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine's folder of a server archive's indexes, for the archives a test opens
+    without naming one: in the test's folder, never in ~/.cache."""
+    monkeypatch.setenv("DATELINE_INDEX_DIR", str(tmp_path / "machine"))
+
+
 @pytest.fixture
 def server(pg_archive_url: str, tmp_path: Path) -> Archive:
     arc = Archive(pg_archive_url, index_dir=tmp_path / "node")
@@ -146,6 +153,13 @@ def test_server_a_folder_made_from_another_store_is_emptied(pg_cluster, tmp_path
         assert arc.search("harbour").total == 1
 
 
+def test_server_what_needs_a_folder_says_so(server: Archive, pg_archive_url: str) -> None:
+    with pytest.raises(ArchiveError, match="archive folder"):
+        server.rebuild()
+    result = runner.invoke(app, ["datasette", "--archive", pg_archive_url, "--metadata"])
+    assert result.exit_code != 0 and "SQLite" in str(result.exception or result.output)
+
+
 def test_server_derived_watermarks_live_in_the_machine_folder(server: Archive,
                                                               tmp_path: Path) -> None:
     server.ingest([_corpus(tmp_path / "in", 2)], workers=1)
@@ -182,8 +196,28 @@ def test_server_four_writers_lose_and_double_nothing(pg_cluster, tmp_path: Path)
     assert one.wait(timeout=600) == 0, one.stderr.read() if one.stderr else ""
     procs = [_ingest_process(apart, part, tmp_path / f"n{i + 1}") for i, part in
              enumerate(parts)]
+    # a web reader searches all along, keeping its machine's index current as writers commit
+    seen: list[int] = []
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            with Archive(apart, readonly=True, index_dir=tmp_path / "web") as web:
+                while any(p.poll() is None for p in procs):
+                    seen.append(web.search("harbour", limit=1).total)
+                    time.sleep(0.05)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    reader = threading.Thread(target=read)
+    reader.start()
     for proc in procs:
         assert proc.wait(timeout=600) == 0, proc.stderr.read() if proc.stderr else ""
+    reader.join()
+    assert not failures and seen and seen == sorted(seen)  # never went back
+    with Archive(apart, readonly=True, index_dir=tmp_path / "web") as web:  # caught up: all
+        assert web.search("harbour", limit=1).total == 48
+        assert web.engine.doc_count() == 48
 
     def facts(url: str) -> tuple:
         with Archive(url, readonly=True, index_dir=tmp_path / "check") as arc:

@@ -20,7 +20,8 @@ from dateline import settings
 from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveError, ArchiveNotFound, InputError, PermissionDenied
-from dateline.model import UNINDEXED_SEGMENTS, IndexRow, StoredStory
+from dateline.indexing import KOREAN_MAKER, KOREAN_WATERMARK  # noqa: F401 - importable here
+from dateline.model import IndexRow, StoredStory
 from dateline.node import STORE_ID, FolderMarks, Marks, StoreMarks, reset_folder
 from dateline.store import DB_NAME, RejectRow, Store
 
@@ -37,8 +38,6 @@ log = logging.getLogger(__name__)
 INDEX_WATERMARK = "index_seq"
 #: server mode: the enrichment sequence up to which this machine's index has the entity facts
 INDEX_ENRICH_WATERMARK = "index_enrich_seq"
-KOREAN_WATERMARK = "korean_seq"
-KOREAN_MAKER = "kiwi-terms@1"
 INDEX_DIR = "index"
 #: folders of the archive derived from the store and made again from it when lost
 DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR)
@@ -90,8 +89,8 @@ class Archive(EntitiesMixin, AnalysisMixin):
         from dateline.store.postgres import PostgresBackend
 
         self.path = cache_folder(mask_url(url), index_dir or settings.get("index_dir") or None)
-        self.path.mkdir(parents=True, exist_ok=True)
         backend = PostgresBackend(url, readonly=self.readonly, create=create, folder=self.path)
+        self.path.mkdir(parents=True, exist_ok=True)
         self.store = Store(backend)
         self._marks = FolderMarks(self.path, self.store.get_meta(STORE_ID) or "")
 
@@ -413,39 +412,10 @@ class Archive(EntitiesMixin, AnalysisMixin):
         result: the entity enricher and the indexes read it instead of analysing again."""
         if self.readonly:
             return 0
+        from dateline import indexing
+
         with self.store.backend.lock("korean"):  # one pass at a time (server mode)
-            return self._analyze_korean(batch)
-
-    def _analyze_korean(self, batch: int) -> int:
-        from dateline.search import korean
-
-        watermark = int(self.store.get_meta(KOREAN_WATERMARK, "0") or 0)
-        done = 0
-        todo: list[StoredStory] = []
-
-        def flush(seq: int) -> None:
-            items = [(s.title or "", s.text,
-                      [(g.start, g.end) for g in s.segments if g.kind not in UNINDEXED_SEGMENTS])
-                     for s in todo]
-            rows = [(s.id, s.revision, t.title, t.text, t.proper_nouns)
-                    for s, t in zip(todo, korean.analyze_stories(items), strict=True)
-                    if t is not None]
-            self.store.put_korean_terms(rows, KOREAN_MAKER)
-            self.store.set_meta(KOREAN_WATERMARK, str(seq))
-            todo.clear()
-            nonlocal done
-            done += len(rows)
-
-        last = watermark
-        for story in self.store.iter_stories(after_seq=watermark, with_quotes=False):
-            last = story.seq
-            if korean.has_hangul(story.text):  # analyze_stories looks closer, span by span
-                todo.append(story)
-                if len(todo) >= batch:
-                    flush(last)
-        if todo or last != watermark:
-            flush(last)
-        return done
+            return indexing.analyze_korean(self.store, batch)
 
     def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
         """What the engine indexes for each story: the story, its quotes and speakers, the
@@ -455,39 +425,9 @@ class Archive(EntitiesMixin, AnalysisMixin):
     def _index_docs(self, rows: list[IndexRow]) -> list[IndexDoc]:
         """:meth:`index_docs` of what the index needs of stories, reading quotes, names and
         Korean terms for the whole list in a few queries."""
-        from dateline.search.base import IndexDoc
-        from dateline.search.korean import has_hangul
+        from dateline import indexing
 
-        keys = [(r.id, r.revision) for r in rows]
-        quotes = self.store.quote_texts(keys)
-        names = self._doc_entities([r.id for r in rows])
-        terms = self.store.korean_search_terms(keys)
-        docs = []
-        for row in rows:
-            ko = terms.get((row.id, row.revision))
-            if ko is None and not (has_hangul(row.text) or has_hangul(row.title or "")):
-                ko = ("", "")  # nothing for the engine to analyse
-            said = quotes.get((row.id, row.revision), [])
-            entities = names[row.id]
-            docs.append(IndexDoc(
-                id=row.id,
-                title=row.title,
-                text=row.text,
-                date=row.date,
-                published_at=row.published_at,
-                program=row.program,
-                language=row.language,
-                reporter=row.reporter,
-                source=row.source_name,
-                speakers=sorted({speaker for _, speaker in said if speaker}),
-                quotes=[text for text, _ in said],
-                persons=entities["persons"],
-                orgs=entities["orgs"],
-                places=entities["places"],
-                ko_title=ko[0] if ko else None,
-                ko_text=ko[1] if ko else None,
-            ))
-        return docs
+        return indexing.index_docs(self.store, rows, self._doc_entities)
 
     def sync_index(self) -> int:
         """Send stories changed since the index watermark to the engine; returns how many.
