@@ -65,9 +65,10 @@ class Archive(EntitiesMixin, AnalysisMixin):
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
         self._index_current_at: Hashable | None = None  # see sync_index
-        self.url = server_url(location)
-        if self.url is not None:
-            self._open_server(self.url, create=create, index_dir=index_dir)
+        url = server_url(location)  # kept by the backend alone: it may hold a password
+        self._server = url is not None
+        if url is not None:
+            self._open_server(url, create=create, index_dir=index_dir)
         else:
             self.path = Path(location).expanduser()
             if not (self.path / DB_NAME).exists():
@@ -97,7 +98,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
     @property
     def server(self) -> bool:
         """Whether this is a server archive (PostgreSQL) rather than a folder."""
-        return self.url is not None
+        return self._server
 
     @property
     def location(self) -> str:

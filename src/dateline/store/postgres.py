@@ -217,7 +217,7 @@ class PostgresBackend(StoreBackend):
     def __init__(self, url: str, *, readonly: bool = False, create: bool = False,
                  folder: Path | None = None):
         psycopg = _psycopg()
-        self.url = url
+        self._url = url  # never shown: it may hold a password
         self.location = mask_url(url)
         self.readonly = readonly
         self.folder = folder
@@ -243,7 +243,7 @@ class PostgresBackend(StoreBackend):
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         from urllib.parse import urlsplit
 
-        password = urlsplit(self.url).password
+        password = urlsplit(self._url).password
         return text.replace(password, "***") if password else text
 
     # -- schema --------------------------------------------------------------------------------
