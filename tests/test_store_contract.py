@@ -199,10 +199,12 @@ def test_store_a_failed_transaction_leaves_nothing(store: Store) -> None:
 
 
 def test_store_korean_terms_are_kept_per_revision(store: Store) -> None:
-    store.put_korean_terms([("a" * 16, 1, "남북 철도", "남북 철도 연결", [("남북", 0, 2)])],
-                           "kiwi@1")
+    store.put_korean_terms([("a" * 16, 1, "남북 철도", "남북 철도 연결", [("남북", 0, 2)],
+                             [("남북", 0, 2)])], "kiwi@2")
     assert store.korean_terms("a" * 16, 1) == ("남북 철도", "남북 철도 연결", [("남북", 0, 2)])
-    store.put_korean_terms([("a" * 16, 1, "철도", "철도", [])], "kiwi@1")  # replaced
+    assert store.proper_nouns_of([("a" * 16, 1)]) == {
+        ("a" * 16, 1): ([("남북", 0, 2)], [("남북", 0, 2)])}
+    store.put_korean_terms([("a" * 16, 1, "철도", "철도", [], [])], "kiwi@2")  # replaced
     assert store.korean_search_terms([("a" * 16, 1)]) == {("a" * 16, 1): ("철도", "철도")}
 
 

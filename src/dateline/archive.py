@@ -20,7 +20,6 @@ from dateline import settings
 from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveError, ArchiveNotFound, InputError, PermissionDenied
-from dateline.indexing import KOREAN_MAKER, KOREAN_WATERMARK  # noqa: F401 - importable here
 from dateline.model import IndexRow, StoredStory
 from dateline.node import STORE_ID, FolderMarks, Marks, StoreMarks, reset_folder
 from dateline.store import DB_NAME, RejectRow, Store
@@ -237,15 +236,31 @@ class Archive(EntitiesMixin, AnalysisMixin):
         self.store.delete_meta("derived_reset")
 
     def update_derived(self) -> None:
-        """Bring everything derived from the store up to date: enrichers, then indexes."""
+        """Bring everything derived from the store up to date: enrichers, then indexes.
+
+        The Korean analysis runs on a thread of its own (Kiwi works outside the GIL) while the
+        entities of the stories that need none of it and the near-duplicates are computed;
+        the entities of the Korean stories follow, then the index and the story threads."""
+        from dateline.enrich.korean_terms import KoreanAnalysis
         from dateline.store import titles
 
-        with self.store.backend.lock("titles"):  # each pass one at a time (server mode)
+        if self.readonly:
+            return
+        # each pass one at a time over the whole archive (server mode: other processes wait,
+        # then find what this one did)
+        with self.store.backend.lock("titles"):
             titles.update(self.store)
-        self.analyze_korean()
+        with self.store.backend.lock("korean"):
+            korean = KoreanAnalysis(self.store).start()
+            try:
+                self._after_ingest(defer=korean)
+                self._after_ingest_analysis(threads=False)
+                korean.take()
+            finally:
+                korean.finish()
         self._after_ingest()
-        self._after_ingest_analysis()
         self.sync_index()
+        self._after_ingest_analysis(dups=False)
 
     # -- stories ------------------------------------------------------------------------------
 
@@ -408,15 +423,15 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
         return get_engine(self.setting("engine"))(self.path / folder, recreate=recreate)
 
-    def analyze_korean(self, batch: int = 64) -> int:
+    def analyze_korean(self) -> int:
         """Analyse the Korean text of stories changed since the last pass, once, and keep the
         result: the entity enricher and the indexes read it instead of analysing again."""
+        from dateline.enrich.korean_terms import KoreanAnalysis
+
         if self.readonly:
             return 0
-        from dateline import indexing
-
         with self.store.backend.lock("korean"):  # one pass at a time (server mode)
-            return indexing.analyze_korean(self.store, batch)
+            return KoreanAnalysis(self.store).run()
 
     def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
         """What the engine indexes for each story: the story, its quotes and speakers, the

@@ -176,15 +176,17 @@ class AnalysisMixin:
             self.update_near_duplicates(rebuild=rebuild, threshold=threshold)
         return dups.clusters(self.store, limit=limit, offset=offset)
 
-    def _after_ingest_analysis(self) -> None:
+    def _after_ingest_analysis(self, *, dups: bool = True, threads: bool = True) -> None:
         """Hook run after each ingest: bring the near-duplicate clusters and the story thread
         links up to date (so a story page never computes a thread)."""
         if self.readonly:
             return
         from dateline.errors import MissingExtra
 
-        for what, step in (("near-duplicates", self.update_near_duplicates),
-                           ("threads", self.update_threads)):
+        steps = [("near-duplicates", self.update_near_duplicates)] if dups else []
+        if threads:
+            steps.append(("threads", self.update_threads))
+        for what, step in steps:
             try:
                 step()
             except (ImportError, MissingExtra) as exc:  # pragma: no cover - extra missing

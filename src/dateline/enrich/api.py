@@ -23,6 +23,7 @@ from dateline.store.sqlite import chunks
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from dateline.enrich.korean_terms import KoreanAnalysis
     from dateline.enrich.results import EntityProfile, EntitySummary, QuoteHit, QuoteResults
     from dateline.node import Marks
     from dateline.search.base import IndexDoc, SearchEngine
@@ -71,16 +72,20 @@ class EntitiesMixin:
 
     # -- enrichment ---------------------------------------------------------------------------
 
-    def enrich(self, stale_only: bool = True) -> dict[str, Any]:
-        """Run the entity enricher where it is new or stale; returns what it did."""
+    def enrich(self, stale_only: bool = True, *,
+               defer: KoreanAnalysis | None = None) -> dict[str, Any]:
+        """Run the entity enricher where it is new or stale; returns what it did.
+
+        ``defer``: a Korean analysis running beside it; stories still waiting for it are left
+        for the next pass, and the entities are resolved then too."""
         if self.readonly:
             raise PermissionDenied("this archive is open read-only")
         # one enrichment (or merge, or split) at a time over the whole archive: in server mode
         # other processes wait, then find what this one did
         with self.store.backend.lock("entities"):
-            return self._enrich(stale_only)
+            return self._enrich(stale_only, defer)
 
-    def _enrich(self, stale_only: bool) -> dict[str, Any]:
+    def _enrich(self, stale_only: bool, defer: KoreanAnalysis | None) -> dict[str, Any]:
         from dateline.enrich import entities as extractor
         from dateline.enrich import gazetteer
         from dateline.store.entities import StoryFactsRow
@@ -96,17 +101,26 @@ class EntitiesMixin:
             if not ids:
                 break
             rows = []
+            stories = self.store.get_stories(ids)
+            nouns = self.store.proper_nouns_of([(s.id, s.revision) for s in stories.values()])
             for sid in ids:
-                story = self.store.get_story(sid)
-                terms = self.store.korean_terms(sid, story.revision)
-                facts = extractor.extract(story, proper_nouns=terms[2] if terms else None)
+                story = stories[sid]
+                if (defer is not None and (sid, story.revision) not in nouns
+                        and defer.pending(story)):
+                    continue
+                text_nouns, title_nouns = nouns.get((sid, story.revision), (None, None))
+                facts = extractor.extract(story, proper_nouns=text_nouns, title_nouns=title_nouns)
                 rows.append(StoryFactsRow(sid, story.revision,
                                           story.date.isoformat() if story.date else None,
                                           story.program, facts.mentions, facts.quotes))
             es.write_facts(rows, extractor.NAME, extractor.VERSION)
             done += len(rows)
             after = ids[-1]
+            if defer is not None:
+                defer.take()
         extract_seconds = time.perf_counter() - started
+        if defer is not None:  # the rest, and the resolution, come with the next pass
+            return {"enricher": extractor.MAKER, "stories": done, "deferred": True}
         changed = 0
         if done or dropped or es.unresolved_count() or not stale_only:
             changed = self._resolve_entities()
@@ -128,12 +142,12 @@ class EntitiesMixin:
             "notes": list(dict.fromkeys(gazetteer.NOTES)),
         }
 
-    def _after_ingest(self) -> None:
+    def _after_ingest(self, defer: KoreanAnalysis | None = None) -> None:
         """Run enrichers that are new or stale, after stories were stored."""
         if self.readonly:
             return
         try:
-            self.enrich(stale_only=True)
+            self.enrich(stale_only=True, defer=defer)
         except Exception:  # noqa: BLE001 - stories are stored; `dateline enrich` retries
             log.exception("entity enrichment failed; run `dateline enrich` to retry")
 

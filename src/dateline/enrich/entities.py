@@ -60,11 +60,13 @@ def _resolve_in_story(col: Collector) -> None:
     col.mentions = kept
 
 
-def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) -> StoryFacts:
+def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,
+            title_nouns: list[tuple[str, int, int]] | None = None) -> StoryFacts:
     """People, organisations and places of one story (a ParsedStory or StoredStory).
 
-    ``proper_nouns``: the story's Korean proper nouns (form, start, end) when already analysed
-    (the archive keeps them); otherwise Korean stories are analysed here."""
+    ``proper_nouns``, ``title_nouns``: the Korean proper nouns (form, start, end) of the
+    story's text and title when already analysed (the archive keeps them); otherwise Korean
+    stories are analysed here."""
     text: str = story.text
     col = Collector(text)
     korean = (story.language or "").startswith("ko")
@@ -104,7 +106,7 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) 
             english.scan(col, reading, a, b)
     title = getattr(story, "title", None)
     if title:
-        _scan_title(col, title, text, korean)
+        _scan_title(col, title, text, korean, title_nouns)
     _resolve_in_story(col)
     col.mentions.sort(key=lambda m: (m.start, m.end))
     facts = StoryFacts(mentions=col.mentions)
@@ -135,14 +137,15 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) 
     return facts
 
 
-def _scan_title(col: Collector, title: str, text: str, korean: bool) -> None:
+def _scan_title(col: Collector, title: str, text: str, korean: bool,
+                nouns: list[tuple[str, int, int]] | None = None) -> None:
     """Names in the story's title, as mentions at offset 0 noted ``title``; in Korean, a name
     the body typed keeps the body's type (the title has little context)."""
     tcol = Collector(title)
     if korean:
         from dateline.enrich import korean as ko
 
-        ko.scan(tcol, title, ko.proper_nouns(title))
+        ko.scan(tcol, title, nouns if nouns is not None else ko.proper_nouns(title))
     else:
         reading = english.recase_title(title, text)
         english.scan(tcol, reading, 0, len(reading))

@@ -84,17 +84,7 @@ def proper_nouns(text: str) -> list[tuple[str, int, int]]:
     if not _search_korean.has_hangul(text):
         return []
     kiwi = _search_korean._get_kiwi()  # noqa: SLF001 - one shared model per process
-    out: list[tuple[str, int, int]] = []
-    for tok in kiwi.tokenize(text):
-        if not tok.tag.startswith("NNP"):
-            continue
-        start, end = tok.start, tok.start + tok.len
-        if out and out[-1][2] == start:
-            form, a, _ = out[-1]
-            out[-1] = (form + tok.form, a, end)
-        else:
-            out.append((tok.form, start, end))
-    return out
+    return _search_korean.proper_nouns(kiwi.tokenize(text))
 
 
 _BODIES = re.compile(

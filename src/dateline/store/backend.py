@@ -61,6 +61,10 @@ class StoreBackend(ABC):
         """Close the connection; the backend is unusable afterwards."""
 
     @abstractmethod
+    def reopen(self, *, readonly: bool = False) -> StoreBackend:
+        """Another connection to the same store (for a thread of its own)."""
+
+    @abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[Any]:
         """A write transaction: committed when the block ends, rolled back on any exception
         (``KeyboardInterrupt`` included)."""

@@ -310,6 +310,9 @@ class PostgresBackend(StoreBackend):
     def close(self) -> None:
         self.conn.close()
 
+    def reopen(self, *, readonly: bool = False) -> PostgresBackend:
+        return PostgresBackend(self._url, readonly=readonly, folder=self.folder)
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[PgConnection]:
         with self.conn.pg.transaction():

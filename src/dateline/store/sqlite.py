@@ -102,6 +102,21 @@ def _index_row(row: tuple[Any, ...]) -> IndexRow:
                     source_name, indexed_text(text, json.loads(segments)))
 
 
+#: Korean proper nouns (form, start, end) of a revision's text, and of its title when known
+Nouns = tuple[list[tuple[str, int, int]], list[tuple[str, int, int]] | None]
+
+
+def _nouns(data: str) -> Nouns:
+    """The proper nouns kept in ``korean_terms``: ``{"text": …, "title": …}``, or a list
+    (the text's alone) in archives analysed before titles' were kept."""
+    value = json.loads(data)
+    if isinstance(value, list):
+        return [tuple(n) for n in value], None  # type: ignore[misc]
+    title = value.get("title")
+    return ([tuple(n) for n in value["text"]],  # type: ignore[misc]
+            [tuple(n) for n in title] if title is not None else None)  # type: ignore[misc]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -356,6 +371,25 @@ class Store:
             raise NotFound(f"no story with id {story_id!r}")
         return self._row_to_story(row, with_quotes=with_quotes)
 
+    def get_stories(self, ids: Sequence[str]) -> dict[str, StoredStory]:
+        """Current revisions of these stories with their quotes, in a few queries (ids not
+        found are left out)."""
+        out: dict[str, StoredStory] = {}
+        for part in chunks(list(dict.fromkeys(ids))):
+            marks = ", ".join("?" * len(part))
+            for row in self.conn.execute(
+                    f"SELECT {self._STORY_COLUMNS} {self._STORY_FROM} WHERE s.id IN ({marks})",
+                    part):
+                story = self._row_to_story(row, with_quotes=False)
+                out[story.id] = story
+            for r in self.conn.execute(
+                    f"{self._quote_select} WHERE story_id IN ({marks}) ORDER BY story_id, "
+                    "revision, idx", part):
+                story = out.get(r[0])
+                if story is not None and story.revision == r[1]:
+                    story.quotes.append(_row_to_quote(r))
+        return out
+
     def iter_stories(self, *, include_duplicates: bool = False, after_seq: int = 0,
                      upto_seq: int | None = None, with_quotes: bool = True,
                      batch: int = 1000) -> Iterator[StoredStory]:
@@ -407,14 +441,20 @@ class Store:
 
     # -- Korean analysis (kept so that entities and indexes never analyse a story twice) -----
 
-    def put_korean_terms(self, rows: list[tuple[str, int, str, str, list[tuple[str, int, int]]]],
+    def put_korean_terms(self, rows: list[tuple[str, int, str, str, list[tuple[str, int, int]],
+                                                list[tuple[str, int, int]]]],
                          maker: str) -> None:
+        """Keep each revision's Korean analysis: ``(story id, revision, title terms, text
+        terms, proper nouns of the text, proper nouns of the title)``; the nouns are stored as
+        ``{"text": [[form, start, end], …], "title": […]}`` (archives of before kept the text's
+        alone, as a list)."""
         with transaction(self.conn):
             self.conn.executemany(
                 "INSERT OR REPLACE INTO korean_terms(story_id, revision, title_terms, text_terms, "
                 "proper_nouns, maker) VALUES (?, ?, ?, ?, ?, ?)",
-                [(sid, rev, title, text, json.dumps(nouns, ensure_ascii=False), maker)
-                 for sid, rev, title, text, nouns in rows],
+                [(sid, rev, title, text,
+                  json.dumps({"text": nouns, "title": title_nouns}, ensure_ascii=False), maker)
+                 for sid, rev, title, text, nouns, title_nouns in rows],
             )
 
     def korean_terms(self, story_id: str, revision: int
@@ -425,7 +465,20 @@ class Store:
             "AND revision = ?", (story_id, revision)).fetchone()
         if row is None:
             return None
-        return row[0], row[1], [tuple(n) for n in json.loads(row[2])]  # type: ignore[misc]
+        return row[0], row[1], _nouns(row[2])[0]
+
+    def proper_nouns_of(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Nouns]:
+        """The Korean proper nouns kept for the analysed revisions among ``keys``: those of
+        the text, and of the title (``None`` when kept by a version that did not keep them)."""
+        wanted = set(keys)
+        out: dict[tuple[str, int], Nouns] = {}
+        for ids in chunks(list(dict.fromkeys(sid for sid, _ in keys))):
+            for sid, revision, nouns in self.conn.execute(
+                    "SELECT story_id, revision, proper_nouns FROM korean_terms "
+                    f"WHERE story_id IN ({', '.join('?' * len(ids))})", ids):
+                if (sid, revision) in wanted:
+                    out[sid, revision] = _nouns(nouns)
+        return out
 
     def korean_search_terms(self, keys: Sequence[tuple[str, int]]
                             ) -> dict[tuple[str, int], tuple[str, str]]:

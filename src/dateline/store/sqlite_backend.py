@@ -82,6 +82,11 @@ class SQLiteBackend(StoreBackend):
     def close(self) -> None:
         self.conn.close()
 
+    def reopen(self, *, readonly: bool = False) -> SQLiteBackend:
+        if self.folder is None:
+            raise ArchiveError("a store in memory has one connection")
+        return SQLiteBackend(self.folder, readonly=readonly)
+
     def transaction(self) -> contextlib.AbstractContextManager[Any]:
         return sqlite_transaction(self.conn)
 
