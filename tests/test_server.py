@@ -171,6 +171,45 @@ def test_server_derived_watermarks_live_in_the_machine_folder(server: Archive,
     assert server.reindex() == 2
 
 
+def test_server_each_machine_embeds_for_itself(pg_archive_url: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Vectors are files of each machine's folder with the machine's own watermark; the
+    numbers that tie stories to them are shared, so one machine starting its index again
+    leaves the other's whole."""
+    pytest.importorskip("usearch", reason="semantic search needs the 'semantic' extra")
+    monkeypatch.setenv("DATELINE_EMBEDDING_MODEL", "hash-words")
+    one = Archive(pg_archive_url, index_dir=tmp_path / "one")
+    two = Archive(pg_archive_url, index_dir=tmp_path / "two")
+    try:
+        one.ingest([_corpus(tmp_path / "a", 4)], workers=1)
+        assert one.embed().done == 4
+        assert (tmp_path / "one" / "vectors").is_dir() and not (tmp_path / "two").joinpath(
+            "vectors").exists()
+        first = one.search("harbour railway port 2", mode="semantic", limit=3)
+        assert first.not_embedded == 0 and len(first.hits) == 3
+        waiting = two.search("harbour railway port 2", mode="semantic", limit=3)
+        assert waiting.not_embedded == 4 and waiting.hits == []
+        assert two.embed().done == 4
+        assert not any(k.startswith("embed_seq:") for k, in
+                       two.store.conn.execute("SELECT key FROM meta"))
+        again = two.search("harbour railway port 2", mode="semantic", limit=3)
+        assert [(h.id, round(h.score, 4)) for h in again.hits] == [
+            (h.id, round(h.score, 4)) for h in first.hits]
+        assert one.embed(rebuild=True).done == 4  # one machine starts again ...
+        one.ingest([_corpus(tmp_path / "b", 1, offset=4)], workers=1)
+        assert one.embed().done == 1
+        hybrid = two.search("harbour railway port 2", mode="hybrid", limit=3)
+        assert hybrid.not_embedded == 1  # ... the other is behind by the new story only
+        assert two.embed().done == 1
+        assert [h.id for h in two.search("harbour railway port 2", mode="semantic",
+                                         limit=3).hits] == [
+            h.id for h in one.search("harbour railway port 2", mode="semantic", limit=3).hits]
+        assert one.embed_status()["passages"] == two.embed_status()["passages"] == 5
+    finally:
+        one.close()
+        two.close()
+
+
 # -- many writers ---------------------------------------------------------------------------------
 
 
@@ -343,7 +382,7 @@ def _export(location: str | Path, index_dir: Path) -> str:
 
 
 def _tables(location: str | Path, index_dir: Path) -> dict[str, list[tuple]]:
-    from dateline.store.copying import LOCAL_META
+    from dateline.store.copying import is_local_meta
 
     with Archive(location, readonly=True, index_dir=index_dir) as arc:
         out = {}
@@ -354,7 +393,7 @@ def _tables(location: str | Path, index_dir: Path) -> dict[str, list[tuple]]:
                         f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM "
                         f"{table}")]
             if table == "meta":
-                rows = [r for r in rows if r[0] not in LOCAL_META]
+                rows = [r for r in rows if not is_local_meta(r[0])]
             out[table] = sorted(rows, key=repr)
         return out
 

@@ -22,6 +22,8 @@ from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveError, ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import IndexRow, StoredStory
 from dateline.node import STORE_ID, FolderMarks, Marks, StoreMarks, reset_folder
+from dateline.search.semantic_api import SemanticMixin
+from dateline.search.vectors import VECTORS_DIR
 from dateline.store import DB_NAME, RejectRow, Store
 
 if TYPE_CHECKING:
@@ -39,11 +41,11 @@ INDEX_WATERMARK = "index_seq"
 INDEX_ENRICH_WATERMARK = "index_enrich_seq"
 INDEX_DIR = "index"
 #: folders of the archive derived from the store and made again from it when lost
-DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR)
+DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR, VECTORS_DIR)
 _INDEX_CHUNK = 500  # stories read from the store and handed to the engine at a time
 
 
-class Archive(EntitiesMixin, AnalysisMixin):
+class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
     """A dateline archive: a folder, or a PostgreSQL database named by its URL.
 
     >>> archive = Archive("kbs.dateline", create=True)      # doctest: +SKIP
@@ -261,6 +263,8 @@ class Archive(EntitiesMixin, AnalysisMixin):
         self._after_ingest()
         self.sync_index()
         self._after_ingest_analysis(dups=False)
+        if self.setting("embed_after_ingest"):
+            self.embed()
 
     # -- stories ------------------------------------------------------------------------------
 
@@ -553,6 +557,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
         indexed = self.sync_index()
         if (self.path / QUOTES_DIR).exists():
             self.reindex_quotes()
+        self.reindex_vectors()
         return indexed
 
     def search(
@@ -566,20 +571,40 @@ class Archive(EntitiesMixin, AnalysisMixin):
         offset: int = 0,
         facets: bool = True,
         snippets: bool = True,
+        mode: str | None = None,
     ) -> SearchResults:
-        """Full-text search with the query language of :mod:`dateline.search.query`."""
+        """Search with the query language of :mod:`dateline.search.query`.
+
+        ``mode`` (default: the ``search_mode`` setting): ``keyword`` matches every word (BM25);
+        ``semantic`` finds stories nearest in meaning to the query's words, in any language;
+        ``hybrid`` fuses BM25 over any of the words with the semantic ranking.  Field clauses,
+        dates and exclusions filter in every mode (:mod:`dateline.search.fusion`)."""
+        from dateline.search.fusion import MODES
+
         self.sync_index()
         limit = max(1, min(int(limit), self.setting("max_page_size")))
-        results = self.engine.search(
-            query,
-            date_from=date_from,
-            date_to=date_to,
-            sort=sort,  # type: ignore[arg-type]
-            limit=limit,
-            offset=max(0, int(offset)),
-            facets=facets,
-            snippets=snippets,
-        )
+        mode = mode or self.setting("search_mode")
+        if mode not in MODES:
+            raise InputError(f"unknown search mode {mode!r}", hint=f"use one of: "
+                             f"{', '.join(MODES)}")
+        if mode != "keyword":
+            if sort != "relevance":
+                raise InputError(f"{mode} search ranks by relevance only",
+                                 hint="sort by date in keyword mode")
+            results = self._semantic_search(query, mode, date_from=date_from, date_to=date_to,
+                                            limit=limit, offset=max(0, int(offset)),
+                                            facets=facets, snippets=snippets)
+        else:
+            results = self.engine.search(
+                query,
+                date_from=date_from,
+                date_to=date_to,
+                sort=sort,  # type: ignore[arg-type]
+                limit=limit,
+                offset=max(0, int(offset)),
+                facets=facets,
+                snippets=snippets,
+            )
         untitled = [h for h in results.hits if not h.title]
         if untitled:
             derived = self.derived_titles([h.id for h in untitled])

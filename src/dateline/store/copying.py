@@ -5,7 +5,8 @@ rejects, runs, entities and the user's merges and splits, Korean terms, near-dup
 thread tables, derived titles — is copied with its own ids, in one transaction on the
 destination (foreign keys checked at its end).  What belongs to one place and is not copied:
 the destination's schema version and store id, and the watermarks of derived indexes (the
-destination makes its indexes again, at its first search or with ``dateline reindex``).
+destination makes its indexes again, at its first search or with ``dateline reindex``; its
+vectors with ``dateline embed``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ FIRST = ("runs", "blobs", "sources", "stories", "revisions", "quotes", "rejects"
 #: meta keys that describe a store's own place, never copied
 LOCAL_META = frozenset({"schema_version", "store_id", "derived_reset", "index_seq",
                         "quotes_index_seq", "index_enrich_seq"})
+#: prefixes of meta keys that are watermarks of derived indexes, never copied
+LOCAL_META_PREFIXES = ("embed_seq:",)
 _BATCH = 2000
+
+
+def is_local_meta(key: str) -> bool:
+    """Whether a meta key belongs to one store's place (never copied)."""
+    return key in LOCAL_META or key.startswith(LOCAL_META_PREFIXES)
 
 
 @dataclass(slots=True)
@@ -64,7 +72,7 @@ def copy_store(src: Store, dst: Store, *,
         marks = ", ".join("?" * len(keep))
         dst.conn.execute(f"DELETE FROM meta WHERE key NOT IN ({marks})", keep)
         rows = [r for r in src.conn.execute("SELECT key, value FROM meta ORDER BY key")
-                if r[0] not in LOCAL_META]
+                if not is_local_meta(r[0])]
         dst.conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", rows)
         report.rows["meta"] = len(rows)
         for table in order:

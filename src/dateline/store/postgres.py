@@ -330,9 +330,17 @@ class PostgresBackend(StoreBackend):
             "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")]
 
     def table_exists(self, name: str) -> bool:
-        return self.conn.execute(
+        # a table once seen stays (migrations add tables): asked once per connection, as
+        # searches ask it on every page
+        seen: set[str] = self.__dict__.setdefault("_tables_seen", set())
+        if name in seen:
+            return True
+        found = self.conn.execute(
             "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
             "AND table_name = ? AND table_type = 'BASE TABLE'", (name,)).fetchone() is not None
+        if found:
+            seen.add(name)
+        return found
 
     def columns(self, table: str) -> list[str]:
         return [r[0] for r in self.conn.execute(
@@ -385,10 +393,10 @@ class PostgresBackend(StoreBackend):
         """Identity columns go on after the highest id copied in."""
         from dateline.store.schema_postgres import IDENTITY_TABLES
 
-        for table in IDENTITY_TABLES:
+        for table, column in IDENTITY_TABLES.items():
             self.conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table}")
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                f"COALESCE(MAX({column}), 1), MAX({column}) IS NOT NULL) FROM {table}")
 
     @contextlib.contextmanager
     def lock(self, name: str) -> Iterator[None]:

@@ -276,7 +276,20 @@ START_META = {
 }
 
 #: migrations after :data:`BASE_VERSION`, by the number of the SQLite migration they follow
-UPGRADES: dict[int, str | Callable[[Any], None]] = {}
+UPGRADES: dict[int, str | Callable[[Any], None]] = {
+    # 11: semantic search's bookkeeping (which revision each model embedded, and the story's
+    #     number in the model's vector index); the vectors are files in each machine's folder
+    11: f"""
+    CREATE TABLE IF NOT EXISTS embeddings (
+        num       {ID},
+        model     {T} NOT NULL,
+        story_id  {T} NOT NULL,
+        revision  INTEGER NOT NULL,
+        passages  INTEGER NOT NULL,
+        UNIQUE (model, story_id)
+    );
+    """,
+}
 
 #: the primary key of each table (``INSERT OR REPLACE`` becomes an upsert on it)
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
@@ -289,6 +302,7 @@ PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "korean_terms": ("story_id", "revision"), "entity_period_counts": ("entity_id", "month"),
     "story_aliases": ("old_id",), "story_titles": ("story_id", "revision"),
     "revisions": ("story_id", "revision"), "quotes": ("story_id", "revision", "idx"),
+    "embeddings": ("num",),
 }
 
 
@@ -320,5 +334,6 @@ def _not_null(schema: str) -> frozenset[str]:
 
 NOT_NULL = _not_null(SCHEMA)
 
-#: tables whose ``id`` is an identity column (its sequence follows rows copied in with ids)
-IDENTITY_TABLES = ("runs", "sources", "rejects", "entity_overrides")
+#: tables with an identity column, and its name (its sequence follows rows copied in with ids)
+IDENTITY_TABLES = {"runs": "id", "sources": "id", "rejects": "id", "entity_overrides": "id",
+                   "embeddings": "num"}

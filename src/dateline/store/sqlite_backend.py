@@ -96,8 +96,10 @@ class SQLiteBackend(StoreBackend):
         return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
     def table_names(self) -> list[str]:
+        # SQLite's own tables (sqlite_sequence of AUTOINCREMENT keys, sqlite_stat1) left out
         return [r[0] for r in self.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+            "ESCAPE '\\' ORDER BY name")]
 
     def table_exists(self, name: str) -> bool:
         return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
