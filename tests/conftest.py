@@ -155,8 +155,7 @@ def postgresql_backend(pg_archive_url: str, tmp_path: Path):
 
 
 @pytest.fixture(autouse=True)
-def _archives_on_the_test_store(request: pytest.FixtureRequest,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def _archives_on_the_test_store(request: pytest.FixtureRequest) -> None:
     """With ``--store postgresql`` every archive a test opens by its folder lives in a database
     of the test server instead (one per folder; the folder holds that archive's indexes), so
     that the whole suite runs in server mode.  Tests of what only a folder can do skip."""
@@ -166,6 +165,8 @@ def _archives_on_the_test_store(request: pytest.FixtureRequest,
     if request.node.get_closest_marker("embedded_only"):
         pytest.skip("embedded archives only: " + request.node.get_closest_marker(
             "embedded_only").args[0])
+    # asked for here only: set up before a test's own fixtures, it would be undone after them
+    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
     from dateline import archive as archive_module
     from dateline.store.backend import server_url
 

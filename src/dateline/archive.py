@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
@@ -22,6 +23,8 @@ from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveError, ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import IndexRow, StoredStory
 from dateline.node import STORE_ID, FolderMarks, Marks, StoreMarks, reset_folder
+from dateline.search import korean
+from dateline.search.korean_words import KoreanWords
 from dateline.search.semantic_api import SemanticMixin
 from dateline.search.vectors import VECTORS_DIR
 from dateline.store import DB_NAME, RejectRow, Store
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
     from dateline.ingest import IngestReport, Progress
     from dateline.readers import ReaderOptions
     from dateline.rebuild import RebuildReport
+    from dateline.runner import Runner
     from dateline.search.base import IndexDoc, SearchEngine, SearchResults
     from dateline.store.copying import CopyReport
     from dateline.store.ingest_warnings import WarningRow
@@ -84,6 +88,10 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
             self.store = Store(self.path, readonly=readonly)
             self._marks: Marks = StoreMarks(self.store)
         self._reset_derived()
+        # a cache, kept even by a read-only archive when its folder can be written (server
+        # mode: this machine's folder)
+        self.korean_words = KoreanWords(self.path, writable=os.access(self.path, os.W_OK))
+        korean.use_word_file(self.korean_words)
 
     def _open_server(self, url: str, *, create: bool, index_dir: str | Path | None) -> None:
         from dateline.node import FolderMarks, cache_folder
@@ -133,7 +141,14 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        self._keep_korean_words()
+        korean.forget_word_file(self.korean_words)
+        self.korean_words.close()
         self.store.close()
+
+    def _keep_korean_words(self) -> None:
+        """Keep in the word file what Kiwi analysed for this process's searches."""
+        self.korean_words.put(korean.take_unsaved())
 
     def __enter__(self) -> Archive:
         return self
@@ -165,28 +180,49 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         workers: int | None = None,
         progress: Callable[[Progress], None] | None = None,
         index: bool = True,
+        cluster: str | None = None,
+        runner: Runner | None = None,
     ) -> IngestReport:
         """Read, parse and store files and folders; then run stale enrichers and bring the
         search indexes up to date (``index=False``: store only; ``enrich()`` and
-        ``sync_index()`` catch up later)."""
+        ``sync_index()`` catch up later).  ``cluster``: where the parsing runs (the
+        ``cluster`` setting unless given; see :meth:`runner`), or ``runner``: a runner
+        opened already (it stays open)."""
         from dateline.ingest import run_ingest
 
         self._require_writable()
         paths = list(paths)
         if not paths:
             raise InputError("nothing to ingest", hint="give one or more files or folders")
-        report = run_ingest(
-            self.store,
-            paths,
-            options,
-            workers=workers or self.setting("workers") or None,
-            batch_size=self.setting("batch_size"),
-            parse_timeout=self.setting("parse_timeout"),
-            progress=progress,
-        )
-        if index:
-            self.update_derived()
+        own = runner is None
+        if runner is None:
+            runner = self.runner(cluster, workers=workers)
+        try:
+            report = run_ingest(
+                self.store,
+                paths,
+                options,
+                batch_size=self.setting("batch_size"),
+                parse_timeout=self.setting("parse_timeout"),
+                progress=progress,
+                runner=runner,
+            )
+            if index:
+                self.update_derived(runner=runner)
+        finally:
+            if own:
+                runner.close()
         return report
+
+    def runner(self, cluster: str | None = None, *, workers: int | None = None) -> Runner:
+        """Where CPU-heavy batches run: this machine (``workers`` parser processes, the
+        ``workers`` setting unless given) or the Dask cluster at ``cluster`` (the ``cluster``
+        setting unless given, e.g. ``tcp://HOST:8786``).  Close it after use (``with``)."""
+        from dateline.runner import get_runner
+
+        return get_runner(self.setting("cluster", cluster),
+                          workers=workers or self.setting("workers") or None,
+                          send=self.setting("cluster_send"))
 
     def rebuild(self, *, workers: int | None = None,
                 progress: Callable[[Progress], None] | None = None,
@@ -237,8 +273,9 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         self._marks.delete((INDEX_WATERMARK, QUOTES_WATERMARK))
         self.store.delete_meta("derived_reset")
 
-    def update_derived(self) -> None:
-        """Bring everything derived from the store up to date: enrichers, then indexes.
+    def update_derived(self, *, runner: Runner | None = None) -> None:
+        """Bring everything derived from the store up to date: enrichers, then indexes
+        (the entity extraction and the embedding on ``runner`` when given).
 
         The Korean analysis runs on a thread of its own (Kiwi works outside the GIL) while the
         entities of the stories that need none of it and the near-duplicates are computed;
@@ -253,18 +290,19 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         with self.store.backend.lock("titles"):
             titles.update(self.store)
         with self.store.backend.lock("korean"):
-            korean = KoreanAnalysis(self.store).start()
+            analysis = KoreanAnalysis(self.store, words=self.korean_words).start()
             try:
-                self._after_ingest(defer=korean)
+                self._after_ingest(defer=analysis, runner=runner)
                 self._after_ingest_analysis(threads=False)
-                korean.take()
+                analysis.take()
             finally:
-                korean.finish()
-        self._after_ingest()
+                analysis.finish()
+        self._after_ingest(runner=runner)
         self.sync_index()
         self._after_ingest_analysis(dups=False)
+        self._keep_korean_words()
         if self.setting("embed_after_ingest"):
-            self.embed()
+            self.embed(runner=runner)
 
     # -- stories ------------------------------------------------------------------------------
 
@@ -435,7 +473,22 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         if self.readonly:
             return 0
         with self.store.backend.lock("korean"):  # one pass at a time (server mode)
-            return KoreanAnalysis(self.store).run()
+            return KoreanAnalysis(self.store, words=self.korean_words).run()
+
+    def learn_korean_words(self) -> int:
+        """Fill the word file (:mod:`dateline.search.korean_words`) from every stored story with
+        Korean text; returns how many words were new.  Ingest keeps it current on its own:
+        this is for an archive whose file was deleted or made by another analyser."""
+        from dateline.enrich.korean_terms import korean_texts
+
+        learnt = 0
+        batch: list[str] = []
+        for story in self.store.iter_stories(with_quotes=False):
+            batch.extend(korean_texts(story))
+            if len(batch) >= 2_000:
+                learnt += self.korean_words.learn(batch)
+                batch = []
+        return learnt + self.korean_words.learn(batch)
 
     def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
         """What the engine indexes for each story: the story, its quotes and speakers, the
@@ -558,6 +611,7 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         if (self.path / QUOTES_DIR).exists():
             self.reindex_quotes()
         self.reindex_vectors()
+        self.learn_korean_words()
         return indexed
 
     def search(
@@ -605,6 +659,7 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
                 facets=facets,
                 snippets=snippets,
             )
+        self._keep_korean_words()
         untitled = [h for h in results.hits if not h.title]
         if untitled:
             derived = self.derived_titles([h.id for h in untitled])

@@ -13,6 +13,8 @@ Every error says what went wrong, where, and what to do; each has a stable ``cod
     ├── QueryError               a search query or filter is not valid
     ├── NotFound                 no story / entity / source with that id
     ├── MissingExtra             an optional dependency is not installed (names the pip command)
+    ├── WorkerDied               parser processes keep dying, whatever they read
+    ├── ClusterError             the cluster given by --cluster cannot be reached or used
     └── PermissionDenied         a write was attempted on a read-only front end
 """
 
@@ -91,6 +93,14 @@ class WorkerDied(DatelineError):
 
     code = "worker_died"
     status = 500
+
+
+class ClusterError(DatelineError):
+    """The cluster given by ``--cluster`` cannot be reached, has no workers, or runs another
+    version of dateline."""
+
+    code = "cluster_error"
+    status = 503
 
 
 class PermissionDenied(DatelineError):

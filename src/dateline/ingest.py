@@ -19,14 +19,16 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateline import transcript
 from dateline.readers import ReaderOptions, discover
 from dateline.readers.reading import read_bytes, read_file
 from dateline.store import IngestCounts, ParsedRecord, ParsedSource, Store
 from dateline.store.writer import PreparedSource
-from dateline.workers import Workers
+
+if TYPE_CHECKING:
+    from dateline.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +76,8 @@ class IngestReport:
 
 
 #: A unit of parser work: the path of a file, or a stored source read again by ``dateline
-#: rebuild``: ``(name, origin, codec, stored bytes, reader options)`` (see Store.put_blob).
+#: rebuild``: ``(name, origin, codec, stored bytes, reader options)`` (see Store.put_blob), or
+#: a file's bytes sent to a cluster worker: ``(name, path, "file", bytes, reader options)``.
 SourceJob = tuple[str, str, str, bytes, ReaderOptions]
 Job = str | SourceJob
 #: the sha256 of every source stored under each name of a chunk's files: a file stored before
@@ -94,6 +97,8 @@ _worker_options = ReaderOptions()
 #: seconds one record's parse may take in this process (0: no limit)
 _budget = 0.0
 _parsing = False  # the alarm interrupts a parse only
+#: in a worker thread (no alarm signal there): what interrupts a parse over the budget
+_deadline: Any = None
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
@@ -110,13 +115,19 @@ def parse_source(source: Any) -> ParsedSource:
         try:
             if _budget:
                 _parsing = True
-                signal.setitimer(signal.ITIMER_REAL, _budget)
+                if _deadline is None:
+                    signal.setitimer(signal.ITIMER_REAL, _budget)
+                else:
+                    _deadline.arm(_budget)
             try:
                 doc = transcript.parse(record.text, record.hints)
             finally:
                 _parsing = False
                 if _budget:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    if _deadline is None:
+                        signal.setitimer(signal.ITIMER_REAL, 0)
+                    else:
+                        _deadline.disarm()
         except ParseTimeout:
             log.warning("parse of %s%s took longer than %g s", source.origin, record.locator,
                         _budget)
@@ -148,6 +159,8 @@ def _read(job: Job) -> list[Any]:
         # basename of str(Path) is Path.name: the path is already in its normal form
         return read_file(job, os.path.basename(job), _worker_options)
     name, origin, codec, data, options = job
+    if codec == "file":  # a file's bytes, sent by the coordinator to a worker elsewhere
+        return read_bytes(data, name, origin, options)
     if codec == "zstd":
         import zstandard
 
@@ -211,6 +224,7 @@ def run_ingest(
     batch_size: int = 1024,
     parse_timeout: float = 0.0,
     progress: Callable[[Progress], None] | None = None,
+    runner: Runner | None = None,
 ) -> IngestReport:
     """Ingest files and folders into ``store``; see the module docstring for the guarantees.
 
@@ -224,7 +238,8 @@ def run_ingest(
     lookup = store.stored_shas if store.has_sources() else None
     args = {"paths": [str(p) for p in paths], "options": options_to_json(options)}
     return run_jobs(store, jobs, options, args, workers=workers, batch_size=batch_size,
-                    parse_timeout=parse_timeout, progress=progress, total=total, lookup=lookup)
+                    parse_timeout=parse_timeout, progress=progress, total=total, lookup=lookup,
+                    runner=runner)
 
 
 def run_jobs(
@@ -240,12 +255,16 @@ def run_jobs(
     total: int | None = None,
     lookup: Callable[[list[str]], Known] | None = None,
     folder: Path | None = None,
+    runner: Runner | None = None,
 ) -> IngestReport:
-    """Parse ``jobs`` on ``workers`` processes and store the results in one run.  ``folder``:
-    the archive folder whose files the workers must let go of (``store.folder`` unless it
-    lies in another)."""
-    workers = workers or os.cpu_count() or 1
-    run_id = store.start_run({**args, "workers": workers})
+    """Parse ``jobs`` on ``runner`` (this machine's ``workers`` processes unless given) and
+    store the results in one run, in job order.  ``folder``: the archive folder the workers
+    must let go of (``store.folder`` unless it lies in another)."""
+    from dateline.runner import LocalRunner
+
+    if runner is None:
+        runner = LocalRunner(None, workers)
+    run_id = store.start_run({**args, "workers": runner.workers, "runner": runner.describe()})
     counts = IngestCounts()
     started = time.monotonic()
     files_done = 0
@@ -259,35 +278,26 @@ def run_jobs(
         if progress is not None:
             progress(Progress(files_done, total, counts.stories, started, counts))
 
-    # The workers fork before the checkpoint thread starts: a process forked beside a running
-    # thread can inherit a lock that thread holds (SQLite's, the logging module's).
-    pool = (Workers(workers, folder or store.folder, options, parse_timeout, lookup)
-            if workers > 1 else None)
-    try:
-        results = (pool.map(jobs) if pool is not None
-                   else _in_process(jobs, options, parse_timeout, lookup))
-        with store.background_checkpoints():
-            try:
-                for prepared, stored in results:
-                    files_done += 1
-                    counts.unchanged_sources += stored
-                    batch.extend(prepared)
-                    if len(batch) >= batch_size:
-                        flush()
-                flush()
-                if pool is not None:
-                    pool.close()
-            except BaseException:
-                status = "interrupted"
-                raise
-            finally:
-                # Still beside the checkpoint thread: this small commit does not stop to copy
-                # the rest of the WAL into the database; the next checkpoint (at the latest,
-                # closing the archive) does that once.
-                store.finish_run(run_id, counts, status)
-    finally:
-        if pool is not None:
-            pool.terminate()
+    # The runner starts its workers before the checkpoint thread starts (see LocalRunner).
+    with runner.parse(jobs, options, budget=parse_timeout, lookup=lookup,
+                      folder=folder or store.folder) as results, \
+            store.background_checkpoints():
+        try:
+            for prepared, stored in results:
+                files_done += 1
+                counts.unchanged_sources += stored
+                batch.extend(prepared)
+                if len(batch) >= batch_size:
+                    flush()
+            flush()
+        except BaseException:
+            status = "interrupted"
+            raise
+        finally:
+            # Still beside the checkpoint thread: this small commit does not stop to copy
+            # the rest of the WAL into the database; the next checkpoint (at the latest,
+            # closing the archive) does that once.
+            store.finish_run(run_id, counts, status)
     return IngestReport(run_id, files_done, counts, time.monotonic() - started)
 
 

@@ -34,6 +34,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("parse_timeout", 30.0, "seconds the parser may spend on one record (a text file, one "
             "JSON/CSV record); a record over it is stored as one plain story with a warning "
             "(0: no limit)"),
+    Setting("cluster", "", "where ingest, enrich and embed run their CPU-heavy batches: empty or "
+            "`local` (this machine), or a Dask scheduler's address (tcp://HOST:8786; the "
+            "`cluster` extra)"),
+    Setting("cluster_send", "auto", "what parse batches carry to cluster workers: `paths` (the "
+            "workers see the files at the same paths), `bytes`, or `auto` (paths to a scheduler "
+            "on this machine, bytes to any other)"),
     Setting("engine", "tantivy", "full-text engine of the archive (tantivy, memory)"),
     Setting("index_batch", 50000, "stories sent to the full-text engine per commit"),
     Setting("search_cache", 1024, "search result pages a process keeps for repeated searches "

@@ -70,6 +70,12 @@ ArchiveOpt = Annotated[
     typer.Option("--archive", "-a", help="archive folder or postgresql://… URL (default: "
                  "$DATELINE_ARCHIVE or ./archive.dateline)", show_default=False),
 ]
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option("--cluster", metavar="tcp://HOST:8786", show_default=False,
+                 help="run the CPU-heavy batches on the Dask cluster at this scheduler address "
+                 "(default: the cluster setting; `dateline cluster local` starts one here)"),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="<format>",
                                            help="output format: table, json, jsonl or csv")]
 

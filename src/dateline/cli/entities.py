@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from dateline.cli.common import (
     ArchiveOpt,
+    ClusterOpt,
     Format,
     FormatOpt,
     app,
@@ -185,11 +186,12 @@ def enrich(
     archive: ArchiveOpt = None,
     all_: Annotated[bool, typer.Option("--all", help="re-run on every story, not only stale "
                                        "ones")] = False,
+    cluster: ClusterOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """(Re)run enrichers that are new or whose version changed; then update the indexes."""
-    with open_archive(archive) as arc:
-        report = arc.enrich(stale_only=not all_)
+    with open_archive(archive) as arc, arc.runner(cluster) as runner:
+        report = arc.enrich(stale_only=not all_, runner=runner)
         arc.sync_index()
     if fmt is Format.table:
         console.print(f"{report['enricher']}: {counted(report['stories'], 'story', 'stories')} "

@@ -9,6 +9,7 @@ import typer
 
 from dateline.cli.common import (
     ArchiveOpt,
+    ClusterOpt,
     Format,
     FormatOpt,
     app,
@@ -32,6 +33,7 @@ def embed(
     list_models: Annotated[bool, typer.Option("--list", help="list the embedding models")
                            ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    cluster: ClusterOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Embed stories for semantic search: those changed since the last run (incremental; an
@@ -66,7 +68,9 @@ def embed(
                 bar.update(task, completed=p.done, total=p.total,
                            rate=p.done / p.seconds if p.seconds else 0.0)
 
-            done = arc.embed(model=model, rebuild=rebuild, progress=progress)
+            with arc.runner(cluster) as runner:
+                done = arc.embed(model=model, rebuild=rebuild, progress=progress,
+                                 runner=runner)
         summary = {**arc.embed_status(model), "stories_this_run": done.done,
                    "passages_this_run": done.passages, "seconds": round(done.seconds, 2)}
     if fmt is Format.table:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from dateline.enrich.korean_terms import KoreanAnalysis
     from dateline.enrich.results import EntityProfile, EntitySummary, QuoteHit, QuoteResults
     from dateline.node import Marks
+    from dateline.runner import Runner
     from dateline.search.base import IndexDoc, SearchEngine
     from dateline.store import Store
     from dateline.store.entities import EntityStore
@@ -72,50 +73,65 @@ class EntitiesMixin:
 
     # -- enrichment ---------------------------------------------------------------------------
 
-    def enrich(self, stale_only: bool = True, *,
-               defer: KoreanAnalysis | None = None) -> dict[str, Any]:
+    def enrich(self, stale_only: bool = True, *, defer: KoreanAnalysis | None = None,
+               runner: Runner | None = None) -> dict[str, Any]:
         """Run the entity enricher where it is new or stale; returns what it did.
 
         ``defer``: a Korean analysis running beside it; stories still waiting for it are left
-        for the next pass, and the entities are resolved then too."""
+        for the next pass, and the entities are resolved then too.  ``runner``: where the
+        extraction runs (this process unless given; the facts are written here, in order)."""
         if self.readonly:
             raise PermissionDenied("this archive is open read-only")
         # one enrichment (or merge, or split) at a time over the whole archive: in server mode
         # other processes wait, then find what this one did
         with self.store.backend.lock("entities"):
-            return self._enrich(stale_only, defer)
+            return self._enrich(stale_only, defer, runner)
 
-    def _enrich(self, stale_only: bool, defer: KoreanAnalysis | None) -> dict[str, Any]:
+    def _enrich(self, stale_only: bool, defer: KoreanAnalysis | None,
+                runner: Runner | None) -> dict[str, Any]:
+        from collections import deque
+
+        from dateline import tasks
         from dateline.enrich import entities as extractor
         from dateline.enrich import gazetteer
+        from dateline.runner import InProcessRunner
         from dateline.store.entities import StoryFactsRow
 
         es = self._entities
         started = time.perf_counter()
         seq = self.store.max_seq()  # the stories this pass brings up to date
         dropped = es.drop_duplicates()
-        done, after = 0, ""
-        while True:
-            ids = es.stale_stories(extractor.NAME, extractor.VERSION, all_=not stale_only,
-                                   after=after, limit=_BATCH)
-            if not ids:
-                break
-            rows = []
-            stories = self.store.get_stories(ids)
-            nouns = self.store.proper_nouns_of([(s.id, s.revision) for s in stories.values()])
-            for sid in ids:
-                story = stories[sid]
-                if (defer is not None and (sid, story.revision) not in nouns
-                        and defer.pending(story)):
-                    continue
-                text_nouns, title_nouns = nouns.get((sid, story.revision), (None, None))
-                facts = extractor.extract(story, proper_nouns=text_nouns, title_nouns=title_nouns)
-                rows.append(StoryFactsRow(sid, story.revision,
-                                          story.date.isoformat() if story.date else None,
-                                          story.program, facts.mentions, facts.quotes))
+        done = 0
+        sent: deque[list[StoredStory]] = deque()  # the stories of each batch, in order
+
+        def batches() -> Iterator[list[tuple[StoredStory, Any, Any]]]:
+            after = ""
+            while True:
+                ids = es.stale_stories(extractor.NAME, extractor.VERSION, all_=not stale_only,
+                                       after=after, limit=_BATCH)
+                if not ids:
+                    return
+                stories = self.store.get_stories(ids)
+                nouns = self.store.proper_nouns_of([(s.id, s.revision)
+                                                    for s in stories.values()])
+                batch = []
+                for sid in ids:
+                    story = stories[sid]
+                    if (defer is not None and (sid, story.revision) not in nouns
+                            and defer.pending(story)):
+                        continue
+                    batch.append((story, *nouns.get((sid, story.revision), (None, None))))
+                sent.append([story for story, _, _ in batch])
+                after = ids[-1]
+                yield batch
+
+        for facts_of in (runner or InProcessRunner()).map(tasks.extract_entities, batches()):
+            rows = [StoryFactsRow(story.id, story.revision,
+                                  story.date.isoformat() if story.date else None,
+                                  story.program, facts.mentions, facts.quotes)
+                    for story, facts in zip(sent.popleft(), facts_of, strict=True)]
             es.write_facts(rows, extractor.NAME, extractor.VERSION)
             done += len(rows)
-            after = ids[-1]
             if defer is not None:
                 defer.take()
         extract_seconds = time.perf_counter() - started
@@ -142,12 +158,13 @@ class EntitiesMixin:
             "notes": list(dict.fromkeys(gazetteer.NOTES)),
         }
 
-    def _after_ingest(self, defer: KoreanAnalysis | None = None) -> None:
+    def _after_ingest(self, defer: KoreanAnalysis | None = None,
+                      runner: Runner | None = None) -> None:
         """Run enrichers that are new or stale, after stories were stored."""
         if self.readonly:
             return
         try:
-            self.enrich(stale_only=True, defer=defer)
+            self.enrich(stale_only=True, defer=defer, runner=runner)
         except Exception:  # noqa: BLE001 - stories are stored; `dateline enrich` retries
             log.exception("entity enrichment failed; run `dateline enrich` to retry")
 

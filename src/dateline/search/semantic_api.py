@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +26,7 @@ from dateline.model import IndexRow, StoredStory
 if TYPE_CHECKING:
     from dateline.enrich.embedding import Embedder
     from dateline.node import Marks
+    from dateline.runner import Runner
     from dateline.search.base import Hit, SearchEngine, SearchResults
     from dateline.search.fusion import SplitQuery
     from dateline.search.vectors import VectorIndex
@@ -96,11 +97,17 @@ class SemanticMixin:
 
     def embed(self, *, model: str | None = None, rebuild: bool = False,
               checkpoint: int = CHECKPOINT,
-              progress: Callable[[EmbedProgress], None] | None = None) -> EmbedProgress:
+              progress: Callable[[EmbedProgress], None] | None = None,
+              runner: Runner | None = None) -> EmbedProgress:
         """Embed the stories changed since the last pass (``rebuild``: all of them, into a new
         index); returns what was done.  Safe to kill: the next pass goes on from the last
-        checkpoint."""
+        checkpoint.  ``runner``: where the model runs (this process unless given); the
+        vectors are written here, in order."""
+        from collections import deque
+
+        from dateline import tasks
         from dateline.enrich.embedding import passage_texts
+        from dateline.runner import InProcessRunner
         from dateline.search.vectors import passage_key
 
         if self.readonly:
@@ -108,6 +115,10 @@ class SemanticMixin:
         emb = self.embedder(model)
         vi, es = self._vectors(emb)
         started = time.perf_counter()
+        remote = runner is not None and not isinstance(runner, InProcessRunner)
+        where: Runner = runner if runner is not None and remote else InProcessRunner()
+        task = (tasks.embed_passages if remote
+                else (lambda batch: _embed_all(emb, batch[1])))
         # server mode: the processes of one machine take turns with its vector index
         with self._indexing("vectors"), vi.writing(fresh=rebuild):
             if rebuild:
@@ -115,19 +126,33 @@ class SemanticMixin:
             watermark, upto = es.watermark(), self.store.max_seq()
             total = es.behind()
             done = passages = since_save = 0
-            todo: list[IndexRow] = []
+            sent: deque[tuple[list[IndexRow], list[int]]] = deque()
 
-            def flush() -> None:
-                nonlocal passages
-                dups = [r.id for r in todo if r.duplicate_of]
-                live = [r for r in todo if not r.duplicate_of]
+            def prepare(rows: list[IndexRow]) -> tuple[str, list[str], int]:
                 texts: list[str] = []
                 counts: list[int] = []
-                for r in live:
-                    ps, _ = passage_texts(r.title, r.text, emb.passage_chars)
-                    texts.extend(ps)
-                    counts.append(len(ps))
-                vectors = _embed_all(emb, texts)
+                for r in rows:
+                    if not r.duplicate_of:
+                        ps, _ = passage_texts(r.title, r.text, emb.passage_chars)
+                        texts.extend(ps)
+                        counts.append(len(ps))
+                sent.append((rows, counts))
+                return emb.key, texts, _EMBED_BATCH
+
+            def batches() -> Iterator[tuple[str, list[str], int]]:
+                todo: list[IndexRow] = []
+                for row in self.store.iter_index_rows(include_duplicates=True,
+                                                      after_seq=watermark, upto_seq=upto):
+                    todo.append(row)
+                    if len(todo) >= 256:
+                        yield prepare(todo)
+                        todo = []
+                if todo:
+                    yield prepare(todo)
+
+            def store(rows: list[IndexRow], counts: list[int], vectors: Any) -> int:
+                dups = [r.id for r in rows if r.duplicate_of]
+                live = [r for r in rows if not r.duplicate_of]
                 gone = es.forget(dups)
                 nums = es.record([(r.id, r.revision, n)
                                   for r, n in zip(live, counts, strict=True)])
@@ -138,30 +163,29 @@ class SemanticMixin:
                 keys = [passage_key(nums[r.id][0], p)
                         for r, n in zip(live, counts, strict=True) for p in range(n)]
                 vi.add(keys, vectors)
-                passages += len(keys)
-                todo.clear()
+                return len(keys)
 
             def save(seq: int) -> None:
                 vi.save()
                 es.set_watermark(seq)
 
             last = watermark
-            for row in self.store.iter_index_rows(include_duplicates=True,
-                                                  after_seq=watermark, upto_seq=upto):
-                todo.append(row)
-                last = row.seq
-                if len(todo) >= 256:
-                    done += len(todo)
-                    since_save += len(todo)
-                    flush()
-                    if since_save >= checkpoint:
-                        save(last)
-                        since_save = 0
-                    if progress:
-                        progress(EmbedProgress(done, total, passages,
-                                               time.perf_counter() - started))
-            done += len(todo)
-            flush()
+            for vectors in where.map(task, batches()):
+                if remote:  # an array of our own: the vector index refuses wire buffers
+                    import numpy as np
+
+                    vectors = np.array(vectors, dtype=np.float32)
+                rows, counts = sent.popleft()
+                passages += store(rows, counts, vectors)
+                last = rows[-1].seq
+                done += len(rows)
+                since_save += len(rows)
+                if since_save >= checkpoint:
+                    save(last)
+                    since_save = 0
+                if progress:
+                    progress(EmbedProgress(done, total, passages,
+                                           time.perf_counter() - started))
             if last != watermark or rebuild:
                 save(last)
         result = EmbedProgress(done, total, passages, time.perf_counter() - started)

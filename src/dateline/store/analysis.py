@@ -49,7 +49,15 @@ def _period(column: str, date_from: date | None, date_to: date | None) -> tuple[
 
 
 def table_exists(store: Store, name: str) -> bool:
-    return store.backend.table_exists(name)
+    """Whether the store has table ``name`` (a table once seen is remembered: migrations only
+    add tables, and searches ask on every call)."""
+    known: set[str] = store.__dict__.setdefault("_known_tables", set())
+    if name in known:
+        return True
+    found = store.backend.table_exists(name)
+    if found:
+        known.add(name)
+    return found
 
 
 def columns_of(store: Store, table: str) -> set[str]:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from dateline.model import derive_title, indexed_text
+from dateline.store.analysis import table_exists
 
 if TYPE_CHECKING:
     from dateline.store.sqlite import Store
@@ -82,7 +83,7 @@ def update(store: Store) -> int:
 
 
 def _has_table(store: Store) -> bool:
-    return store.backend.table_exists("story_titles")
+    return table_exists(store, "story_titles")
 
 
 def derived_titles(store: Store, ids: Sequence[str]) -> dict[str, str]:
