@@ -12,6 +12,9 @@
     python benchmarks/serve_load.py                            # 100k stories (long build)
     python benchmarks/serve_load.py --archive bench.dateline   # reuse an archive
     python benchmarks/serve_load.py --workers 1                # one server process
+    python benchmarks/serve_load.py --server --stories 5000    # server mode: the archive in a
+                                                               # throwaway PostgreSQL server
+    python benchmarks/serve_load.py --archive postgresql://…   # a server archive
 
 Only 127.0.0.1 is ever used.
 """
@@ -59,7 +62,16 @@ def _run(cmd: list[str], **kwargs: Any) -> None:
     subprocess.run(cmd, check=True, **kwargs)
 
 
-def build_archive(archive: Path, stories: int, seed: int, workdir: Path) -> None:
+def has_stories(archive: str) -> bool:
+    """Whether ``archive`` (a folder or a server URL) holds an archive with stories."""
+    if "://" not in archive:
+        return (Path(archive) / "dateline.sqlite").exists()
+    proc = subprocess.run([sys.executable, "-m", "dateline", "stats", "--archive", archive,
+                           "--format", "json"], capture_output=True, text=True)
+    return proc.returncode == 0 and json.loads(proc.stdout).get("stories", 0) > 0
+
+
+def build_archive(archive: str, stories: int, seed: int, workdir: Path) -> None:
     corpus = workdir / "corpus"
     _run([sys.executable, "-m", "dateline.sample", str(corpus), "--stories", str(stories),
           "--seed", str(seed)])
@@ -263,7 +275,10 @@ def client_main(url: str, clients: int, duration: float, seed: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--archive", type=Path, help="archive to reuse (built when missing)")
+    parser.add_argument("--archive", help="archive to reuse (built when missing): a folder or "
+                        "a postgresql://… URL")
+    parser.add_argument("--server", action="store_true", help="server mode: the archive in a "
+                        "throwaway PostgreSQL server on 127.0.0.1 (scripts/pg_cluster.py)")
     parser.add_argument("--stories", type=int, default=100_000, help="stories to generate")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--clients", type=int, default=50)
@@ -286,9 +301,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     workdir = Path(tempfile.mkdtemp(prefix="dateline-serve-load-"))
-    archive = args.archive or workdir / "bench.dateline"
+    cluster = None
+    if args.server:
+        sys.path.insert(0, str(ROOT / "scripts"))
+        from pg_cluster import Cluster
+
+        cluster = Cluster().start()
+        archive = cluster.create_database("serve_load")
+    else:
+        archive = args.archive or str(workdir / "bench.dateline")
+    # a server archive's indexes on this machine: in the work folder, shared by the server's
+    # processes and the ingest, as on one machine
+    os.environ.setdefault("DATELINE_INDEX_DIR", str(workdir / "node"))
     try:
-        if not (archive / "dateline.sqlite").exists():
+        if not has_stories(archive):
             build_archive(archive, args.stories, args.seed, workdir)
         extra = workdir / "extra"
         if args.ingest_stories:
@@ -340,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             "ingested_during_run": (stats_after.get("stories") or 0)
             - (stats_before.get("stories") or 0),
             "cpu_count": os.cpu_count(),
+            "store": "postgresql" if "://" in archive else "sqlite",
             "workers": args.workers,
             "connections": args.connections,
         })
@@ -349,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             args.json.write_text(text + "\n", encoding="utf-8")
         return 0 if result["errors"] == 0 else 1
     finally:
+        if cluster is not None:
+            cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)  # a reused --archive lives elsewhere
 
 

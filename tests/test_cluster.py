@@ -178,6 +178,7 @@ def _vectors(path: Path) -> dict[str, list[float]]:
         arc.close()
 
 
+@pytest.mark.embedded_only("compares the SQLite files of the two builds table by table")
 def test_a_cluster_build_with_a_worker_killed_mid_run_equals_a_local_build(
         cluster: Cluster, corpus: Path, local_build: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -214,6 +214,7 @@ def test_counts_match_a_plain_computation_through_ingests_and_rebuilds(tmp_path,
         arc.close()
 
 
+@pytest.mark.embedded_only("SQLite migrations of an older archive")
 @pytest.mark.parametrize("stale", [False, True])
 def test_counts_filled_when_an_archive_is_upgraded(tmp_path, corpora, stale):
     from dateline import Archive
@@ -264,6 +265,7 @@ def test_entity_timeline_by_month_reads_the_counts(tmp_path, corpora):
         arc.close()
 
 
+@pytest.mark.embedded_only("reads SQLite's query plan")
 def test_entity_day_counts_read_the_mention_index_alone(tmp_path, corpora):
     # the per-day count walks the (kind, key, date) index and reads no mention row
     arc = _archive(tmp_path, corpora)

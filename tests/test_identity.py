@@ -270,6 +270,7 @@ def _old_rule(monkeypatch: pytest.MonkeyPatch) -> None:
                         lambda old, new, title_in_key=False: ("same identity", 1.0))
 
 
+@pytest.mark.embedded_only("dateline rebuild makes a new SQLite file beside the old one")
 def test_rebuild_repairs_an_archive_made_under_the_old_rule(
         archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     items = _kcna_items()[:300]
@@ -308,6 +309,8 @@ def test_rebuild_repairs_an_archive_made_under_the_old_rule(
     assert again.counts.unchanged_sources == 1 and again.counts.new == 0
 
 
+@pytest.mark.embedded_only("a server archive's nodes follow its store id instead "
+                           "(test_server.py)")
 def test_derived_indexes_left_stale_by_a_killed_rebuild_are_dropped(archive: Archive,
                                                                      tmp_path: Path) -> None:
     write_kbs_radio(tmp_path / "in", "a.txt", "2019-03-04", "Han Ji-ho", "The harbour opened.")

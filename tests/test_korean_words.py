@@ -61,6 +61,7 @@ def test_words_of_takes_the_korean_words_a_user_would_type() -> None:
         "대통령은", "평화의", "길”이라고", "말했다", "2019년"}
 
 
+@pytest.mark.embedded_only("the new process opens the archive by its folder")
 def test_a_search_for_the_archives_words_needs_no_model(tmp_path: Path) -> None:
     path = _archive(tmp_path)
     assert (path / FOLDER / FILE).exists()
@@ -80,6 +81,7 @@ def _search_hits(path: Path, query: str) -> list[str]:
         return [h.id for h in arc.search(query, limit=50).hits]
 
 
+@pytest.mark.embedded_only("the new process opens the archive by its folder")
 def test_a_new_query_is_analysed_once_and_kept(tmp_path: Path) -> None:
     path = _archive(tmp_path)
     first = _search_in_a_new_process(path, '"미사일 발사"')

@@ -110,6 +110,7 @@ def test_stats_cli_and_web_count_the_same_quotes(two_pages: Path) -> None:
         assert "said in Korean" in client.get("/quotes", params={"language": "en"}).text
 
 
+@pytest.mark.embedded_only("SQLite migrations of an older archive")
 def test_an_older_archive_gets_codes_when_it_is_upgraded(tmp_path: Path) -> None:
     """An archive written before migration 10 held labels ("Korean") or nothing as quote
     languages; opening it for writing reads the words and keeps the label."""

@@ -95,19 +95,35 @@ def _make(name: str, path: Path) -> SearchEngine:
     return get_engine(name)(path)
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+#: the engine of a server archive (PostgreSQL) as a machine that searches it opens it: in its
+#: own folder, with its settings (docs/server.md)
+SERVER = "tantivy@server"
+
+
+def _make_for(request: pytest.FixtureRequest, name: str, folder: Path) -> SearchEngine:
+    if name != SERVER:
+        return _make(name, folder / "index")
+    from conftest import _archive_database
+    from dateline import Archive
+
+    arc = Archive(_archive_database(request.getfixturevalue("pg_cluster")), index_dir=folder)
+    request.addfinalizer(arc.close)
+    return arc._open_engine()
+
+
+@pytest.fixture(scope="module", params=[*ENGINES, SERVER])
 def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[SearchEngine]:
-    eng = _make(request.param, tmp_path_factory.mktemp(request.param) / "index")
+    eng = _make_for(request, request.param, tmp_path_factory.mktemp(request.param))
     eng.add(DOCS)
     eng.commit()
     yield eng
     eng.close()
 
 
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(params=[*ENGINES, SERVER])
 def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchEngine]:
-    eng = _make(request.param, tmp_path / "index")
+    eng = _make_for(request, request.param, tmp_path)
     eng.add(DOCS)
     eng.commit()
     yield eng

@@ -224,6 +224,8 @@ def test_only_filters_fall_back_to_keyword(sem_archive: Archive) -> None:
     assert res.total == 2 and any("needs words" in w for w in res.warnings)
 
 
+@pytest.mark.embedded_only("the killed process opens the archive by its folder "
+                            "(server mode: tests/test_server.py)")
 def test_embed_resumes_after_kill_9(tmp_path: Path, hash_model: None) -> None:
     def words(i: int) -> str:
         return f"n{i} " + " ".join(f"w{(i * 31 + j * 17) % 397}" for j in range(12))

@@ -57,7 +57,7 @@ def test_background_checkpoints_copy_the_wal_while_the_writer_goes_on(tmp_path: 
     import threading
     import time
 
-    from dateline.store.sqlite import _CHECKPOINT_PAGES
+    from dateline.store.sqlite_backend import _CHECKPOINT_PAGES
 
     store = Store(tmp_path)
     db = tmp_path / "dateline.sqlite"

@@ -49,6 +49,8 @@ def _alive(pid: int) -> bool:
 
 
 @LINUX
+@pytest.mark.embedded_only("the parent holds the SQLite file of the folder; a server archive "
+                           "is a connection")
 def test_workers_hold_no_file_of_the_archive(archive: Archive, tmp_path: Path) -> None:
     from dateline.workers import Workers
 

@@ -1,15 +1,18 @@
 """``Archive``: the one object the CLI, the web app and library users talk to.
 
 An archive is a folder: ``dateline.sqlite`` (the store of record) and ``index/`` (the full-text
-index, derived from the store and rebuildable with :meth:`Archive.reindex`).
+index, derived from the store and rebuildable with :meth:`Archive.reindex`).  Or, in server
+mode, a PostgreSQL database named by a ``postgresql://`` URL, shared by several machines, each
+keeping its own derived indexes in a local folder (:mod:`dateline.node`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -17,8 +20,9 @@ from typing import IO, TYPE_CHECKING, Any
 from dateline import settings
 from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
-from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
+from dateline.errors import ArchiveError, ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import IndexRow, StoredStory
+from dateline.node import STORE_ID, FolderMarks, Marks, StoreMarks, reset_folder
 from dateline.search import korean
 from dateline.search.korean_words import KoreanWords
 from dateline.search.semantic_api import SemanticMixin
@@ -31,11 +35,14 @@ if TYPE_CHECKING:
     from dateline.rebuild import RebuildReport
     from dateline.runner import Runner
     from dateline.search.base import IndexDoc, SearchEngine, SearchResults
+    from dateline.store.copying import CopyReport
     from dateline.store.ingest_warnings import WarningRow
 
 log = logging.getLogger(__name__)
 
 INDEX_WATERMARK = "index_seq"
+#: server mode: the enrichment sequence up to which this machine's index has the entity facts
+INDEX_ENRICH_WATERMARK = "index_enrich_seq"
 INDEX_DIR = "index"
 #: folders of the archive derived from the store and made again from it when lost
 DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR, VECTORS_DIR)
@@ -43,34 +50,90 @@ _INDEX_CHUNK = 500  # stories read from the store and handed to the engine at a 
 
 
 class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
-    """A dateline archive folder.
+    """A dateline archive: a folder, or a PostgreSQL database named by its URL.
 
     >>> archive = Archive("kbs.dateline", create=True)      # doctest: +SKIP
     >>> archive.ingest(["transcripts/"])                    # doctest: +SKIP
     >>> archive.search("sanctions", date_from=date(2018, 1, 1)).hits[0].title  # doctest: +SKIP
+    >>> team = Archive("postgresql://me@db.example/news")   # doctest: +SKIP
+
+    ``index_dir``: in server mode, this machine's folder of derived indexes (see
+    :mod:`dateline.node`).
     """
 
     def __init__(self, path: str | Path | None = None, *, create: bool = False,
-                 readonly: bool = False):
-        self.path = Path(path).expanduser() if path is not None else settings.default_archive()
+                 readonly: bool = False, index_dir: str | Path | None = None):
+        from dateline.store.backend import server_url
+
+        location = path if path is not None else settings.default_archive()
         self.readonly = readonly
-        if not (self.path / DB_NAME).exists():
-            if not create:
-                raise ArchiveNotFound(
-                    f"no dateline archive at {self.path}",
-                    hint="create one with: dateline ingest FILES --archive " + str(self.path),
-                )
-            if readonly:
-                raise PermissionDenied(f"cannot create {self.path} read-only")
-            self.path.mkdir(parents=True, exist_ok=True)
-        self.store = Store(self.path, readonly=readonly)
-        self._reset_derived()
-        # a cache, kept even by a read-only archive when its folder can be written
-        self.korean_words = KoreanWords(self.path, writable=os.access(self.path, os.W_OK))
-        korean.use_word_file(self.korean_words)
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
-        self._index_current_at: tuple[int, int] | None = None  # see sync_index
+        self._index_current_at: Hashable | None = None  # see sync_index
+        url = server_url(location)  # kept by the backend alone: it may hold a password
+        self._server = url is not None
+        if url is not None:
+            self._open_server(url, create=create, index_dir=index_dir)
+        else:
+            self.path = Path(location).expanduser()
+            if not (self.path / DB_NAME).exists():
+                if not create:
+                    raise ArchiveNotFound(
+                        f"no dateline archive at {self.path}",
+                        hint="create one with: dateline ingest FILES --archive " + str(self.path),
+                    )
+                if readonly:
+                    raise PermissionDenied(f"cannot create {self.path} read-only")
+                self.path.mkdir(parents=True, exist_ok=True)
+            self.store = Store(self.path, readonly=readonly)
+            self._marks: Marks = StoreMarks(self.store)
+        self._reset_derived()
+        # a cache, kept even by a read-only archive when its folder can be written (server
+        # mode: this machine's folder)
+        self.korean_words = KoreanWords(self.path, writable=os.access(self.path, os.W_OK))
+        korean.use_word_file(self.korean_words)
+
+    def _open_server(self, url: str, *, create: bool, index_dir: str | Path | None) -> None:
+        from dateline.node import FolderMarks, cache_folder
+        from dateline.store.backend import mask_url
+        from dateline.store.postgres import PostgresBackend
+
+        self.path = cache_folder(mask_url(url), index_dir or settings.get("index_dir") or None)
+        backend = PostgresBackend(url, readonly=self.readonly, create=create, folder=self.path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.store = Store(backend)
+        self._marks = FolderMarks(self.path, self.store.get_meta(STORE_ID) or "")
+
+    @property
+    def server(self) -> bool:
+        """Whether this is a server archive (PostgreSQL) rather than a folder."""
+        return self._server
+
+    @property
+    def location(self) -> str:
+        """Where the archive is, as it may be shown: its folder, or its URL without password."""
+        return self.store.backend.location if self.server else str(self.path)
+
+    def _indexes_writable(self) -> bool:
+        """Whether this process brings the derived indexes up to date: a writer, or any
+        process of a server archive (each machine keeps its own indexes)."""
+        return self.server or not self.readonly
+
+    @contextlib.contextmanager
+    def _indexing(self, name: str) -> Iterator[None]:
+        """While a derived index is brought up to date: in server mode, exclusive among the
+        processes of this machine, the engine's writer let go of afterwards for the next."""
+        if not self.server:
+            yield
+            return
+        from dateline.node import folder_lock
+
+        with folder_lock(self.path, name):
+            try:
+                yield
+            finally:
+                if name == INDEX_DIR and self._engine is not None:
+                    self._engine.release_writer()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -171,6 +234,10 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         from dateline.rebuild import rebuild_store
 
         self._require_writable()
+        if self.server:
+            raise ArchiveError(
+                "dateline rebuild works on an archive folder, not yet on a server archive",
+                hint="dateline copy URL FOLDER, rebuild the folder, dateline copy FOLDER NEWURL")
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -183,6 +250,7 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         finally:
             self.store.close()
             self.store = Store(self.path)  # the new one, or the old one if it failed
+            self._marks = StoreMarks(self.store)
             self._index_current_at = None
         self._reset_derived()
         if index:
@@ -191,13 +259,19 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
 
     def _reset_derived(self) -> None:
         """After a rebuild the derived indexes hold old story ids: drop them (they are made
-        again from the store), once, when the store says so."""
+        again from the store), once, when the store says so.  In server mode, drop a local
+        folder's indexes made from another store."""
+        if isinstance(self._marks, FolderMarks):
+            if not self._marks.belongs():
+                with self._indexing(INDEX_DIR):
+                    reset_folder(self.path, DERIVED_DIRS, self._marks)
+            return
         if self.readonly or self.store.get_meta("derived_reset") is None:
             return
         for name in DERIVED_DIRS:
             shutil.rmtree(self.path / name, ignore_errors=True)
-        for key in (INDEX_WATERMARK, QUOTES_WATERMARK, "derived_reset"):
-            self.store.delete_meta(key)
+        self._marks.delete((INDEX_WATERMARK, QUOTES_WATERMARK))
+        self.store.delete_meta("derived_reset")
 
     def update_derived(self, *, runner: Runner | None = None) -> None:
         """Bring everything derived from the store up to date: enrichers, then indexes
@@ -211,14 +285,18 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
 
         if self.readonly:
             return
-        titles.update(self.store)
-        analysis = KoreanAnalysis(self.store, words=self.korean_words).start()
-        try:
-            self._after_ingest(defer=analysis, runner=runner)
-            self._after_ingest_analysis(threads=False)
-            analysis.take()
-        finally:
-            analysis.finish()
+        # each pass one at a time over the whole archive (server mode: other processes wait,
+        # then find what this one did)
+        with self.store.backend.lock("titles"):
+            titles.update(self.store)
+        with self.store.backend.lock("korean"):
+            analysis = KoreanAnalysis(self.store, words=self.korean_words).start()
+            try:
+                self._after_ingest(defer=analysis, runner=runner)
+                self._after_ingest_analysis(threads=False)
+                analysis.take()
+            finally:
+                analysis.finish()
         self._after_ingest(runner=runner)
         self.sync_index()
         self._after_ingest_analysis(dups=False)
@@ -271,10 +349,10 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         by_kind = self._entities.quote_counts()
         stats["quotes"] = sum(by_kind.values())
         stats["quotes_by_kind"] = by_kind
-        stats["archive"] = str(self.path)
-        stats["index_behind"] = self.store.max_seq() - int(
-            self.store.get_meta(INDEX_WATERMARK, "0") or 0
-        )
+        stats["archive"] = self.location
+        if self.server:
+            stats["index_folder"] = str(self.path)
+        stats["index_behind"] = self.store.max_seq() - self._marks.get(INDEX_WATERMARK)
         notice = self.identity_notice(stats["revised_stories"])
         if notice:
             stats["identity"] = notice
@@ -292,6 +370,17 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         return (f"{revised:,} stories have revisions from before revisions needed evidence of "
                 "being the same story; some may be different stories: `dateline rebuild` "
                 "makes the archive again from its raw bytes (old story ids keep working)")
+
+    def copy_to(self, destination: str | Path, *, index_dir: str | Path | None = None,
+                progress: Callable[[str, int], None] | None = None) -> CopyReport:
+        """Copy this archive's store of record — every byte, story, revision, quote, reject,
+        entity decision and analysis table — into a new archive at ``destination``: a folder,
+        or the ``postgresql://`` URL of a database without an archive.  Its indexes are made
+        there when first needed (or with :meth:`reindex`)."""
+        from dateline.store.copying import copy_store
+
+        with Archive(destination, create=True, index_dir=index_dir) as dst:
+            return copy_store(self.store, dst.store, progress=progress)
 
     def datasette_metadata(self) -> dict[str, Any]:
         """Datasette metadata for this archive's SQLite file: its views described, dateline's
@@ -383,7 +472,8 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
 
         if self.readonly:
             return 0
-        return KoreanAnalysis(self.store, words=self.korean_words).run()
+        with self.store.backend.lock("korean"):  # one pass at a time (server mode)
+            return KoreanAnalysis(self.store, words=self.korean_words).run()
 
     def learn_korean_words(self) -> int:
         """Fill the word file (:mod:`dateline.search.korean_words`) from every stored story with
@@ -408,39 +498,9 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
     def _index_docs(self, rows: list[IndexRow]) -> list[IndexDoc]:
         """:meth:`index_docs` of what the index needs of stories, reading quotes, names and
         Korean terms for the whole list in a few queries."""
-        from dateline.search.base import IndexDoc
-        from dateline.search.korean import has_hangul
+        from dateline import indexing
 
-        keys = [(r.id, r.revision) for r in rows]
-        quotes = self.store.quote_texts(keys)
-        names = self._doc_entities([r.id for r in rows])
-        terms = self.store.korean_search_terms(keys)
-        docs = []
-        for row in rows:
-            ko = terms.get((row.id, row.revision))
-            if ko is None and not (has_hangul(row.text) or has_hangul(row.title or "")):
-                ko = ("", "")  # nothing for the engine to analyse
-            said = quotes.get((row.id, row.revision), [])
-            entities = names[row.id]
-            docs.append(IndexDoc(
-                id=row.id,
-                title=row.title,
-                text=row.text,
-                date=row.date,
-                published_at=row.published_at,
-                program=row.program,
-                language=row.language,
-                reporter=row.reporter,
-                source=row.source_name,
-                speakers=sorted({speaker for _, speaker in said if speaker}),
-                quotes=[text for text, _ in said],
-                persons=entities["persons"],
-                orgs=entities["orgs"],
-                places=entities["places"],
-                ko_title=ko[0] if ko else None,
-                ko_text=ko[1] if ko else None,
-            ))
-        return docs
+        return indexing.index_docs(self.store, rows, self._doc_entities)
 
     def sync_index(self) -> int:
         """Send stories changed since the index watermark to the engine; returns how many.
@@ -450,16 +510,29 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         to the store's sequence at its start, so each story comes at most once in it: into an
         empty index the engine may then add without replacing.
         """
-        if self.readonly:
+        if not self._indexes_writable():
             return 0
         # Searches call this every time: while the store is as it was when the index was last
-        # found current, one pragma answers instead of the watermark query.
+        # found current, one pragma (or query) answers instead of the watermark query.
         stamp = self.store.change_stamp()
         if stamp == self._index_current_at:
             return 0
-        watermark, upto = self.store.watermark_and_seq(INDEX_WATERMARK)
-        if upto <= watermark:
+        if not self.server:
+            sent = self._sync_index()
+        else:
+            with self._indexing(INDEX_DIR):
+                sent = self._sync_enriched() + self._sync_index()
+        if not sent:
             self._index_current_at = stamp
+        return sent
+
+    def _sync_index(self) -> int:
+        """:meth:`sync_index` of the stories changed since the watermark."""
+        if isinstance(self._marks, StoreMarks):
+            watermark, upto = self.store.watermark_and_seq(INDEX_WATERMARK)
+        else:
+            watermark, upto = self._marks.get(INDEX_WATERMARK), self.store.max_seq()
+        if upto <= watermark:
             return 0
         engine = self.engine
         new = engine.doc_count() == 0
@@ -476,7 +549,7 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
         def commit(seq: int) -> None:
             send()
             engine.commit()
-            self.store.set_meta(INDEX_WATERMARK, str(seq))
+            self._marks.set(INDEX_WATERMARK, seq)
 
         last = watermark
         for row in self.store.iter_index_rows(include_duplicates=True, after_seq=watermark,
@@ -496,16 +569,44 @@ class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
             commit(last)
         return sent
 
+    def _sync_enriched(self) -> int:
+        """Server mode: send again the indexed stories whose entity facts changed since this
+        machine last looked (an enricher, a merge or a split, on any machine, wrote them:
+        their canonical names are in the index).  Stories not yet indexed come with
+        :meth:`_sync_index`, facts and all."""
+        from dateline.store.sqlite import chunks
+
+        mark = self._marks.get(INDEX_ENRICH_WATERMARK)
+        top = self._entities.max_seq()
+        if top <= mark:
+            return 0
+        indexed = self._marks.get(INDEX_WATERMARK)
+        ids = self._entities.stories_enriched(mark, top, upto_story_seq=indexed)
+        sent = 0
+        for part in chunks(ids):
+            rows = [r for r in self.store.index_rows_of(list(part)) if not r.duplicate_of]
+            if rows:
+                self.engine.add(self._index_docs(rows))
+                sent += len(rows)
+        self.engine.commit()
+        self._marks.set(INDEX_ENRICH_WATERMARK, top)
+        return sent
+
     def reindex(self) -> int:
         """Rebuild the full-text index (and the quote index, when the archive has one) from the
         store; returns the number of stories indexed.  Indexes built by an older version of
         the engine's schema are rebuilt, not refused."""
-        self._require_writable()
-        if self._engine is None:
-            self._engine = self._open_engine(recreate=True)
-        self.engine.clear()
-        self.engine.commit()
-        self.store.set_meta(INDEX_WATERMARK, "0")
+        if not self._indexes_writable():
+            raise PermissionDenied("this archive is open read-only")
+        with self._indexing(INDEX_DIR):
+            if self._engine is None:
+                self._engine = self._open_engine(recreate=True)
+            self.engine.clear()
+            self.engine.commit()
+            self._marks.set(INDEX_WATERMARK, 0)
+            if self.server:
+                self._marks.set(INDEX_ENRICH_WATERMARK, 0)
+        self._index_current_at = None
         indexed = self.sync_index()
         if (self.path / QUOTES_DIR).exists():
             self.reindex_quotes()

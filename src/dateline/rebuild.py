@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from dateline.errors import ArchiveError
 from dateline.ingest import IngestReport, Job, Progress, options_from_json, run_jobs
 from dateline.readers import ReaderOptions
 from dateline.readers.registry import readers
@@ -64,6 +65,8 @@ def rebuild_store(old: Store, *, workers: int | None = None, batch_size: int = 1
     after."""
     started = time.monotonic()
     folder = old.folder
+    if folder is None or old.path is None:
+        raise ArchiveError("only an archive in a folder can be rebuilt in place")
     work = folder / REBUILD_DIR
     if work.exists():  # what a killed rebuild left
         shutil.rmtree(work)

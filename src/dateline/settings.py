@@ -25,7 +25,10 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("archive", "archive.dateline", "archive folder used when --archive is not given"),
+    Setting("archive", "archive.dateline", "archive used when --archive is not given: a folder, "
+            "or a postgresql://user@host/dbname URL (server mode)"),
+    Setting("index_dir", "", "server mode: this machine's folder of derived indexes and "
+            "settings (default: ~/.cache/dateline/<hash of the archive URL>)"),
     Setting("workers", 0, "parser processes for ingest (0: one per core)"),
     Setting("batch_size", 1024, "sources stored per transaction during ingest"),
     Setting("parse_timeout", 30.0, "seconds the parser may spend on one record (a text file, one "
@@ -84,5 +87,9 @@ def get(name: str, folder: Path | None = None, override: Any = None) -> Any:
     return setting.default
 
 
-def default_archive() -> Path:
-    return Path(get("archive")).expanduser()
+def default_archive() -> str | Path:
+    """The archive used when none is named: a folder, or a server archive's URL."""
+    from dateline.store.backend import server_url
+
+    value = str(get("archive"))
+    return value if server_url(value) else Path(value).expanduser()

@@ -72,7 +72,7 @@ class Workers:
     #: results not yet stored stay a few megabytes however large the corpus
     AHEAD = 8
 
-    def __init__(self, n: int, folder: Path, options: ReaderOptions, budget: float = 0.0,
+    def __init__(self, n: int, folder: Path | None, options: ReaderOptions, budget: float = 0.0,
                  lookup: Callable[[list[str]], Known] | None = None):
         # fork: workers start at once and need no importable __main__ (notebooks, stdin
         # scripts), and see readers registered at run time; what they inherit of the archive
@@ -81,7 +81,7 @@ class Workers:
                      else mp.get_context("spawn"))
         if self._ctx.get_start_method() == "fork":
             _load_for_workers()
-        self._args = (str(folder), options, budget)
+        self._args = (str(folder) if folder is not None else "", options, budget)
         self._lookup = lookup
         self._budget = budget
         #: seconds a busy worker may go unheard (0: no limit)
@@ -356,7 +356,8 @@ def _detach(inherited: list[Connection], folder: str, parent: int) -> None:
     for conn in inherited:
         with contextlib.suppress(OSError):
             conn.close()
-    release_folder(folder)
+    if folder:
+        release_folder(folder)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             _libc().prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

@@ -163,8 +163,9 @@ class AnalysisMixin:
             from dateline.errors import PermissionDenied
 
             raise PermissionDenied("this archive is open read-only")
-        return dups.update(self.store, float(self.setting("dup_threshold", threshold)),
-                           rebuild=rebuild)
+        with self.store.backend.lock("near-duplicates"):  # one pass at a time (server mode)
+            return dups.update(self.store, float(self.setting("dup_threshold", threshold)),
+                               rebuild=rebuild)
 
     def near_duplicates(self, *, rebuild: bool = False, limit: int | None = None,
                         offset: int = 0, threshold: float | None = None) -> list[DupCluster]:
@@ -203,7 +204,8 @@ class AnalysisMixin:
 
             raise PermissionDenied("this archive is open read-only")
         self.sync_index()  # candidates come from the engine: it must hold the new stories
-        return threads.update(self.store, self.engine, rebuild=rebuild)
+        with self.store.backend.lock("threads"):  # one pass at a time (server mode)
+            return threads.update(self.store, self.engine, rebuild=rebuild)
 
     def thread(self, story_id: str, *, refresh: bool = False, rebuild: bool = False,
                nearest: bool = False) -> Thread:

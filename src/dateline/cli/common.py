@@ -66,9 +66,9 @@ class Format(str, Enum):  # noqa: UP042 - typer needs a str-valued Enum for choi
 
 
 ArchiveOpt = Annotated[
-    Path | None,
-    typer.Option("--archive", "-a", help="archive folder (default: $DATELINE_ARCHIVE or "
-                 "./archive.dateline)", show_default=False),
+    str | None,
+    typer.Option("--archive", "-a", help="archive folder or postgresql://… URL (default: "
+                 "$DATELINE_ARCHIVE or ./archive.dateline)", show_default=False),
 ]
 ClusterOpt = Annotated[
     str | None,
@@ -80,7 +80,8 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="<format>",
                                            help="output format: table, json, jsonl or csv")]
 
 
-def open_archive(path: Path | None, *, create: bool = False, readonly: bool = False) -> Any:
+def open_archive(path: str | Path | None, *, create: bool = False,
+                 readonly: bool = False) -> Any:
     from dateline.archive import Archive
 
     return Archive(path, create=create, readonly=readonly)

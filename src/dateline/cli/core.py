@@ -170,10 +170,10 @@ def ingest(
             for reason in c.reject_reasons[:5]:
                 console.print(f"  [red]rejected[/] {reason}", highlight=False)
             if c.rejected > 5:
-                console.print(f"  … see all with: dateline rejects --archive {arc.path}")
+                console.print(f"  … see all with: dateline rejects --archive {arc.location}")
             if c.warnings:
                 console.print(f"  see the warnings with: dateline rejects --warnings --archive "
-                              f"{arc.path}", highlight=False)
+                              f"{arc.location}", highlight=False)
         else:
             emit_mapping(summary, fmt)
 
@@ -231,7 +231,7 @@ def inspect(
 def stats(archive: ArchiveOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Counts of sources, stories, revisions, duplicates, quotes and rejects."""
     with open_archive(archive, readonly=True) as arc:
-        emit_mapping(arc.stats(), fmt, title=f"archive {arc.path}")
+        emit_mapping(arc.stats(), fmt, title=f"archive {arc.location}")
 
 
 @app.command()

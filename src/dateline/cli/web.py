@@ -59,15 +59,20 @@ def serve(
         raise InputError("--allow-writes needs --token", hint="every write request must carry it")
     if allow_writes and workers > 1:
         raise InputError("--allow-writes needs --workers 1", hint="writes go through one process")
+    from dateline.node import local_folder
+    from dateline.store.backend import mask_url, server_url
+
     folder = archive if archive is not None else settings.default_archive()
-    bind_host = str(settings.get("host", folder, host))
-    bind_port = int(settings.get("port", folder, port))
+    url = server_url(folder)
+    bind_host = str(settings.get("host", local_folder(folder), host))
+    bind_port = int(settings.get("port", local_folder(folder), port))
     web_app = create_app(folder, allow_writes=allow_writes, token=token, pool_size=connections,
                          warm_up=workers == 1)  # fails now if the archive is missing
     if bind_host not in ("127.0.0.1", "localhost", "::1"):
         console_err.print(f"[yellow]warning:[/] serving on {bind_host}: reachable from other "
                           "machines", highlight=False)
-    console_err.print(f"dateline: serving {folder} on http://{bind_host}:{bind_port}/ "
+    console_err.print(f"dateline: serving {mask_url(url) if url else folder} on "
+                      f"http://{bind_host}:{bind_port}/ "
                       f"({'writes enabled' if allow_writes else 'read-only'}, {workers} "
                       f"process{'es' if workers > 1 else ''}; Ctrl-C stops)",
                       highlight=False)
@@ -80,8 +85,8 @@ def serve(
         uvicorn.run(web_app, **options)  # type: ignore[arg-type]
         return
     web_app.state.pool.close()  # each worker process opens its own
-    os.environ[SERVE_ENV] = json.dumps({"archive": str(Path(folder).expanduser().resolve()),
-                                        "pool_size": connections})
+    where = url or str(Path(folder).expanduser().resolve())
+    os.environ[SERVE_ENV] = json.dumps({"archive": where, "pool_size": connections})
     # a worker busy in a long native call (index reader, Korean analyser) on a loaded machine
     # may miss uvicorn's 5-second health check and be killed mid-request: allow a minute.
     # Each worker loads the Korean analyser before it takes a request (create_app warms it).
@@ -112,6 +117,11 @@ def datasette(
     from dateline.store import DB_NAME
 
     with Archive(archive, readonly=True) as arc:
+        if arc.server:
+            raise InputError("Datasette reads SQLite files; this is a server archive",
+                             hint="query PostgreSQL with its own tools (the same views are "
+                                  "there), or copy the archive to a folder: dateline copy URL "
+                                  "FOLDER")
         meta = arc.datasette_metadata()
         database = arc.path / DB_NAME
     text = json.dumps(meta, ensure_ascii=False, indent=2)

@@ -21,8 +21,11 @@ from dateline.model import StoredStory
 from dateline.store.sqlite import chunks
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from dateline.enrich.korean_terms import KoreanAnalysis
     from dateline.enrich.results import EntityProfile, EntitySummary, QuoteHit, QuoteResults
+    from dateline.node import Marks
     from dateline.runner import Runner
     from dateline.search.base import IndexDoc, SearchEngine
     from dateline.store import Store
@@ -50,6 +53,12 @@ class EntitiesMixin:
         path: Path
         readonly: bool
         engine: SearchEngine
+        _marks: Marks
+
+        @property
+        def server(self) -> bool: ...
+        def _indexes_writable(self) -> bool: ...
+        def _indexing(self, name: str) -> AbstractContextManager[None]: ...
 
         def setting(self, name: str, override: Any = None) -> Any: ...
         def _open_engine(self, folder: str = ..., *, recreate: bool = False) -> SearchEngine: ...
@@ -71,6 +80,15 @@ class EntitiesMixin:
         ``defer``: a Korean analysis running beside it; stories still waiting for it are left
         for the next pass, and the entities are resolved then too.  ``runner``: where the
         extraction runs (this process unless given; the facts are written here, in order)."""
+        if self.readonly:
+            raise PermissionDenied("this archive is open read-only")
+        # one enrichment (or merge, or split) at a time over the whole archive: in server mode
+        # other processes wait, then find what this one did
+        with self.store.backend.lock("entities"):
+            return self._enrich(stale_only, defer, runner)
+
+    def _enrich(self, stale_only: bool, defer: KoreanAnalysis | None,
+                runner: Runner | None) -> dict[str, Any]:
         from collections import deque
 
         from dateline import tasks
@@ -79,8 +97,6 @@ class EntitiesMixin:
         from dateline.runner import InProcessRunner
         from dateline.store.entities import StoryFactsRow
 
-        if self.readonly:
-            raise PermissionDenied("this archive is open read-only")
         es = self._entities
         started = time.perf_counter()
         seq = self.store.max_seq()  # the stories this pass brings up to date
@@ -177,10 +193,13 @@ class EntitiesMixin:
         return len(story_ids)
 
     def _refresh_story_index(self, story_ids: list[str]) -> None:
-        """Re-send already indexed stories whose entity names changed to the story index."""
+        """Re-send already indexed stories whose entity names changed to the story index (in
+        server mode every machine does that from the enrichment sequence: sync_index)."""
         from dateline.archive import INDEX_WATERMARK
 
-        watermark = int(self.store.get_meta(INDEX_WATERMARK, "0") or 0)
+        if self.server:
+            return
+        watermark = self._marks.get(INDEX_WATERMARK)
         stories = [s for s in (self.store.get_story(i, with_quotes=False) for i in story_ids)
                    if s.seq <= watermark and not s.duplicate_of]
         if stories:
@@ -199,11 +218,18 @@ class EntitiesMixin:
 
     def sync_quotes(self) -> int:
         """Send quotes changed since the quote-index watermark to it; returns how many."""
-        if self.readonly:
+        if not self._indexes_writable():
             return 0
         es = self._entities
-        watermark = int(self.store.get_meta(QUOTES_WATERMARK, "0") or 0)
         top = es.max_seq()
+        if top <= self._marks.get(QUOTES_WATERMARK) and (self.path / QUOTES_DIR).exists():
+            return 0
+        with self._indexing(QUOTES_DIR):
+            return self._sync_quotes(top)
+
+    def _sync_quotes(self, top: int) -> int:
+        es = self._entities
+        watermark = self._marks.get(QUOTES_WATERMARK)
         if top <= watermark and (self.path / QUOTES_DIR).exists():
             return 0
         dead = es.dead_quotes(watermark)
@@ -220,18 +246,19 @@ class EntitiesMixin:
                 engine.delete(dead)
             engine.add(docs())  # streamed: the engine takes them in batches
             engine.commit()
-        self.store.set_meta(QUOTES_WATERMARK, str(top))
-        es.purge_dead(top)
+        self._marks.set(QUOTES_WATERMARK, top)
+        if not self.server:  # other machines may not have deleted them yet
+            es.purge_dead(top)
         return sent
 
     def reindex_quotes(self) -> int:
         """Rebuild the quote index from the store."""
-        if self.readonly:
+        if not self._indexes_writable():
             raise PermissionDenied("this archive is open read-only")
-        with self._quote_engine(recreate=True) as engine:  # an older schema is rebuilt
-            engine.clear()
+        with self._indexing(QUOTES_DIR), self._quote_engine(recreate=True) as engine:
+            engine.clear()  # (an older schema is rebuilt)
             engine.commit()
-        self.store.set_meta(QUOTES_WATERMARK, "0")
+            self._marks.set(QUOTES_WATERMARK, 0)
         return self.sync_quotes()
 
     # -- quotes -------------------------------------------------------------------------------
@@ -368,9 +395,10 @@ class EntitiesMixin:
         if ka[0] == kb[0]:
             return self.entity(ka[0])
         es = self._entities
-        es.add_override("merge", ka[1], es.entity_row(ka[0])[3],  # type: ignore[index]
-                        es.entity_row(kb[0])[3])  # type: ignore[index]
-        self._resolve_entities()
+        with self.store.backend.lock("entities"):
+            es.add_override("merge", ka[1], es.entity_row(ka[0])[3],  # type: ignore[index]
+                            es.entity_row(kb[0])[3])  # type: ignore[index]
+            self._resolve_entities()
         self.sync_quotes()
         return self.entity(a)
 
@@ -391,8 +419,9 @@ class EntitiesMixin:
                            hint=f"see its aliases with: dateline entity {name!r}")
         if len(es.aliases_of(eid)) < 2:
             raise InputError(f"{alias!r} is the only name of {name!r}: nothing to split")
-        es.add_override("split", kind, match[0], None)
-        self._resolve_entities()
+        with self.store.backend.lock("entities"):
+            es.add_override("split", kind, match[0], None)
+            self._resolve_entities()
         self.sync_quotes()
         new = es.alias_map()[(kind, match[0])]
         return self.entity(new)

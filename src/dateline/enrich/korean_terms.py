@@ -105,7 +105,7 @@ class KoreanAnalysis:
         self.done += len(rows)
 
     def _background(self) -> None:
-        reader = Store(self.store.folder, readonly=True)
+        reader = Store(self.store.backend.reopen(readonly=True))
         try:
             for result in self._analyse(reader):
                 self._results.put(result)

@@ -217,6 +217,11 @@ class SearchEngine(ABC):
         on Monday).  Stories without a date are not counted.
         """
 
+    def release_writer(self) -> None:  # noqa: B027 (optional hook)
+        """Commit what is pending and let go of the index's writer (and any lock it holds),
+        so that another process may write next; searching goes on, and a later write takes
+        the writer again."""
+
     def filter_ids(self, ids: Sequence[str], query: str | Query | None, *,
                    date_from: date | None = None, date_to: date | None = None) -> set[str]:
         """Of the stories ``ids``, those that ``query`` matches within the dates (``None``:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from dateline.model import IndexRow, StoredStory
 
 if TYPE_CHECKING:
     from dateline.enrich.embedding import Embedder
+    from dateline.node import Marks
     from dateline.runner import Runner
     from dateline.search.base import Hit, SearchEngine, SearchResults
     from dateline.search.fusion import SplitQuery
@@ -61,6 +63,9 @@ class SemanticMixin:
         store: Store
         path: Path
         readonly: bool
+        _marks: Marks
+
+        def _indexing(self, name: str) -> AbstractContextManager[None]: ...
 
         @property
         def engine(self) -> SearchEngine: ...
@@ -84,7 +89,9 @@ class SemanticMixin:
         if model.key not in cache:
             cache[model.key] = VectorIndex(self.path / VECTORS_DIR / folder_name(model.key),
                                            model.key, model.dim)
-        return cache[model.key], EmbeddingStore(self.store.conn, model.key)
+        # server mode: the watermark is this machine's, like its vector index
+        marks = self._marks if getattr(self, "server", False) else None
+        return cache[model.key], EmbeddingStore(self.store.conn, model.key, marks)
 
     # -- building -----------------------------------------------------------------------------
 
@@ -112,7 +119,8 @@ class SemanticMixin:
         where: Runner = runner if runner is not None and remote else InProcessRunner()
         task = (tasks.embed_passages if remote
                 else (lambda batch: _embed_all(emb, batch[1])))
-        with vi.writing(fresh=rebuild):
+        # server mode: the processes of one machine take turns with its vector index
+        with self._indexing("vectors"), vi.writing(fresh=rebuild):
             if rebuild:
                 es.clear()
             watermark, upto = es.watermark(), self.store.max_seq()

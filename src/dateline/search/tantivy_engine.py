@@ -336,6 +336,9 @@ class TantivyEngine(SearchEngine):
         self._settled = stamp if time.time_ns() - st.st_mtime_ns > _SETTLED_NS else None
         return sig
 
+    def release_writer(self) -> None:
+        self.close()
+
     def close(self) -> None:
         """Commit what is pending, wait for merges and release the writer's lock."""
         if self._writer is not None:

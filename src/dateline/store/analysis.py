@@ -54,16 +54,14 @@ def table_exists(store: Store, name: str) -> bool:
     known: set[str] = store.__dict__.setdefault("_known_tables", set())
     if name in known:
         return True
-    row = store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-    ).fetchone()
-    if row is not None:
+    found = store.backend.table_exists(name)
+    if found:
         known.add(name)
-    return row is not None
+    return found
 
 
 def columns_of(store: Store, table: str) -> set[str]:
-    return {r[1] for r in store.conn.execute(f"PRAGMA table_info({table})")}
+    return set(store.backend.columns(table))
 
 
 # -- stories ---------------------------------------------------------------------------------
@@ -383,7 +381,7 @@ def _thread_drop(store: Store, ids: Sequence[str], df: dict[str, int]) -> int:
 def _apply_df(store: Store, df: dict[str, int]) -> None:
     store.conn.executemany(
         "INSERT INTO thread_df(term, df) VALUES (?, ?) "
-        "ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+        "ON CONFLICT(term) DO UPDATE SET df = thread_df.df + excluded.df",
         [(t, n) for t, n in df.items() if n])
     gone = [(t,) for t, n in df.items() if n < 0]
     if gone:
@@ -435,7 +433,8 @@ def thread_add_links(store: Store, links: Sequence[tuple[str, str, float]]) -> N
     rows = [(a, b, s) for a, b, s in links] + [(b, a, s) for a, b, s in links]
     store.conn.executemany(
         "INSERT INTO thread_links(story_id, other, score) VALUES (?, ?, ?) "
-        "ON CONFLICT(story_id, other) DO UPDATE SET score = max(score, excluded.score)", rows)
+        "ON CONFLICT(story_id, other) DO UPDATE SET score = "
+        "max(thread_links.score, excluded.score)", rows)
 
 
 def thread_links_of(store: Store, ids: Sequence[str],

@@ -6,6 +6,11 @@ Each model keeps a watermark in ``meta`` (``embed_seq:<name@version>``): every s
 at or before it has been embedded (or, a duplicate, removed).  Numbers are given before the
 vectors are written and never change for a story, so a pass that is killed and run again
 writes the same keys.
+
+In server mode every machine keeps its own vector index (in its local folder), so the
+watermark is the machine's (``marks``: the folder's watermarks) while the numbers stay shared:
+a story has one number in every machine's index, and starting a machine's index again forgets
+its watermark only.
 """
 
 from __future__ import annotations
@@ -14,9 +19,13 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from dateline.model import indexed_text
 from dateline.store.sqlite import chunks, transaction
+
+if TYPE_CHECKING:
+    from dateline.node import Marks
 
 __all__ = ["EmbeddingStore"]
 
@@ -24,22 +33,29 @@ WATERMARK_PREFIX = "embed_seq:"
 
 
 class EmbeddingStore:
-    """Bookkeeping of one embedding model (``model`` is its ``name@version``)."""
+    """Bookkeeping of one embedding model (``model`` is its ``name@version``); ``marks``: where
+    this machine's watermark is kept when not in the store (server mode)."""
 
-    def __init__(self, conn: sqlite3.Connection, model: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, model: str, marks: Marks | None = None) -> None:
         self.conn = conn
         self.model = model
+        self.marks = marks
 
     @property
     def watermark_key(self) -> str:
         return WATERMARK_PREFIX + self.model
 
     def watermark(self) -> int:
+        if self.marks is not None:
+            return self.marks.get(self.watermark_key)
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?",
                                 (self.watermark_key,)).fetchone()
         return int(row[0]) if row else 0
 
     def set_watermark(self, seq: int) -> None:
+        if self.marks is not None:
+            self.marks.set(self.watermark_key, seq)
+            return
         with transaction(self.conn):
             self.conn.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
@@ -99,7 +115,7 @@ class EmbeddingStore:
             self.conn.executemany(
                 "INSERT INTO embeddings(model, story_id, revision, passages) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(model, story_id) DO UPDATE SET revision = excluded.revision, "
-                "passages = max(passages, excluded.passages)",
+                "passages = max(embeddings.passages, excluded.passages)",
                 [(self.model, sid, rev, n) for sid, rev, n in rows])
         after = self.numbers([sid for sid, _, _ in rows])
         return {sid: (after[sid][0], before.get(sid, (0, 0))[1]) for sid, _, _ in rows}
@@ -115,7 +131,12 @@ class EmbeddingStore:
         return before
 
     def clear(self) -> None:
-        """Forget every vector of the model and move its watermark back to the start."""
+        """Forget every vector of the model and move its watermark back to the start (server
+        mode: this machine's watermark only; the numbers stay, other machines' indexes use
+        them)."""
+        if self.marks is not None:
+            self.marks.delete([self.watermark_key])
+            return
         with transaction(self.conn):
             self.conn.execute("DELETE FROM embeddings WHERE model = ?", (self.model,))
             self.conn.execute("DELETE FROM meta WHERE key = ?", (self.watermark_key,))

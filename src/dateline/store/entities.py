@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dateline.store.sqlite import chunks, has_column, transaction
+from dateline.store.sqlite import chunks, for_update, has_column, transaction
 
 ENRICH_SEQ = "enrich_seq"
 #: store sequence up to which every story's mention rows are of its current revision
@@ -92,7 +92,10 @@ class EntityStore:
         return len(ids)
 
     def _next_seq(self) -> int:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (ENRICH_SEQ,)).fetchone()
+        """The next enrichment sequence number, its row locked until the transaction ends
+        (numbers become visible in the order they were taken)."""
+        row = self.conn.execute(f"SELECT value FROM meta WHERE key = ?{for_update(self.conn)}",
+                                (ENRICH_SEQ,)).fetchone()
         value = int(row[0]) + 1 if row else 1
         self.conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                           "SET value = excluded.value", (ENRICH_SEQ, str(value)))
@@ -156,7 +159,7 @@ class EntityStore:
     def unresolved_count(self) -> int:
         return int(self.conn.execute(
             "SELECT COUNT(*) FROM (SELECT DISTINCT m.kind, m.key FROM entity_mentions m LEFT JOIN "
-            "entity_aliases a ON a.kind = m.kind AND a.key = m.key WHERE a.key IS NULL)"
+            "entity_aliases a ON a.kind = m.kind AND a.key = m.key WHERE a.key IS NULL) AS u"
         ).fetchone()[0])
 
     def alias_map(self) -> dict[tuple[str, str], str]:
@@ -202,7 +205,8 @@ class EntityStore:
         rows = [(eid, month, sign * n) for (eid, month), n in delta.items() if n]
         self.conn.executemany(
             "INSERT INTO entity_period_counts(entity_id, month, stories) VALUES (?, ?, ?) "
-            "ON CONFLICT(entity_id, month) DO UPDATE SET stories = stories + excluded.stories",
+            "ON CONFLICT(entity_id, month) DO UPDATE SET stories = "
+            "entity_period_counts.stories + excluded.stories",
             rows)
         self.conn.executemany(
             "DELETE FROM entity_period_counts WHERE entity_id = ? AND month = ? AND stories <= 0",
@@ -242,6 +246,16 @@ class EntityStore:
                 "SELECT DISTINCT story_id FROM entity_mentions WHERE kind = ? AND key = ?",
                 (kind, key)))
         return sorted(out)
+
+    def stories_enriched(self, after_seq: int, upto_seq: int, *,
+                         upto_story_seq: int) -> list[str]:
+        """Ids of stories whose facts were written (or touched) after enrichment sequence
+        ``after_seq`` and up to ``upto_seq``, among those changed up to store sequence
+        ``upto_story_seq``: what an index that holds those stories must take again."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT e.story_id FROM enrichments e JOIN stories s ON s.id = e.story_id "
+            "WHERE e.seq > ? AND e.seq <= ? AND s.seq <= ? ORDER BY e.story_id",
+            (after_seq, upto_seq, upto_story_seq))]
 
     def touch(self, story_ids: Sequence[str]) -> None:
         """Mark stories' quotes for re-indexing (their speakers' canonical names changed)."""
@@ -299,10 +313,10 @@ class EntityStore:
     def titles_of(self, entity_id: str) -> list[tuple[str, str | None, str | None, int]]:
         """(title, first date, last date, stories) for every title given to an entity."""
         return self.conn.execute(
-            "SELECT m.title, MIN(m.date), MAX(m.date), COUNT(DISTINCT m.story_id) FROM "
+            "SELECT MIN(m.title), MIN(m.date), MAX(m.date), COUNT(DISTINCT m.story_id) FROM "
             "entity_mentions m JOIN entity_aliases a ON a.kind = m.kind AND a.key = m.key "
             "WHERE a.entity_id = ? AND m.title IS NOT NULL GROUP BY m.title COLLATE NOCASE "
-            "ORDER BY MIN(m.date), m.title", (entity_id,)).fetchall()
+            "ORDER BY MIN(m.date), MIN(m.title)", (entity_id,)).fetchall()
 
     def counts_of(self, entity_id: str) -> tuple[int, int, int, str | None, str | None]:
         """(stories, mentions, quotes, first date, last date)."""

@@ -43,14 +43,15 @@ def split_place(warning: str) -> tuple[str | None, str]:
 
 def count(store: Store) -> int:
     return int(store.conn.execute(
-        "SELECT COUNT(*) FROM sources s, json_each(s.warnings) WHERE s.warnings != '[]'"
-    ).fetchone()[0])
+        f"SELECT COUNT(*) FROM sources s, {store.backend.json_items('s.warnings', 'j')} "
+        "WHERE s.warnings != '[]'").fetchone()[0])
 
 
 def page(store: Store, limit: int = 100, offset: int = 0) -> list[WarningRow]:
     """Warnings in the order their sources were stored, ``limit`` from ``offset``."""
     rows = store.conn.execute(
-        "SELECT s.id, s.name, j.value, s.ingested_at FROM sources s, json_each(s.warnings) j "
+        "SELECT s.id, s.name, j.value, s.ingested_at FROM sources s, "
+        f"{store.backend.json_items('s.warnings', 'j')} "
         "WHERE s.warnings != '[]' ORDER BY s.id, j.key LIMIT ? OFFSET ?",
         (int(limit), int(offset)),
     ).fetchall()

@@ -1,4 +1,5 @@
-"""The store of record: one SQLite file (WAL mode) in the archive folder.
+"""The store of record: :class:`Store`, over a :class:`~dateline.store.backend.StoreBackend` —
+one SQLite file (WAL mode) in the archive folder by default.
 
 All SQL of dateline lives in this package.  Writes happen in batches, one transaction each, so a
 killed process leaves the archive as it was after the last committed batch; a source row is
@@ -14,7 +15,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,16 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 import zstandard
 
-from dateline.errors import ArchiveError, NotFound
+from dateline.errors import NotFound
 from dateline.model import IndexRow, Quote, Segment, StoredStory, indexed_text
-from dateline.store.schema import migrate
+from dateline.store.backend import StoreBackend
+from dateline.store.sqlite_backend import DB_NAME as DB_NAME  # the name it had here
+from dateline.store.sqlite_backend import sqlite_transaction
 
 if TYPE_CHECKING:
     from dateline.store.writer import IngestCounts, ParsedSource, PreparedSource
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "dateline.sqlite"
 _ZSTD_LEVEL = 3
 _COMPRESS_MIN = 64  # bytes; smaller blobs are stored raw
 
@@ -50,18 +52,12 @@ def pack_blob(raw: bytes) -> tuple[str, str, bytes]:
     return digest, "zstd", cctx.compress(raw)
 
 
-@contextlib.contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: committed on success, rolled back on any exception — including
-    a Ctrl-C that lands after SQLite already ended the transaction."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+def transaction(conn: Any) -> contextlib.AbstractContextManager[Any]:
+    """One write transaction on a store's connection: committed on success, rolled back on any
+    exception (see :meth:`StoreBackend.transaction`)."""
+    if isinstance(conn, sqlite3.Connection):
+        return sqlite_transaction(conn)
+    return conn.backend.transaction()  # type: ignore[no-any-return]
 
 
 def story_id_for(key: str) -> str:
@@ -69,7 +65,6 @@ def story_id_for(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-_CHECKPOINT_PAGES = 16384  # 64 MiB of WAL at the 4 KiB page size
 IN_CHUNK = 500  # values per "IN (…)" list: well under SQLite's limit on bound parameters
 
 
@@ -79,15 +74,32 @@ def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]
         yield items[start:start + size]
 
 
-def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+def for_update(conn: Any) -> str:
+    """What a SELECT on a store's connection ends with to lock the rows it reads until the
+    transaction ends (see :attr:`StoreBackend.for_update`)."""
+    backend = getattr(conn, "backend", None)
+    return backend.for_update if backend is not None else ""
+
+
+def has_column(conn: Any, table: str, column: str) -> bool:
     """Whether ``table`` has ``column`` (an archive open read-only may predate a migration)."""
-    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
+    if isinstance(conn, sqlite3.Connection):
+        return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
+    return column in conn.backend.columns(table)
 
 
 def _row_to_quote(r: tuple[Any, ...]) -> Quote:
     """A Quote from a row of ``Store._QUOTE_SELECT`` (story id and revision first)."""
     return Quote(text=r[2], speaker=r[3], role=r[4], organization=r[5], language=r[6], kind=r[7],
                  label=r[8], start=r[9], end=r[10], confidence=r[11], language_label=r[12])
+
+
+def _index_row(row: tuple[Any, ...]) -> IndexRow:
+    (sid, revision, dup, title, d, pub, program, reporter, language, source_name, text,
+     segments, seq) = row
+    return IndexRow(sid, revision, seq, dup, title, date.fromisoformat(d) if d else None,
+                    datetime.fromisoformat(pub) if pub else None, program, reporter, language,
+                    source_name, indexed_text(text, json.loads(segments)))
 
 
 #: Korean proper nouns (form, start, end) of a revision's text, and of its title when known
@@ -121,94 +133,40 @@ class RejectRow:
 
 
 class Store:
-    """The SQLite store of record of one archive."""
+    """The store of record of one archive: its SQL, on the connection of its backend."""
 
-    def __init__(self, folder: Path, *, readonly: bool = False):
-        self.folder = Path(folder)
-        self.path = self.folder / DB_NAME
-        self.readonly = readonly
-        try:
-            if readonly:
-                uri = f"file:{self.path}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            else:
-                self.conn = sqlite3.connect(self.path, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise ArchiveError(f"cannot open the archive store {self.path}: {exc}") from exc
-        self.conn.isolation_level = None  # explicit transactions
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of page cache
-        self.conn.execute("PRAGMA temp_store = MEMORY")
-        if not readonly:
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-            # Checkpoints (WAL → database file) run in the writer, between its batches, every
-            # 64 MiB (SQLite's default 1,000 pages copies the same index pages again and
-            # again); during an ingest they run beside it (background_checkpoints).
-            self.conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
-            # A migration may sort every row of a table to build an index: in temporary files,
-            # not in memory (the mentions of a million stories take 2 GB to sort in memory).
-            self.conn.execute("PRAGMA temp_store = FILE")
-            migrate(self.conn)
-            self.conn.execute("PRAGMA temp_store = MEMORY")
+    def __init__(self, location: Path | StoreBackend, *, readonly: bool = False):
+        """The store of an archive folder (its SQLite file), or of an open backend."""
+        if isinstance(location, StoreBackend):
+            self.backend = location
+        else:
+            from dateline.store.sqlite_backend import SQLiteBackend
+
+            self.backend = SQLiteBackend(Path(location), readonly=readonly)
+        self.conn = self.backend.conn
+        self.readonly = self.backend.readonly
+        #: the local folder of the archive (None: a store in memory)
+        self.folder = self.backend.folder
         #: what quote rows are read with (an archive older than migration 10, open read-only
         #: and so not migrated, has no language labels)
         self._quote_select = self._QUOTE_SELECT if has_column(
             self.conn, "quotes", "language_label") else self._QUOTE_SELECT.replace(
             "language_label", "NULL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        #: set after each batch while background checkpoints run (see background_checkpoints)
-        self._committed: threading.Event | None = None
         self._dctx = zstandard.ZstdDecompressor()
 
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file of an embedded archive."""
+        return getattr(self.backend, "path", None)
+
     def close(self) -> None:
-        self.conn.close()
+        self.backend.close()
 
-    @contextlib.contextmanager
-    def background_checkpoints(self, every: float = 1.0) -> Iterator[None]:
-        """For a long run of writes: WAL checkpoints in a thread of their own, after each batch
-        (at least every ``every`` seconds), instead of inside the writer's commits.
-
-        A checkpoint copies the WAL into the database file and waits for the disk; in the
-        writer it stalls every batch behind it (half a second and more at 64 MiB) while the
-        parser workers run out of work.  A passive checkpoint from another connection runs
-        beside the writer; the writer's own automatic checkpoint stays as a backstop, at four
-        times its usual size, should the thread fall behind.  Started right after a commit, a
-        checkpoint usually finishes before the next batch begins, and SQLite then writes that
-        batch from the start of the WAL again: the file stays the size of a batch or two
-        instead of growing for the whole run, and the last checkpoint, when the archive is
-        closed, has little left to copy."""
-        if self.readonly:
-            yield
-            return
-        stop = threading.Event()
-        committed = threading.Event()
-
-        def run() -> None:
-            conn = sqlite3.connect(self.path)
-            try:
-                while True:
-                    committed.wait(every)
-                    committed.clear()
-                    if stop.is_set():
-                        return
-                    with contextlib.suppress(sqlite3.Error):  # busy: next time
-                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            finally:
-                conn.close()
-
-        self.conn.execute(f"PRAGMA wal_autocheckpoint = {4 * _CHECKPOINT_PAGES}")
-        thread = threading.Thread(target=run, name="dateline-checkpoints", daemon=True)
-        thread.start()
-        self._committed = committed
-        try:
-            yield
-        finally:
-            self._committed = None
-            stop.set()
-            committed.set()
-            thread.join()
-            self.conn.execute(f"PRAGMA wal_autocheckpoint = {_CHECKPOINT_PAGES}")
+    def background_checkpoints(self, every: float = 1.0
+                               ) -> contextlib.AbstractContextManager[None]:
+        """What the backend does beside a long run of writes (see
+        :meth:`StoreBackend.background_checkpoints`)."""
+        return self.backend.background_checkpoints(every)
 
     # -- meta ---------------------------------------------------------------------------------
 
@@ -223,11 +181,9 @@ class Store:
             "SELECT key, value FROM meta WHERE key IN (?, 'seq')", (key,)))
         return int(values.get(key) or 0), int(values.get("seq") or 0)
 
-    def change_stamp(self) -> tuple[int, int]:
-        """A value that changes whenever the store may have changed since it was taken: a
-        commit of another connection moves SQLite's ``data_version``, a change made through
-        this one its ``total_changes``."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
+    def change_stamp(self) -> Hashable:
+        """A value that changes whenever the store may have changed since it was taken."""
+        return self.backend.change_stamp()
 
     def delete_meta(self, key: str) -> None:
         self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
@@ -242,18 +198,26 @@ class Store:
     # -- runs ---------------------------------------------------------------------------------
 
     def start_run(self, args: dict[str, Any]) -> int:
-        # Runs left "running" by a killed process are marked interrupted.
-        self.conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-        cur = self.conn.execute(
-            "INSERT INTO runs(started_at, args) VALUES (?, ?)", (_now(), json.dumps(args))
-        )
-        return int(cur.lastrowid or 0)
+        # Runs left "running" by a killed process are marked interrupted (in server mode,
+        # those whose process no longer holds them: other writers may be running).
+        backend = self.backend
+        for (run_id,) in self.conn.execute(
+                "SELECT id FROM runs WHERE status = 'running'").fetchall():
+            if not backend.held_elsewhere(f"run:{run_id}"):
+                self.conn.execute("UPDATE runs SET status = 'interrupted' WHERE id = ? AND "
+                                  "status = 'running'", (run_id,))
+        run_id = backend.insert_id("INSERT INTO runs(started_at, args) VALUES (?, ?)",
+                                   (_now(), json.dumps(args)))
+        assert run_id is not None
+        backend.hold(f"run:{run_id}")
+        return run_id
 
     def finish_run(self, run_id: int, counts: IngestCounts, status: str = "done") -> None:
         self.conn.execute(
             "UPDATE runs SET finished_at = ?, status = ?, counts = ? WHERE id = ?",
             (_now(), status, json.dumps(counts.as_dict()), run_id),
         )
+        self.backend.release(f"run:{run_id}")
 
     # -- sources ------------------------------------------------------------------------------
 
@@ -286,6 +250,12 @@ class Store:
         )
         return digest
 
+    def put_blobs(self, blobs: Sequence[tuple[int, tuple[str, str, bytes]]]) -> None:
+        """:meth:`put_blob` of many (size, packed bytes), in one statement."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO blobs(sha256, size, codec, data) VALUES (?, ?, ?, ?)",
+            [(digest, size, codec, data) for size, (digest, codec, data) in blobs])
+
     def raw_bytes(self, sha: str) -> bytes:
         row = self.conn.execute("SELECT codec, data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
         if row is None:
@@ -316,8 +286,7 @@ class Store:
         from dateline.store.writer import BatchWriter
 
         counts = BatchWriter(self).write(batch, run_id)
-        if self._committed is not None:
-            self._committed.set()
+        self.backend.after_batch()
         return counts
 
     # -- reading ------------------------------------------------------------------------------
@@ -434,16 +403,22 @@ class Store:
                         upto_seq: int | None = None, batch: int = 1000) -> Iterator[IndexRow]:
         """What the search index needs of the stories :meth:`iter_stories` would give (the
         search index is rebuilt from these: a fraction of the cost of whole stories)."""
-        columns = ("s.id, s.revision, s.duplicate_of, r.title, r.date, r.published_at, "
-                   "r.program, r.reporter, r.language, src.name, r.text, r.segments, s.seq")
-        for (sid, revision, dup, title, d, pub, program, reporter, language, source_name, text,
-             segments, seq) in self._by_seq(columns, include_duplicates, after_seq, upto_seq,
-                                             batch):
-            yield IndexRow(sid, revision, seq, dup, title,
-                           date.fromisoformat(d) if d else None,
-                           datetime.fromisoformat(pub) if pub else None,
-                           program, reporter, language, source_name,
-                           indexed_text(text, json.loads(segments)))
+        for row in self._by_seq(self._INDEX_COLUMNS, include_duplicates, after_seq, upto_seq,
+                                batch):
+            yield _index_row(row)
+
+    _INDEX_COLUMNS = ("s.id, s.revision, s.duplicate_of, r.title, r.date, r.published_at, "
+                      "r.program, r.reporter, r.language, src.name, r.text, r.segments, s.seq")
+
+    def index_rows_of(self, ids: Sequence[str]) -> list[IndexRow]:
+        """:meth:`iter_index_rows` of these stories (in no particular order)."""
+        out: list[IndexRow] = []
+        for part in chunks(list(ids)):
+            marks = ", ".join("?" * len(part))
+            out.extend(_index_row(row) for row in self.conn.execute(
+                f"SELECT {self._INDEX_COLUMNS} {self._STORY_FROM} WHERE s.id IN ({marks})",
+                part))
+        return out
 
     def _by_seq(self, columns: str, include_duplicates: bool, after_seq: int,
                 upto_seq: int | None, batch: int) -> Iterator[tuple[Any, ...]]:
@@ -522,6 +497,14 @@ class Store:
 
     def max_seq(self) -> int:
         return int(self.get_meta("seq", "0") or 0)
+
+    def lock_seq(self) -> int:
+        """The store sequence, locked until the caller's write transaction ends: sequence
+        numbers taken after it become visible in the order they were taken, whatever the
+        number of writers (followers of the sequence keep a watermark on it)."""
+        row = self.conn.execute(
+            f"SELECT value FROM meta WHERE key = 'seq'{self.backend.for_update}").fetchone()
+        return int(row[0]) if row else 0
 
     def revisions_of(self, story_id: str) -> list[dict[str, Any]]:
         sid = self.resolve_id(story_id)

@@ -20,7 +20,6 @@ archives included.  A migration that changes a table they read must create them 
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 VIEWS: dict[str, str] = {
@@ -111,9 +110,13 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def create(conn: sqlite3.Connection) -> None:
-    """(Re)create the views (inside the caller's transaction)."""
+def create(conn: Any) -> None:
+    """(Re)create the views (inside the caller's transaction), on a SQLite connection or
+    another backend's (whose JSON arrays become rows differently)."""
+    backend = getattr(conn, "backend", None)
     for name, sql in VIEWS.items():
+        if backend is not None:
+            sql = sql.replace("json_each(s.warnings) j", backend.json_items("s.warnings", "j"))
         conn.execute(f"DROP VIEW IF EXISTS {name}")
         conn.execute(f"CREATE VIEW {name} AS {sql.strip()}")
 
@@ -142,7 +145,10 @@ def datasette_metadata(table_names: list[str], database: str = "dateline") -> di
     }
 
 
-def table_names(conn: sqlite3.Connection) -> list[str]:
+def table_names(conn: Any) -> list[str]:
     """The tables of the store (views not included)."""
+    backend = getattr(conn, "backend", None)
+    if backend is not None:
+        return list(backend.table_names())
     return [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]

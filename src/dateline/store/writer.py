@@ -9,6 +9,7 @@ story that arrived under a known key — by the rules of :mod:`dateline.store.id
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dateline.model import SEGMENT_KINDS, ParsedStory, Segment, SourceFile, text_hash
+from dateline.store.backend import is_retryable, retry_pause
 from dateline.store.identity import (
     RecordIdentity,
     StoredVersion,
@@ -30,6 +32,10 @@ from dateline.store.sqlite import chunks, pack_blob, story_id_for, transaction
 if TYPE_CHECKING:
     from dateline.store.sqlite import Store
 
+log = logging.getLogger(__name__)
+
+#: times a batch is tried when it meets conflicts with other writers
+_ATTEMPTS = 8
 #: revisions of one source's own stories past which a run warns (and past this share of the
 #: source's stories): records that share an identity without being the same story
 SUSPICIOUS_REVISIONS = 100
@@ -132,6 +138,10 @@ QUOTE_COLUMNS = (
     'story_id, revision, idx, maker, kind, text, speaker, role, organization, language, label, '
     'start, "end", confidence, language_label'
 )
+_SOURCE_INSERT = (
+    "INSERT INTO sources(name, origin, sha256, size, reader, encoding, status, warnings, "
+    "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(name, sha256) DO NOTHING")
 # positions in a prepared story's revision columns
 _TITLE, _UPDATED_AT, _TEXT = 1, 4, 9
 
@@ -247,14 +257,35 @@ class BatchWriter:
         self._seq = 0
 
     def write(self, batch: Sequence[ParsedSource | PreparedSource], run_id: int) -> IngestCounts:
-        """Store a batch of parsed sources in one transaction; returns what changed."""
-        counts = IngestCounts()
+        """Store a batch of parsed sources in one transaction; returns what changed.  A batch
+        that meets another writer's conflict (a server archive) is stored again from the
+        start: it reads what the other committed."""
         items = [item.prepare() if isinstance(item, ParsedSource) else item for item in batch]
+        for attempt in range(_ATTEMPTS):
+            try:
+                return self._write(items, run_id)
+            except Exception as exc:
+                if attempt + 1 >= _ATTEMPTS or not is_retryable(exc):
+                    raise
+                log.info("a batch met another writer (%s); storing it again", exc)
+                retry_pause(attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write(self, items: list[PreparedSource], run_id: int) -> IngestCounts:
+        counts = IngestCounts()
         with transaction(self.conn):
-            self._seq = self.store.max_seq()
+            self._seq = self.store.lock_seq()
             state = _BatchState(run_id, counts, _now(), *self._known(items))
-            for item in items:
-                self._write_source(item, state)
+            # bytes before their sources (a source row refers to them), then every source row
+            # of the batch at once: the ids of the new ones, None for those stored before
+            self.store.put_blobs([(item[2], item[7]) for item in items])
+            source_ids = self.store.backend.insert_ids(_SOURCE_INSERT, [
+                (name, origin, blob[0], size, reader, encoding, status,
+                 json.dumps(warnings, ensure_ascii=False) if warnings else "[]", run_id,
+                 state.stamp)
+                for name, origin, size, reader, encoding, status, warnings, blob, _, _ in items])
+            for item, source_id in zip(items, source_ids, strict=True):
+                self._write_source(item, source_id, state)
             self._insert_held(state)
             self.store.set_meta("seq", str(self._seq))
         return counts
@@ -277,22 +308,14 @@ class BatchWriter:
             f"({', '.join('?' * len(part))})", part)}
         return known_ids, known_hashes
 
-    def _write_source(self, item: PreparedSource, state: _BatchState) -> None:
+    def _write_source(self, item: PreparedSource, source_id: int | None,
+                      state: _BatchState) -> None:
         name, origin, size, reader, encoding, status, warnings, blob, rejects, stories = item
         counts = state.counts
-        sha = self.store.put_blob(size, blob)  # before its source: the source row refers to it
-        cur = self.conn.execute(
-            "INSERT INTO sources(name, origin, sha256, size, reader, encoding, status, warnings, "
-            "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(name, sha256) DO NOTHING",
-            (name, origin, sha, size, reader, encoding, status,
-             json.dumps(warnings, ensure_ascii=False) if warnings else "[]", state.run_id,
-             state.stamp),
-        )
-        if cur.rowcount == 0:  # the same bytes under the same name: stored before
+        sha = blob[0]
+        if source_id is None:  # the same bytes under the same name: stored before
             counts.unchanged_sources += 1
             return
-        source_id = int(cur.lastrowid or 0)
         counts.sources += 1
         counts.warnings += len(warnings)
         for locator, reason, raw in rejects:

@@ -120,7 +120,7 @@ class ArchivePool:
     one need to finish.
     """
 
-    def __init__(self, path: Path, size: int = DEFAULT_POOL_SIZE) -> None:
+    def __init__(self, path: str | Path, size: int = DEFAULT_POOL_SIZE) -> None:
         self.path = path
         self.size = max(1, size)
         self._all: list[Archive] = []
@@ -289,16 +289,20 @@ def create_app(
     ``pool_size`` archives serve requests side by side; ``warm_up`` opens and warms them all
     when the server starts, before it takes a request.
     """
+    from dateline.node import local_folder
+    from dateline.store.backend import server_url
     from dateline.web import api, pages, writes
 
-    path = Path(archive_path).expanduser()
+    path: str | Path = (str(archive_path) if server_url(archive_path)
+                        else Path(archive_path).expanduser())
     if allow_writes and not token:
         raise DatelineError("--allow-writes needs a --token", hint="writes are checked against "
                             "the token on every request")
     pool = ArchivePool(path, pool_size)
+    folder = local_folder(path)
     limits = Limits(
-        max_query_length=int(settings.get("max_query_length", path)),
-        max_page_size=int(settings.get("max_page_size", path)),
+        max_query_length=int(settings.get("max_query_length", folder)),
+        max_page_size=int(settings.get("max_page_size", folder)),
     )
 
     @asynccontextmanager
