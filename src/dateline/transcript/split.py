@@ -26,23 +26,23 @@ from dateline.transcript.text import NON_SPACE, Line, content_end, squash
 
 #: bracketed markers: [Anchor Lead] [Anchor] [Pkg] [Report] [Sound bite: …] [Soundbite] <앵커 멘트>
 #: <리포트> <녹취> <인터뷰> and News 9 quotes [Name/Title: "…"] ["…"] (the latter at line start)
-#:
-#: The blanks after the bracket are taken possessively (``*+``): giving them back one at a time
-#: to the label runs of ``sb_bracket``, which take blanks too, cost 160 steps per blank of a long
-#: run.  Giving blanks back only ever helped a label made of blanks alone (``[ : "…"``,
-#: ``[ /Title: …``); the ``(?<=[ \t])`` branches keep those matching as before.
-_BRACKET = re.compile(
-    r"""[\[<][ \t]*+(?:
+_MARKS = r"""
       (?P<anchor_lead>Anchor[ \t]+Lead[ \t]*\])
      |(?P<anchor>Anchor[ \t]*\]|앵커(?:[ \t]*멘트)?[ \t]*>)
      |(?P<report>(?:Pkg|PKG|Package|Report|Reporter)[ \t]*\]|리포트[ \t]*>)
      |(?P<sb_world>(?i:sound[ \t]*bite)[ \t]*:[^\]\n]*(?:\]|$))
      |(?P<sb>(?i:sound[ \t]*bite)[ \t]*\]|(?:녹취|인터뷰|현장음|현장녹취|녹취[ \t]*인터뷰)[ \t]*>)
+"""
+#: News 9 quote labels, after ``[`` only (after ``<`` they never ended in ``>``, so never counted)
+_QUOTE_LABEL = r"""
      |(?P<sb_bracket>(?:[^\[\]\n:"“]{1,160}|(?<=[ \t])):[ \t]*["“]|["“]
-        |(?:[^\[\]\n:"“/]{1,80}|(?<=[ \t]))/[^\[\]\n:"“]{1,160}:[ \t])
-    )""",
-    re.M | re.X,
-)
+        |(?:[^\[\]\n:"“/]{1,80}|(?<=[ \t]))/[^\[\]\n:"“]{1,160}:[ \t])"""
+#: The blanks after the bracket are taken possessively (``*+``): giving them back one at a time
+#: to the label runs of ``sb_bracket``, which take blanks too, cost 160 steps per blank of a long
+#: run.  Giving blanks back only ever helped a label made of blanks alone (``[ : "…"``,
+#: ``[ /Title: …``); the ``(?<=[ \t])`` branches keep those matching as before.
+_SQUARE = re.compile(r"\[[ \t]*+(?:" + _MARKS + _QUOTE_LABEL + ")", re.M | re.X)
+_ANGLE = re.compile(r"<[ \t]*+(?:" + _MARKS + ")", re.M | re.X)
 #: KBS World Radio's run-together ``Anchor:`` / ``Report:`` (after a line start or a sentence end);
 #: one pattern per word, as a pattern starting with a literal is searched far faster than an
 #: alternation (a match of one word cannot overlap a match of the other)
@@ -100,18 +100,23 @@ def find_markers(text: str) -> list[Marker]:
 
 
 def _bracket_matches(text: str) -> Iterator[re.Match[str]]:
-    """``_BRACKET.finditer(text)``, found faster.
+    """The matches of ``_SQUARE`` and ``_ANGLE`` in ``text``, in order, none overlapping.
 
-    A pattern that starts with a character class makes the regex engine test every position
-    of the text one by one; ``str.find`` jumps from one ``[`` or ``<`` to the next instead, and
-    ``match`` there tries exactly what the search would (the pattern looks at nothing before
-    its start).
+    ``str.find`` jumps from one ``[`` or ``<`` to the next, and the pattern of that bracket is
+    matched there: a search with one pattern starting with a character class would test every
+    position of the text one by one.
+
+    A quote label is looked for after ``[`` only.  (Looked for after ``<`` too, as before, it
+    never counted, since a marker opened by ``<`` must end with ``>``, but it ran over up to
+    240 characters at each ``<``, and the text it spanned hid any ``<녹취>`` inside.)
     """
-    match, find = _BRACKET.match, text.find
+    find = text.find
     square, angle = find("["), find("<")
     while square >= 0 or angle >= 0:
-        at = square if angle < 0 or 0 <= square < angle else angle
-        m = match(text, at)
+        if angle < 0 or 0 <= square < angle:
+            at, m = square, _SQUARE.match(text, square)
+        else:
+            at, m = angle, _ANGLE.match(text, angle)
         pos = m.end() if m else at + 1
         if m:
             yield m
