@@ -123,7 +123,10 @@ def find_times(s: str) -> list[tuple[str, datetime | None, int, int]]:
     """Every 입력/수정/Written/Updated time in ``s``: (kind, datetime, start, end), kind being
     ``"published"`` or ``"updated"``."""
     out: list[tuple[str, datetime | None, int, int]] = []
-    for rx in _time_patterns(s):
+    patterns = _time_patterns(s)
+    if not patterns:  # most lines
+        return out
+    for rx in patterns:
         for m in rx.finditer(s):
             kind = "published" if m[1] in _PUBLISHED_WORDS else "updated"
             out.append((kind, to_datetime(m[2], m[3], m[4], m[5], m[6], m[7]),
@@ -179,6 +182,8 @@ def programme_in(s: str) -> str | None:
 
 
 def is_programme_line(s: str) -> bool:
+    if not may_name_programme(s):  # (most lines: no strip and no match needed)
+        return False
     s2 = s.strip(_PROGRAMME_LINE_STRIP)
     return bool(s2) and PROGRAMME.fullmatch(s2) is not None
 
@@ -261,7 +266,9 @@ def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
 def pick_title(zone: list[Line], text: str) -> str | None:
     """Choose the headline among header lines (see docs/howto-inspect.md for the rules)."""
     start_i = 1 if zone and DATE_LINE.match(text) and zone[0].start <= 1 else 0
-    cands: list[tuple[int, str]] = []  # (line index, cleaned title)
+    seen: dict[str, int] = {}  # how often each headline (casefolded) was written
+    twice: str | None = None
+    last: str | None = None
     prev: str | None = None  # the last line so far that is no navigation noise
     for i in range(start_i, len(zone)):
         s = zone[i].s
@@ -279,16 +286,14 @@ def pick_title(zone: list[Line], text: str) -> str | None:
                 if t and looks_like_title(t) and not is_time_line(prev):
                     return t
             continue
-        if looks_like_title(s):
+        # the first headline written twice, else the last one (once one is written twice,
+        # later lines only matter as time lines)
+        if twice is None and looks_like_title(s):
             t, _p = clean_title(s)
             if t:
-                cands.append((i, t))
-    if not cands:
-        return None
-    seen: dict[str, int] = {}
-    for _i, t in cands:
-        key = t.casefold()
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] == 2:
-            return t
-    return cands[-1][1]
+                last = t
+                key = t.casefold()
+                seen[key] = seen.get(key, 0) + 1
+                if seen[key] == 2:
+                    twice = t
+    return twice or last

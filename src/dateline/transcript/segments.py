@@ -99,7 +99,9 @@ def build_segments(
 
     cur = start
     for s, e, k in placed:
-        if s > cur:
+        # (a blank gap, such as the line break between two header lines, makes no segment and
+        # holds no marker: no need to fill it)
+        if s > cur and not text[cur:s].isspace():
             fill(cur, s)
         # markers inside a fixed span still switch the mode
         while ci < len(changes) and changes[ci][0] < e:

@@ -66,10 +66,12 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""
     if start >= end:
         return start, end
-    m = NON_SPACE.search(text, start, end)
-    if m is None:
-        return end, end
-    return m.start(), content_end(text, m.start(), end)
+    if text[start].isspace():
+        m = NON_SPACE.search(text, start, end)
+        if m is None:
+            return end, end
+        start = m.start()
+    return start, content_end(text, start, end)
 
 
 def content_end(text: str, start: int, end: int) -> int:
