@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ from dateline.enrich.names import (
     person_key,
     surname_of,
 )
+from dateline.enrich.spans import TakenSpans
 
 log = logging.getLogger(__name__)
 
@@ -162,10 +164,10 @@ class _Collector:
     def __init__(self, text: str):
         self.text = text
         self.mentions: list[MentionFact] = []
-        self._taken: list[tuple[int, int]] = []
+        self._taken = TakenSpans(len(text))  # (a list tested whole at each add: quadratic)
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in self._taken)
+        return self._taken.free(start, end)
 
     def add(
         self,
@@ -189,7 +191,7 @@ class _Collector:
         if not mention.key:
             return None
         self.mentions.append(mention)
-        self._taken.append((start, end))
+        self._taken.take(start, end)
         return mention
 
 
@@ -234,54 +236,91 @@ def _scan_sequences(col: _Collector, text: str, start: int, end: int) -> None:
 
 
 def _handle_sequence(col: _Collector, text: str, phrase: str, pos: int) -> None:
+    """A run of capitalised words at ``pos``, cut where the rules say and handed on in parts.
+
+    The run is cut after a possessive, around an ``X-based`` word and before a month or day
+    name; what follows a cut is handled as a run of its own.  That rest is a window
+    ``tokens[lo:hi]`` of one list, gone through in a loop: handing it to a new call, joined and
+    split again, took a time quadratic in the run and overflowed the stack on a long one
+    ("Kim Monday Kim Monday …").  The loop makes the same cuts in the same order.
+    """
     tokens = phrase.split(" ")
     offsets = []
     cur = pos
     for tok in tokens:
         offsets.append(cur)
         cur += len(tok) + 1
-    # drop sentence-initial function words and strip possessives from the last token
-    while (
-        tokens
-        and tokens[0].casefold() in COMMON_CAPS
-        and not _is_title_token(tokens[0])
-        and not _known_place(tokens[:2])
-        and not _known_place(tokens[:3])
-    ):
-        tokens, offsets = tokens[1:], offsets[1:]
-    for i, tok in enumerate(tokens[:-1]):
-        if _POSSESSIVE.search(tok) and len(tok) > 3:  # "Moon's Berlin speech": two phrases
-            tokens[i] = _POSSESSIVE.sub("", tok)
-            _handle_tokens(col, text, tokens[: i + 1], offsets[: i + 1])
-            _handle_sequence(col, text, " ".join(tokens[i + 1 :]), offsets[i + 1])
-            return
-    for i, tok in enumerate(tokens):
-        m = _HYPHEN_ADJ.match(tok)
-        if m:  # "Korea-based UN Command": the place, then the rest
-            _single(col, text, m.group(1), offsets[i], offsets[i] + len(m.group(1)))
-            _handle_tokens(col, text, tokens[:i], offsets[:i])
-            if i + 1 < len(tokens):
-                _handle_sequence(col, text, " ".join(tokens[i + 1 :]), offsets[i + 1])
-            return
-    while tokens and tokens[-1].casefold() in ("of", "for", "and", "the", "on"):
-        tokens, offsets = tokens[:-1], offsets[:-1]
-    if not tokens:
-        return
-    if _POSSESSIVE.search(tokens[-1]) and len(tokens[-1]) > 2:
-        tokens[-1] = _POSSESSIVE.sub("", tokens[-1])
-    # month/day names split a phrase ("Seoul on Monday" never reaches here; "Moon Monday" might)
-    for i, tok in enumerate(tokens):
-        if (
-            i
-            and tok.casefold() in COMMON_CAPS
-            and tok.casefold() not in ("of", "for", "and", "the", "on")
-            and not _known_place(tokens[i - 1 : i + 1])
-            and not _known_place(tokens[i : i + 2])
+    lo, hi = 0, len(tokens)
+    # Only tokens[hi - 1] ever changes (its possessive is stripped), so whether an earlier token
+    # is a possessive or an X-based word is looked up once, going forward.
+    possessive = _FirstHit(lambda i: len(tokens[i]) > 3 and bool(_POSSESSIVE.search(tokens[i])))
+    hyphened = _FirstHit(lambda i: _HYPHEN_ADJ.match(tokens[i]) is not None)
+    while True:
+        # drop sentence-initial function words
+        while (
+            lo < hi
+            and tokens[lo].casefold() in COMMON_CAPS
+            and not _is_title_token(tokens[lo])
+            and not _known_place(tokens[lo:min(lo + 2, hi)])
+            and not _known_place(tokens[lo:min(lo + 3, hi)])
         ):
-            _handle_tokens(col, text, tokens[:i], offsets[:i])
-            _handle_sequence(col, text, " ".join(tokens[i:]), offsets[i])
+            lo += 1
+        # strip possessives from the last token: "Moon's Berlin speech" is two phrases
+        i = possessive.first(lo, hi - 1)
+        if i is not None:
+            tokens[i] = _POSSESSIVE.sub("", tokens[i])
+            _handle_tokens(col, text, tokens[lo : i + 1], offsets[lo : i + 1])
+            lo = i + 1
+            continue
+        i = hyphened.first(lo, hi - 1)
+        if i is None and lo < hi and _HYPHEN_ADJ.match(tokens[hi - 1]):
+            i = hi - 1
+        if i is not None:  # "Korea-based UN Command": the place, then the rest
+            m = _HYPHEN_ADJ.match(tokens[i])
+            assert m is not None
+            _single(col, text, m.group(1), offsets[i], offsets[i] + len(m.group(1)))
+            _handle_tokens(col, text, tokens[lo:i], offsets[lo:i])
+            if i + 1 < hi:
+                lo = i + 1
+                continue
             return
-    _handle_tokens(col, text, tokens, offsets)
+        while hi > lo and tokens[hi - 1].casefold() in ("of", "for", "and", "the", "on"):
+            hi -= 1
+        if hi <= lo:
+            return
+        if _POSSESSIVE.search(tokens[hi - 1]) and len(tokens[hi - 1]) > 2:
+            tokens[hi - 1] = _POSSESSIVE.sub("", tokens[hi - 1])
+        # month/day names split a phrase ("Seoul on Monday" never reaches here; "Moon Monday"
+        # might)
+        for i in range(lo + 1, hi):
+            low = tokens[i].casefold()
+            if (
+                low in COMMON_CAPS
+                and low not in ("of", "for", "and", "the", "on")
+                and not _known_place(tokens[i - 1 : i + 1])
+                and not _known_place(tokens[i : min(i + 2, hi)])
+            ):
+                _handle_tokens(col, text, tokens[lo:i], offsets[lo:i])
+                lo = i
+                break
+        else:
+            _handle_tokens(col, text, tokens[lo:hi], offsets[lo:hi])
+            return
+
+
+class _FirstHit:
+    """The first index from a start up to a limit where ``test`` holds; the starts only grow
+    and the limits only shrink, so each index is tested once."""
+
+    def __init__(self, test: Callable[[int], bool]):
+        self.test = test
+        self.at = 0  # no hit before it (from the last start); a hit at it if it was tested
+
+    def first(self, start: int, limit: int) -> int | None:
+        self.at = max(self.at, start)
+        while self.at < limit and not self.test(self.at):
+            self.at += 1
+        return self.at if self.at < limit else None
 
 
 def _handle_tokens(col: _Collector, text: str, tokens: list[str], offsets: list[int]) -> None:
@@ -509,8 +548,9 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) 
     col.mentions.sort(key=lambda m: (m.start, m.end))
     facts = StoryFacts(mentions=col.mentions)
     # 3. quotes: sound bites from the parser, then reported speech in the narration
+    persons = _PersonKeys(col.mentions)
     for i, q in enumerate(story.quotes):
-        skey = _speaker_key(q.speaker, col.mentions)
+        skey = _speaker_key(q.speaker, persons)
         okey = key_for("org", q.organization) if q.organization else None
         facts.quotes.append(
             QuoteFact(
@@ -535,12 +575,29 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) 
     return facts
 
 
-def _speaker_key(speaker: str | None, mentions: list[MentionFact]) -> str | None:
+class _PersonKeys:
+    """The keys of a story's person mentions by surface, in order (built at the first need:
+    looking through all mentions once per sound bite was quadratic on a page of many)."""
+
+    def __init__(self, mentions: list[MentionFact]):
+        self._mentions = mentions
+        self._by_surface: dict[str, list[str]] | None = None
+
+    def of(self, surface: str) -> list[str]:
+        if self._by_surface is None:
+            self._by_surface = {}
+            for m in self._mentions:
+                if m.kind == "person":
+                    self._by_surface.setdefault(m.surface, []).append(m.key)
+        return self._by_surface.get(surface, [])
+
+
+def _speaker_key(speaker: str | None, persons: _PersonKeys) -> str | None:
+    """A sound bite's speaker as a person key: a one-word name takes the key of the first
+    person mention written the same way whose key differs (a full name resolved in the story)."""
     if not speaker:
         return None
     key = person_key(speaker)
     if " " not in key:
-        for m in mentions:
-            if m.kind == "person" and m.surface == speaker and m.key != key:
-                return m.key
+        return next((k for k in persons.of(speaker) if k != key), key)
     return key

@@ -1,0 +1,55 @@
+"""Which character spans of a text are taken, answered in time proportional to a span's length.
+
+The entity extractor claims the span of each mention and refuses a later one that overlaps
+it.  Testing a span against every span taken before costs a time quadratic in the number of
+mentions: a story of 10 MB (200,000 mentions) took hours.  Here each character knows whether a
+taken span covers it, so testing or taking a span costs its own length, whatever came before.
+"""
+
+from __future__ import annotations
+
+_ONE = b"\x01"
+
+
+class TakenSpans:
+    """Spans ``[start, end)`` of a text of ``size`` characters, taken one after another.
+
+    :meth:`free` answers exactly as ``all(end <= a or start >= b for a, b in taken)`` over the
+    spans taken so far, empty spans included on either side: an empty span ``(a, a)`` taken
+    blocks the spans that hold ``a`` strictly inside, and an empty span ``(s, s)`` is not free
+    when a taken span holds ``s`` strictly inside.
+    """
+
+    __slots__ = ("_cover", "_inner", "_point", "_taken", "_odd")
+
+    def __init__(self, size: int):
+        self._cover = bytearray(size + 1)  # characters inside a taken span
+        self._inner = bytearray(size + 1)  # positions strictly inside a taken span (a < p < b)
+        self._point = bytearray(size + 1)  # where an empty span was taken
+        self._taken: list[tuple[int, int]] = []  # all of them, for an odd span asked about
+        self._odd: list[tuple[int, int]] = []  # taken end first or before 0 (never seen)
+
+    def free(self, start: int, end: int) -> bool:
+        if end < start or start < 0:
+            return all(end <= a or start >= b for a, b in self._taken)
+        if self._odd and not all(end <= a or start >= b for a, b in self._odd):
+            return False
+        if end == start:
+            return self._inner.find(_ONE, start, start + 1) < 0
+        return self._cover.find(_ONE, start, end) < 0 and self._point.find(_ONE, start + 1, end) < 0
+
+    def take(self, start: int, end: int) -> None:
+        self._taken.append((start, end))
+        if end < start or start < 0:
+            self._odd.append((start, end))
+        elif end == start:
+            _mark(self._point, start, start + 1)
+        else:
+            _mark(self._cover, start, end)
+            _mark(self._inner, start + 1, end)
+
+
+def _mark(marks: bytearray, start: int, end: int) -> None:
+    if end > len(marks):  # a span past the text's end (never seen): grow to hold it
+        marks.extend(bytes(end - len(marks)))
+    marks[start:end] = _ONE * (end - start)
