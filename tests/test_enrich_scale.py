@@ -1,5 +1,6 @@
-"""The steps after parsing stay linear on one huge story: entities and reported speech (a
-10 MB page went through the parser in seconds and then spent hours in the entity enricher).
+"""The steps after parsing stay linear on one huge story: entities, reported speech and the
+Korean analysis's cutting of long texts (a 10 MB page went through the parser in seconds and
+then spent hours in the entity enricher).
 
 Growth is checked as in ``tests/test_parser_fuzz.py``: thread CPU time, the collector paused,
 a size and eight times that size.
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 from dateline.enrich.entities import extract
 from dateline.enrich.spans import TakenSpans
 from dateline.model import ParsedStory, Quote, Segment
+from dateline.search.korean import cut_span
 
 SMALL, LARGE = 40_000, 320_000
 GROWTH = 20.0  # a linear step grows about 8x from SMALL to LARGE; the old ones 30x and more
@@ -90,3 +92,35 @@ def test_taken_spans_answer_as_the_list_they_replace(taken: list, asked: list) -
         assert spans.free(s, e) == all(e <= x or s >= y for x, y in listed)
         spans.take(a, b)
         listed.append((a, b))
+
+
+@pytest.mark.parametrize(("text", "size"), [
+    ("가나다 " * 5000, 1000),
+    (("첫 줄입니다.\n" * 400) + "마지막", 700),
+    ("한 문장입니다. 또 한 문장. " * 300, 500),
+    ("가" * 3000, 400),  # no blank at all: cut at the size
+    ("짧은 글", 1000),
+])
+def test_cut_span_covers_the_span_in_pieces(text: str, size: int) -> None:
+    pieces = cut_span(text, 0, len(text), size)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a < b <= a + size for a, b in pieces)
+    assert all(b == c for (_, b), (c, _) in zip(pieces, pieces[1:], strict=False))
+    if "\n" in text:  # cut at line breaks when there are some
+        assert all(text[b] == "\n" for _, b in pieces[:-1])
+
+
+def test_korean_analysis_in_pieces_reads_as_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline.search import korean
+
+    text = "".join(f"과수원 {i}호에서 사과 축제가 열렸습니다. 김가온 씨가 방문했습니다.\n"
+                   for i in range(40))
+    title = "과수원 축제"
+    whole = korean.analyze_stories([(title, text, [(0, len(text))])])[0]
+    tokens = korean.analyze_many([text])[0]
+    monkeypatch.setattr(korean, "PIECE", 300)  # now cut at line breaks, every few lines
+    assert len(korean.cut_span(text, 0, len(text))) > 5
+    assert korean.analyze_stories([(title, text, [(0, len(text))])])[0] == whole
+    assert korean.analyze_many([text])[0] == tokens == korean.analyze(text)
+    assert whole is not None and ("김가온", text.index("김가온"), text.index("김가온") + 3) in \
+        whole.proper_nouns
