@@ -235,14 +235,20 @@ def shapes(pages: list[str]) -> dict[str, Callable[[int], str]]:
     ``pages`` (the real pages) feed the shapes made of real text; every other shape is built
     here.  Each shape stresses one path that was once quadratic (noted beside it).
     """
-    seed = pages[0] if pages else "Anchor: The orchard opened. Report: Visitors came.\n"
+    def hangul(p: str) -> int:
+        return sum("가" <= c <= "힣" for c in p)
+
+    english = [p for p in pages if hangul(p) < len(p) // 100]
+    seed = english[0] if english else "Anchor: The orchard opened. Report: Visitors came.\n"
     flat = " ".join(seed.split())
-    korean = "\n".join(p for p in pages if sum("가" <= c <= "힣" for c in p) > len(p) // 4) \
+    korean = "\n".join(p for p in pages if hangul(p) > len(p) // 4) \
         or "과수원 축제가 열렸습니다. 방문객들이 새벽부터 줄을 섰습니다.\n"
     title = " date 2031-04-02 Orchard festival opens\n"
     return {
-        # the page repeated on one line: the repeat search went back to the line start per hit
+        # an English page repeated on one line (the page of issue 13): the repeat search went
+        # back to the line start per hit
         "long_line": lambda n: title + _fill(flat + " ", n),
+        "korean_long_line": lambda n: "과수원 축제\n" + _fill(" ".join(korean.split()) + " ", n),
         "one_word_line": lambda n: title + _fill("orchard ", n),
         "many_short_lines": lambda n: title + _fill("Visitors came.\nThey stayed\n\n", n),
         "pasted_pages": lambda n: _fill("\n".join(pages) + "\n", n) if pages else _fill(seed, n),
