@@ -187,3 +187,18 @@ def test_parse_world_sound_bite_labels(label: str, speaker: str, role: str, org:
     if org is not None:
         assert q.organization == org
     assert q.text == "Quoted words here."
+
+
+def test_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from dateline.transcript import QUIET_GC_FROM
+
+    text = "Kelport Reopens\n" + "The harbour opened.\n" * (QUIET_GC_FROM // 10)
+    assert gc.isenabled()
+    assert parse(text).stories and gc.isenabled()
+    gc.disable()
+    try:
+        assert parse(text).stories and not gc.isenabled()
+    finally:
+        gc.enable()
