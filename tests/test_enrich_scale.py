@@ -70,6 +70,35 @@ def test_extract_time_grows_linearly(shape: str) -> None:
         f"{shape}: {SMALL:,} chars in {t_small:.3f} s, {LARGE:,} in {t_large:.3f} s")
 
 
+def _korean_story(n: int) -> tuple[ParsedStory, list[tuple[str, int, int]]]:
+    """A Korean story of one segment per sentence, with the proper nouns Kiwi would give."""
+    unit = "김가온 씨가 과수원에서 말했습니다. "
+    text = (unit * (n // len(unit) + 1))[:n]
+    story = ParsedStory(text=text, language="ko")
+    starts = range(0, len(text) - len(unit) + 1, len(unit))
+    story.segments = [Segment("narration", unit.strip(), a, a + len(unit) - 1) for a in starts]
+    return story, [("김가온", a, a + 3) for a in starts]
+
+
+def test_extract_korean_time_grows_linearly() -> None:
+    # the proper nouns of each segment were picked from all of the story's, segment by segment
+    def seconds(n: int) -> float:
+        story, nouns = _korean_story(n)
+        gc.collect()
+        gc.disable()
+        c0 = time.thread_time()
+        try:
+            extract(story, proper_nouns=nouns)
+        finally:
+            spent = time.thread_time() - c0
+            gc.enable()
+        return spent
+
+    t_small = min(seconds(SMALL) for _ in range(3))
+    t_large = min(seconds(LARGE) for _ in range(2))
+    assert t_large <= FLOOR or t_large <= GROWTH * t_small, (t_small, t_large)
+
+
 def test_extract_numbers_reported_speech_after_many_sound_bites() -> None:
     # reported speech is numbered from 1000: a page with more sound bites than that used to
     # give two quotes one number, and the whole enrichment pass failed on the database's key

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +40,7 @@ from dateline.enrich.names import (
     person_key,
     surname_of,
 )
-from dateline.enrich.spans import TakenSpans
+from dateline.enrich.spans import FirstHit, KnownNouns, TakenSpans
 
 log = logging.getLogger(__name__)
 
@@ -253,8 +252,8 @@ def _handle_sequence(col: _Collector, text: str, phrase: str, pos: int) -> None:
     lo, hi = 0, len(tokens)
     # Only tokens[hi - 1] ever changes (its possessive is stripped), so whether an earlier token
     # is a possessive or an X-based word is looked up once, going forward.
-    possessive = _FirstHit(lambda i: len(tokens[i]) > 3 and bool(_POSSESSIVE.search(tokens[i])))
-    hyphened = _FirstHit(lambda i: _HYPHEN_ADJ.match(tokens[i]) is not None)
+    possessive = FirstHit(lambda i: len(tokens[i]) > 3 and bool(_POSSESSIVE.search(tokens[i])))
+    hyphened = FirstHit(lambda i: _HYPHEN_ADJ.match(tokens[i]) is not None)
     while True:
         # drop sentence-initial function words
         while (
@@ -306,21 +305,6 @@ def _handle_sequence(col: _Collector, text: str, phrase: str, pos: int) -> None:
         else:
             _handle_tokens(col, text, tokens[lo:hi], offsets[lo:hi])
             return
-
-
-class _FirstHit:
-    """The first index from a start up to a limit where ``test`` holds; the starts only grow
-    and the limits only shrink, so each index is tested once."""
-
-    def __init__(self, test: Callable[[int], bool]):
-        self.test = test
-        self.at = 0  # no hit before it (from the last start); a hit at it if it was tested
-
-    def first(self, start: int, limit: int) -> int | None:
-        self.at = max(self.at, start)
-        while self.at < limit and not self.test(self.at):
-            self.at += 1
-        return self.at if self.at < limit else None
 
 
 def _handle_tokens(col: _Collector, text: str, tokens: list[str], offsets: list[int]) -> None:
@@ -459,9 +443,9 @@ def _resolve_in_story(col: _Collector) -> None:
 
 
 def _scan_korean(col: _Collector, text: str, start: int, end: int,
-                 known: list[tuple[str, int, int]] | None = None) -> None:
+                 known: KnownNouns | None = None) -> None:
     if known is not None:
-        found = [(form, a, b) for form, a, b in known if start <= a and b <= end]
+        found = known.within(start, end)
     else:
         from dateline.enrich.korean import proper_nouns
 
@@ -539,9 +523,10 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) 
         col.add("person", story.reporter, a, b, title="reporter", source="reporter", force=True)
     # 2. the text, segment by segment
     spans = [(s.start, s.end) for s in story.segments if s.kind in SCANNED] or [(0, len(text))]
+    known = KnownNouns(proper_nouns) if proper_nouns is not None else None
     for a, b in spans:
         if korean:
-            _scan_korean(col, text, a, b, proper_nouns)
+            _scan_korean(col, text, a, b, known)
         else:
             _scan_sequences(col, text, a, b)
     _resolve_in_story(col)

@@ -1,12 +1,18 @@
-"""Which character spans of a text are taken, answered in time proportional to a span's length.
+"""Lookups the entity extractor makes once per mention, token or segment, in a time that does
+not grow with the story.
 
-The entity extractor claims the span of each mention and refuses a later one that overlaps
-it.  Testing a span against every span taken before costs a time quadratic in the number of
-mentions: a story of 10 MB (200,000 mentions) took hours.  Here each character knows whether a
-taken span covers it, so testing or taking a span costs its own length, whatever came before.
+The extractor claims the span of each mention and refuses a later one that overlaps it.
+Testing a span against every span taken before costs a time quadratic in the number of
+mentions: a story of 10 MB (200,000 mentions) took hours.  In :class:`TakenSpans` each character
+knows whether a taken span covers it, so testing or taking a span costs its own length.
+:class:`FirstHit` and :class:`KnownNouns` do the same for the tokens of a run of capitalised
+words and the proper nouns of a segment.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
 _ONE = b"\x01"
 
@@ -53,3 +59,37 @@ def _mark(marks: bytearray, start: int, end: int) -> None:
     if end > len(marks):  # a span past the text's end (never seen): grow to hold it
         marks.extend(bytes(end - len(marks)))
     marks[start:end] = _ONE * (end - start)
+
+
+class FirstHit:
+    """The first index from a start up to a limit where ``test`` holds; the starts only grow
+    and the limits only shrink, so each index is tested once."""
+
+    def __init__(self, test: Callable[[int], bool]):
+        self.test = test
+        self.at = 0  # no hit before it (from the last start); a hit at it if it was tested
+
+    def first(self, start: int, limit: int) -> int | None:
+        self.at = max(self.at, start)
+        while self.at < limit and not self.test(self.at):
+            self.at += 1
+        return self.at if self.at < limit else None
+
+
+class KnownNouns:
+    """A story's proper nouns (form, start, end) as analysed before, looked up per segment: by
+    bisection when they are in text order (as analysed), else by a scan (a scan of all of them
+    per segment was quadratic on a page of many segments)."""
+
+    def __init__(self, nouns: list[tuple[str, int, int]]):
+        self.nouns = nouns
+        starts = [a for _form, a, _b in nouns]
+        ordered = all(x <= y for x, y in zip(starts, starts[1:], strict=False))
+        self.starts = starts if ordered else None
+
+    def within(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        """Those that lie in ``[start, end]``, in order."""
+        if self.starts is None:
+            return [(form, a, b) for form, a, b in self.nouns if start <= a and b <= end]
+        lo, hi = bisect_left(self.starts, start), bisect_right(self.starts, end)
+        return [noun for noun in self.nouns[lo:hi] if noun[2] <= end]
