@@ -99,6 +99,27 @@ def test_extract_korean_time_grows_linearly() -> None:
     assert t_large <= FLOOR or t_large <= GROWTH * t_small, (t_small, t_large)
 
 
+def test_extract_one_speaker_of_many_sound_bites_grows_linearly() -> None:
+    # a one-word speaker's key was looked for among all the mentions, once per sound bite
+    def seconds(n: int) -> float:
+        story = _story("Veloso spoke. ", n)
+        story.quotes = [Quote("Yes.", speaker="Veloso", start=a, end=a)
+                        for a in range(0, n, 14)]
+        gc.collect()
+        gc.disable()
+        c0 = time.thread_time()
+        try:
+            extract(story)
+        finally:
+            spent = time.thread_time() - c0
+            gc.enable()
+        return spent
+
+    t_small = min(seconds(SMALL) for _ in range(3))
+    t_large = min(seconds(LARGE) for _ in range(2))
+    assert t_large <= FLOOR or t_large <= GROWTH * t_small, (t_small, t_large)
+
+
 def test_extract_numbers_reported_speech_after_many_sound_bites() -> None:
     # reported speech is numbered from 1000: a page with more sound bites than that used to
     # give two quotes one number, and the whole enrichment pass failed on the database's key

@@ -561,12 +561,14 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None) 
 
 
 class _PersonKeys:
-    """The keys of a story's person mentions by surface, in order (built at the first need:
-    looking through all mentions once per sound bite was quadratic on a page of many)."""
+    """The keys of a story's person mentions by surface, in order, and each speaker's key once
+    found (built at the first need: looking through all mentions once per sound bite was
+    quadratic on a page of many)."""
 
     def __init__(self, mentions: list[MentionFact]):
         self._mentions = mentions
         self._by_surface: dict[str, list[str]] | None = None
+        self.speakers: dict[str, str] = {}  # speaker → key, for :func:`_speaker_key`
 
     def of(self, surface: str) -> list[str]:
         if self._by_surface is None:
@@ -582,7 +584,10 @@ def _speaker_key(speaker: str | None, persons: _PersonKeys) -> str | None:
     person mention written the same way whose key differs (a full name resolved in the story)."""
     if not speaker:
         return None
-    key = person_key(speaker)
-    if " " not in key:
-        return next((k for k in persons.of(speaker) if k != key), key)
-    return key
+    found = persons.speakers.get(speaker)
+    if found is None:
+        key = person_key(speaker)
+        if " " not in key:
+            key = next((k for k in persons.of(speaker) if k != key), key)
+        found = persons.speakers[speaker] = key
+    return found
