@@ -160,6 +160,9 @@ class Scores:
 STORY_FIELDS = ("title", "published", "updated", "program", "reporter")
 QUOTE_FIELDS = (("speaker", "speaker"), ("role", "role"), ("organization", "speaker_org"),
                 ("language", "language"))
+#: the quote attribute each figure reads, where it is not the figure's name: the gold notes the
+#: language a label names ("Korean"), which a quote keeps as ``language_label``
+_QUOTE_ATTRS = {"language": "language_label"}
 
 
 def score(cases: Iterable[Case], parse: Callable[[str, Hints], ParsedDocument]) -> Scores:
@@ -227,11 +230,12 @@ def score(cases: Iterable[Case], parse: Callable[[str, Hints], ParsedDocument]) 
             sc.quote_tp += 1
             p = pq[hit]
             for pf, gf in QUOTE_FIELDS:
-                good = norm(getattr(p, pf)) == norm(g.get(gf))
+                value = getattr(p, _QUOTE_ATTRS.get(pf, pf))
+                good = norm(value) == norm(g.get(gf))
                 sc.quote_fields[pf].add(good)
                 if not good:
                     sc.details.append(f"{case.name}: quote {g.get('text_start')!r}: {pf} "
-                                      f"{getattr(p, pf)!r}, gold {g.get(gf)!r}")
+                                      f"{value!r}, gold {g.get(gf)!r}")
         for j, p in enumerate(pq):
             if j not in used:
                 sc.details.append(f"{case.name}: extra quote {p.text[:40]!r} ({p.speaker})")

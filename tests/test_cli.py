@@ -95,7 +95,8 @@ def test_cli_inspect_contract(tmp_path: Path) -> None:
     assert set(story) == {"title", "date", "published_at", "updated_at", "program", "reporter",
                           "language", "segments", "quotes"}
     assert set(story["segments"][0]) == {"kind", "text"}
-    assert set(story["quotes"][0]) == {"speaker", "role", "organization", "language", "text"}
+    assert set(story["quotes"][0]) == {"speaker", "role", "organization", "language",
+                                       "language_label", "text"}
     assert story["date"] == "2018-11-21"
 
 

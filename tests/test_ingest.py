@@ -193,10 +193,10 @@ def test_a_file_that_kills_its_parser_process_is_rejected_and_the_run_goes_on(
     folder = _radio_pages(tmp_path / "in", 200)
     work = ingest._work
 
-    def dies_on_150(path: str) -> tuple[list, int]:  # type: ignore[type-arg]
-        if path.endswith("150.txt"):
+    def dies_on_150(job: str, known: dict) -> tuple[list, int]:  # type: ignore[type-arg]
+        if job.endswith("150.txt"):
             os._exit(9)
-        return work(path)
+        return work(job, known)
 
     monkeypatch.setattr(ingest, "_work", dies_on_150)  # the forked workers inherit it
     report = archive.ingest([folder], workers=2)
@@ -215,7 +215,7 @@ def test_parser_processes_that_keep_dying_stop_the_run_with_a_clear_error(
     from dateline.errors import WorkerDied
 
     folder = _radio_pages(tmp_path / "in", 40)
-    monkeypatch.setattr(ingest, "_work", lambda path: os._exit(9))
+    monkeypatch.setattr(ingest, "_work", lambda job, known: os._exit(9))
     with pytest.raises(WorkerDied, match="keep dying") as caught:
         archive.ingest([folder], workers=2)
     assert "run the same ingest again" in str(caught.value)

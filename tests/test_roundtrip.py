@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import write_kbs_radio
 from dateline import Archive
 from dateline.model import SEOUL, ParsedStory, Segment, SourceFile, normalize_text
-from dateline.store import ParsedSource, Store
+from dateline.store import ParsedRecord, ParsedSource, Store
 
 texts = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
@@ -35,7 +35,7 @@ def test_store_round_trip_keeps_text_date_and_times(tmp_path_factory, text: str,
                         segments=[Segment("narration", text, 0, len(text))])
     source = SourceFile(origin="mem", name="mem.txt", raw=text.encode("utf-8"), reader="text")
     run = store.start_run({})
-    store.write_batch([ParsedSource(source, [("", [story], [])])], run)
+    store.write_batch([ParsedSource(source, [ParsedRecord("", [story], [])])], run)
     [back] = list(store.iter_stories())
     store.close()
     assert back.text == text

@@ -433,3 +433,32 @@ def test_contract_histogram_fills_gaps(engine: SearchEngine) -> None:
     assert quarters == [(date(2018, 1, 1), 1), (date(2018, 4, 1), 2), (date(2018, 7, 1), 1),
                         (date(2018, 10, 1), 0)]
     assert engine.histogram("nonexistentword", by="year") == []
+
+
+def test_contract_match_any_is_an_or_query_of_index_terms(engine: SearchEngine) -> None:
+    hits = engine.match_any(["railway", "sanction"], limit=10)
+    searched = engine.search("railway OR sanction", limit=10, facets=False, snippets=False).hits
+    assert {sid for sid, _ in hits} == {h.id for h in searched} == {"rail-1", "sanction-1"}
+    assert [score for _, score in hits] == sorted((h.score for h in searched), reverse=True)
+    # Korean words are morphemes of the index's own analysis, taken as they are
+    assert [sid for sid, _ in engine.match_any(["철도"])] == ["ko-1"]
+    dated = engine.match_any(["railway"], date_from=date(2018, 6, 1))
+    assert [sid for sid, _ in dated] == ["sanction-1"]
+    assert engine.match_any([]) == []
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_contract_match_any_breaks_ties_by_id_whatever_the_order_of_indexing(
+        name: str, tmp_path: Path) -> None:
+    twins = [IndexDoc(id=f"{i:016x}", title="Harbour", text="The harbour reopened today.",
+                      date=date(2020, 1, 1)) for i in range(40)]
+    found = []
+    for k, docs in enumerate((twins, twins[::-1])):
+        eng = _make(name, tmp_path / f"index-{k}")
+        for doc in docs:  # one commit each: as many segments as documents, in that order
+            eng.add([doc])
+            eng.commit()
+        found.append(eng.match_any(["harbour"], limit=5))
+        eng.close()
+    assert found[0] == found[1]
+    assert [sid for sid, _ in found[0]] == [f"{i:016x}" for i in range(5)]

@@ -183,7 +183,8 @@ def test_parse_world_sound_bite_labels(label: str, speaker: str, role: str, org:
     text = f"Anchor: A fictional item.Report: Words.{label}\"Quoted words here.\"After."
     (story,) = parse(text).stories
     (q,) = story.quotes
-    assert (q.speaker, q.role, q.language) == (speaker, role, language)
+    assert (q.speaker, q.role, q.language_label) == (speaker, role, language)
+    assert q.language == "en"  # the words quoted are English, whatever the label says
     if org is not None:
         assert q.organization == org
     assert q.text == "Quoted words here."

@@ -247,3 +247,23 @@ def test_web_browser_works_without_javascript(browser: Any, base_url: str) -> No
         shot(pg, "11-rejects", full=False)
     finally:
         context.close()
+
+
+def test_web_browser_untitled_stories_show_a_marked_title(page: Any) -> None:
+    """KBS World Radio pages carry no title: their lead gives one, marked as derived, in the
+    results and on the story page; each speaker is listed once."""
+    search(page, 'program:"KBS World Radio News" railway')
+    marked = page.locator(".hit h3 .derived-mark").first
+    assert marked.is_visible() and marked.inner_text().lower() == "from the lead"
+    assert page.locator(".hit h3 .untitled").count() == 0
+    title = page.locator(".hit h3 .derived-title").first.inner_text()
+    assert title and "Untitled" not in title
+    shot(page, "11-derived-titles", full=False)
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_url(re.compile(r"/stories/"))
+    assert page.locator("h1 .derived-mark").is_visible()
+    assert page.inner_text("h1 .derived-title") == title
+    names = page.locator(".speakers li a.entity").all_inner_texts()
+    assert names and len(names) == len(set(names))
+    shot(page, "12-derived-title-story")
+    assert not page.watch.errors and not page.watch.dialogs

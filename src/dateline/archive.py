@@ -7,6 +7,7 @@ index, derived from the store and rebuildable with :meth:`Archive.reindex`).
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -14,22 +15,24 @@ from typing import IO, TYPE_CHECKING, Any
 
 from dateline import settings
 from dateline.analysis.api import AnalysisMixin
-from dateline.enrich.api import QUOTES_DIR, EntitiesMixin
+from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
-from dateline.model import UNINDEXED_SEGMENTS, IndexRow, StoredStory
+from dateline.model import IndexRow, StoredStory
 from dateline.store import DB_NAME, RejectRow, Store
 
 if TYPE_CHECKING:
     from dateline.ingest import IngestReport, Progress
     from dateline.readers import ReaderOptions
+    from dateline.rebuild import RebuildReport
     from dateline.search.base import IndexDoc, SearchEngine, SearchResults
+    from dateline.store.ingest_warnings import WarningRow
 
 log = logging.getLogger(__name__)
 
 INDEX_WATERMARK = "index_seq"
-KOREAN_WATERMARK = "korean_seq"
-KOREAN_MAKER = "kiwi-terms@1"
 INDEX_DIR = "index"
+#: folders of the archive derived from the store and made again from it when lost
+DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR)
 _INDEX_CHUNK = 500  # stories read from the store and handed to the engine at a time
 
 
@@ -55,6 +58,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
                 raise PermissionDenied(f"cannot create {self.path} read-only")
             self.path.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.path, readonly=readonly)
+        self._reset_derived()
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
         self._index_current_at: tuple[int, int] | None = None  # see sync_index
@@ -113,18 +117,73 @@ class Archive(EntitiesMixin, AnalysisMixin):
             options,
             workers=workers or self.setting("workers") or None,
             batch_size=self.setting("batch_size"),
+            parse_timeout=self.setting("parse_timeout"),
             progress=progress,
         )
         if index:
             self.update_derived()
         return report
 
+    def rebuild(self, *, workers: int | None = None,
+                progress: Callable[[Progress], None] | None = None,
+                index: bool = True) -> RebuildReport:
+        """Make the archive again from the raw bytes it keeps, with today's readers, parser and
+        rules of story identity; old story ids that changed still find their story.  The old
+        store is kept beside it as ``dateline.sqlite.before-rebuild``.  Then, unless
+        ``index=False``, the enrichers and indexes run over the new stories."""
+        from dateline.rebuild import rebuild_store
+
+        self._require_writable()
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+        self._settings.clear()
+        try:
+            report = rebuild_store(self.store, workers=workers or self.setting("workers") or None,
+                                   batch_size=self.setting("batch_size"),
+                                   parse_timeout=self.setting("parse_timeout"),
+                                   progress=progress)
+        finally:
+            self.store.close()
+            self.store = Store(self.path)  # the new one, or the old one if it failed
+            self._index_current_at = None
+        self._reset_derived()
+        if index:
+            self.update_derived()
+        return report
+
+    def _reset_derived(self) -> None:
+        """After a rebuild the derived indexes hold old story ids: drop them (they are made
+        again from the store), once, when the store says so."""
+        if self.readonly or self.store.get_meta("derived_reset") is None:
+            return
+        for name in DERIVED_DIRS:
+            shutil.rmtree(self.path / name, ignore_errors=True)
+        for key in (INDEX_WATERMARK, QUOTES_WATERMARK, "derived_reset"):
+            self.store.delete_meta(key)
+
     def update_derived(self) -> None:
-        """Bring everything derived from the store up to date: enrichers, then indexes."""
-        self.analyze_korean()
+        """Bring everything derived from the store up to date: enrichers, then indexes.
+
+        The Korean analysis runs on a thread of its own (Kiwi works outside the GIL) while the
+        entities of the stories that need none of it and the near-duplicates are computed;
+        the entities of the Korean stories follow, then the index and the story threads."""
+        from dateline.enrich.korean_terms import KoreanAnalysis
+        from dateline.store import titles
+
+        if self.readonly:
+            return
+        titles.update(self.store)
+        korean = KoreanAnalysis(self.store).start()
+        try:
+            self._after_ingest(defer=korean)
+            self._after_ingest_analysis(threads=False)
+            korean.take()
+        finally:
+            korean.finish()
         self._after_ingest()
-        self._after_ingest_analysis()
         self.sync_index()
+        self._after_ingest_analysis(dups=False)
 
     # -- stories ------------------------------------------------------------------------------
 
@@ -155,22 +214,112 @@ class Archive(EntitiesMixin, AnalysisMixin):
     def reject_bytes(self, reject: RejectRow) -> bytes:
         return self.store.raw_bytes(reject.sha256)
 
+    def warnings(self, limit: int = 100, offset: int = 0) -> list[WarningRow]:
+        """What the readers and the parser warned about in stored sources (a sound bite cut
+        short, an impossible date, a missing field), with the source and the place."""
+        from dateline.store import ingest_warnings
+
+        return ingest_warnings.page(self.store, limit, offset)
+
     def stats(self) -> dict[str, Any]:
+        from dateline.store import ingest_warnings
+
         stats = self.store.stats()
+        stats["warnings"] = ingest_warnings.count(self.store)
+        # quotes as `quotes()` finds them: sound bites and reported speech, once enriched
+        by_kind = self._entities.quote_counts()
+        stats["quotes"] = sum(by_kind.values())
+        stats["quotes_by_kind"] = by_kind
         stats["archive"] = str(self.path)
         stats["index_behind"] = self.store.max_seq() - int(
             self.store.get_meta(INDEX_WATERMARK, "0") or 0
         )
+        notice = self.identity_notice(stats["revised_stories"])
+        if notice:
+            stats["identity"] = notice
         return stats
+
+    def identity_notice(self, revised: int | None = None) -> str | None:
+        """What to tell the user of an archive made under the old rule of story identity
+        (records that share a URL merged into one story), when it may matter."""
+        if self.store.get_meta("identity_rule") != "1":
+            return None
+        if revised is None:
+            revised = self.store.stats()["revised_stories"]
+        if not revised:
+            return None
+        return (f"{revised:,} stories have revisions from before revisions needed evidence of "
+                "being the same story; some may be different stories: `dateline rebuild` "
+                "makes the archive again from its raw bytes (old story ids keep working)")
+
+    def datasette_metadata(self) -> dict[str, Any]:
+        """Datasette metadata for this archive's SQLite file: its views described, dateline's
+        own tables hidden (``datasette dateline.sqlite -m metadata.json``)."""
+        from dateline.store import views
+
+        return views.datasette_metadata(views.table_names(self.store.conn),
+                                        database=Path(DB_NAME).stem)
 
     # -- export -------------------------------------------------------------------------------
 
     def export(self, out: IO[str] | IO[bytes], fmt: str = "jsonl", *,
-               include_duplicates: bool = False) -> int:
-        """Write every story in ``fmt`` (jsonl, csv, parquet, ninjs); returns the count."""
-        from dateline.export import export_stories
+               include_duplicates: bool = False, query: str | None = None,
+               date_from: date | None = None, date_to: date | None = None,
+               language: str | None = None, program: str | None = None) -> int:
+        """Write stories in ``fmt`` (jsonl, csv, parquet, ninjs); returns the count.
 
-        return export_stories(self.stories(include_duplicates=include_duplicates), out, fmt)
+        Every story by default, in the order they were stored; or a slice, with the filters of
+        :meth:`search`: stories dated ``date_from``..``date_to``, in ``language`` (a code or a
+        name), of ``program``, and matching ``query`` (the search query language; then the
+        stories come oldest first, and only those the full-text index holds)."""
+        from dateline.export import export_stories
+        from dateline.store import slices
+
+        if language:
+            from dateline.transcript.language import language_code
+
+            code = language_code(language)
+            if code is None:
+                raise InputError(f"unknown language {language!r}",
+                                 hint="give an ISO 639-1 code (en, ko…) or a name (Korean)")
+            language = code
+        stories: Iterable[StoredStory]
+        if query and query.strip():
+            ids = self._matching_ids(query, date_from, date_to, language, program)
+            stories = slices.iter_by_ids(self.store, ids)
+            if include_duplicates:
+                stories = self._with_duplicates(stories)
+        elif date_from or date_to or language or program:
+            stories = slices.iter_slice(self.store, date_from=date_from, date_to=date_to,
+                                        language=language, program=program,
+                                        include_duplicates=include_duplicates)
+        else:
+            stories = self.stories(include_duplicates=include_duplicates)
+        return export_stories(stories, out, fmt)
+
+    def _matching_ids(self, query: str, date_from: date | None, date_to: date | None,
+                      language: str | None, program: str | None) -> list[str]:
+        """Every story matching a search (with its filters as query fields), oldest first."""
+        parts = [f"({query})"]
+        if language:
+            parts.append(f"lang:{language}")
+        if program:
+            parts.append('program:"' + " ".join(program.replace('"', " ").split()) + '"')
+        text = " ".join(parts)
+        self.sync_index()
+        total = self.engine.search(text, date_from=date_from, date_to=date_to, limit=1,
+                                   facets=False, snippets=False).total
+        if not total:
+            return []
+        found = self.engine.search(text, date_from=date_from, date_to=date_to, limit=total,
+                                   sort="date", facets=False, snippets=False)
+        return [h.id for h in found.hits]
+
+    def _with_duplicates(self, stories: Iterable[StoredStory]) -> Iterator[StoredStory]:
+        for story in stories:
+            yield story
+            for dup in self.store.duplicates_of(story.id):
+                yield self.store.get_story(dup)
 
     # -- search -------------------------------------------------------------------------------
 
@@ -186,40 +335,14 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
         return get_engine(self.setting("engine"))(self.path / folder, recreate=recreate)
 
-    def analyze_korean(self, batch: int = 64) -> int:
+    def analyze_korean(self) -> int:
         """Analyse the Korean text of stories changed since the last pass, once, and keep the
         result: the entity enricher and the indexes read it instead of analysing again."""
-        from dateline.search import korean
+        from dateline.enrich.korean_terms import KoreanAnalysis
 
         if self.readonly:
             return 0
-        watermark = int(self.store.get_meta(KOREAN_WATERMARK, "0") or 0)
-        done = 0
-        todo: list[StoredStory] = []
-
-        def flush(seq: int) -> None:
-            items = [(s.title or "", s.text,
-                      [(g.start, g.end) for g in s.segments if g.kind not in UNINDEXED_SEGMENTS])
-                     for s in todo]
-            rows = [(s.id, s.revision, t.title, t.text, t.proper_nouns)
-                    for s, t in zip(todo, korean.analyze_stories(items), strict=True)
-                    if t is not None]
-            self.store.put_korean_terms(rows, KOREAN_MAKER)
-            self.store.set_meta(KOREAN_WATERMARK, str(seq))
-            todo.clear()
-            nonlocal done
-            done += len(rows)
-
-        last = watermark
-        for story in self.store.iter_stories(after_seq=watermark, with_quotes=False):
-            last = story.seq
-            if korean.has_hangul(story.text):  # analyze_stories looks closer, span by span
-                todo.append(story)
-                if len(todo) >= batch:
-                    flush(last)
-        if todo or last != watermark:
-            flush(last)
-        return done
+        return KoreanAnalysis(self.store).run()
 
     def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
         """What the engine indexes for each story: the story, its quotes and speakers, the
@@ -347,7 +470,7 @@ class Archive(EntitiesMixin, AnalysisMixin):
         """Full-text search with the query language of :mod:`dateline.search.query`."""
         self.sync_index()
         limit = max(1, min(int(limit), self.setting("max_page_size")))
-        return self.engine.search(
+        results = self.engine.search(
             query,
             date_from=date_from,
             date_to=date_to,
@@ -357,3 +480,17 @@ class Archive(EntitiesMixin, AnalysisMixin):
             facets=facets,
             snippets=snippets,
         )
+        untitled = [h for h in results.hits if not h.title]
+        if untitled:
+            derived = self.derived_titles([h.id for h in untitled])
+            for hit in untitled:
+                hit.title = derived.get(hit.id)
+                hit.title_derived = hit.title is not None
+        return results
+
+    def derived_titles(self, story_ids: list[str]) -> dict[str, str]:
+        """Titles derived from the lead of these untitled stories (see
+        :func:`dateline.model.derive_title`), by story id."""
+        from dateline.store import titles
+
+        return titles.derived_titles(self.store, story_ids)

@@ -1,7 +1,10 @@
 """Exports of stories: JSONL, CSV, Parquet and IPTC ninjs.
 
-JSONL and CSV carry the fields the JSON/CSV readers recognise (``text``, ``title``, ``date``,
-``url``), so an export ingested again gives the same stories.
+JSONL, CSV and Parquet carry the same columns (:data:`COLUMNS`), which hold the fields the JSON
+and CSV readers recognise (``text``, ``title``, ``date``, ``url``), so an export ingested again
+gives the same stories.  Parquet columns are typed (``date`` a date32, the times timestamps in
+UTC, ``revision`` an integer, ``segments`` and ``quotes`` lists of structs); CSV writes those
+two as JSON text.  ninjs is the IPTC's own shape.
 """
 
 from __future__ import annotations
@@ -16,20 +19,31 @@ from dateline.errors import InputError, MissingExtra
 from dateline.model import StoredStory
 
 FORMATS = ("jsonl", "csv", "parquet", "ninjs")
-CSV_FIELDS = (
-    "id", "date", "published_at", "updated_at", "title", "program", "reporter", "language",
-    "url", "source", "revision", "duplicate_of", "text",
+#: the columns of JSONL, CSV and Parquet exports, in order
+COLUMNS = (
+    "id", "date", "published_at", "updated_at", "title", "title_derived", "program", "reporter",
+    "language", "url", "source", "revision", "duplicate_of", "text", "segments", "quotes",
 )
+#: kept for readers of older code: CSV has every column now
+CSV_FIELDS = COLUMNS
+SEGMENT_FIELDS = ("kind", "start", "end")
+QUOTE_FIELDS = ("speaker", "role", "organization", "language", "language_label", "kind", "text",
+                "start", "end")
+_NESTED = ("segments", "quotes")
+_ROWS_PER_GROUP = 5000
 
 
 def story_record(story: StoredStory, *, quotes: bool = True) -> dict[str, Any]:
-    """The flat JSON form of a story used by exports, ``show --format json`` and the API."""
+    """The flat JSON form of a story used by exports, ``show --format json`` and the API; a
+    story without a title has the one derived from its lead, with ``title_derived`` true."""
+    title, derived = story.display_title
     record: dict[str, Any] = {
         "id": story.id,
         "date": story.date.isoformat() if story.date else None,
         "published_at": story.published_at.isoformat() if story.published_at else None,
         "updated_at": story.updated_at.isoformat() if story.updated_at else None,
-        "title": story.title,
+        "title": title,
+        "title_derived": derived,
         "program": story.program,
         "reporter": story.reporter,
         "language": story.language,
@@ -44,7 +58,8 @@ def story_record(story: StoredStory, *, quotes: bool = True) -> dict[str, Any]:
                               for s in story.segments]
         record["quotes"] = [
             {"speaker": q.speaker, "role": q.role, "organization": q.organization,
-             "language": q.language, "kind": q.kind, "text": q.text}
+             "language": q.language, "language_label": q.language_label, "kind": q.kind,
+             "text": q.text, "start": q.start, "end": q.end}
             for q in story.quotes
         ]
     return record
@@ -92,10 +107,10 @@ def export_stories(stories: Iterable[StoredStory], out: IO[Any], fmt: str) -> in
     text = _text_out(out)
     n = 0
     if fmt == "csv":
-        writer = csv.DictWriter(text, fieldnames=CSV_FIELDS, extrasaction="ignore")
+        writer = csv.DictWriter(text, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for story in stories:
-            writer.writerow(story_record(story, quotes=False))
+            writer.writerow(_csv_row(story_record(story)))
             n += 1
     else:
         convert = ninjs if fmt == "ninjs" else story_record
@@ -106,23 +121,55 @@ def export_stories(stories: Iterable[StoredStory], out: IO[Any], fmt: str) -> in
     return n
 
 
+def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as CSV cells: the nested columns as JSON text, booleans as JSON does."""
+    row = dict(record)
+    for name in _NESTED:
+        row[name] = json.dumps(row[name], ensure_ascii=False)
+    row["title_derived"] = "true" if row["title_derived"] else "false"
+    return row
+
+
+def parquet_schema() -> Any:
+    """The Arrow schema of Parquet exports: the columns of :data:`COLUMNS`, typed."""
+    import pyarrow as pa
+
+    text = pa.string()
+    timestamp = pa.timestamp("us", tz="UTC")
+    segment = pa.struct([("kind", text), ("start", pa.int32()), ("end", pa.int32())])
+    quote = pa.struct([(name, pa.int32() if name in ("start", "end") else text)
+                       for name in QUOTE_FIELDS])
+    types = {"date": pa.date32(), "published_at": timestamp, "updated_at": timestamp,
+             "title_derived": pa.bool_(), "revision": pa.int64(),
+             "segments": pa.list_(segment), "quotes": pa.list_(quote)}
+    return pa.schema([(name, types.get(name, text)) for name in COLUMNS])
+
+
+def _parquet_row(story: StoredStory) -> dict[str, Any]:
+    row = story_record(story)
+    row["date"] = story.date
+    row["published_at"] = story.published_at
+    row["updated_at"] = story.updated_at
+    return row
+
+
 def _export_parquet(stories: Iterable[StoredStory], out: IO[Any]) -> int:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError as exc:
         raise MissingExtra("pyarrow", "export", "Parquet export") from exc
-    schema = pa.schema([(name, pa.int64() if name == "revision" else pa.string())
-                        for name in CSV_FIELDS])
+    schema = parquet_schema()
     n = 0
     with pq.ParquetWriter(out, schema) as writer:
         chunk: list[dict[str, Any]] = []
         for story in stories:
-            chunk.append(story_record(story, quotes=False))
+            chunk.append(_parquet_row(story))
             n += 1
-            if len(chunk) >= 5000:
+            if len(chunk) >= _ROWS_PER_GROUP:
                 writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
                 chunk = []
         if chunk or n == 0:
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
     return n
+

@@ -25,7 +25,8 @@ def inspect_paths(paths: Iterable[str | Path], options: ReaderOptions | None = N
             warnings.extend(f"rejected {e.locator}: {e.reason}".replace(" :", ":")
                             for e in source.errors)
             stories: list[dict[str, Any]] = []
-            for locator, parsed_stories, record_warnings in parsed.records:
-                warnings.extend(f"{locator}: {w}" if locator else w for w in record_warnings)
-                stories.extend(story_to_inspect(s) for s in parsed_stories)
+            for record in parsed.records:
+                warnings.extend(f"{record.locator}: {w}" if record.locator else w
+                                for w in record.warnings)
+                stories.extend(story_to_inspect(s) for s in record.stories)
             yield {"source": source.name, "stories": stories, "warnings": warnings}

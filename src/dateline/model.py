@@ -12,6 +12,7 @@ All datetimes are timezone-aware; KBS times are Asia/Seoul (:data:`SEOUL`).
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -72,12 +73,14 @@ class Quote:
     speaker: str | None = None  # person's name as written
     role: str | None = None  # title/role as written
     organization: str | None = None  # organisation/source named instead of or beside a person
-    language: str | None = None  # language of the original as noted in the label ("Korean")
+    language: str | None = None  # ISO 639-1 code of the words as written ("en", "ko")
     kind: str = "soundbite"  # soundbite | direct | reported
     label: str | None = None  # the label exactly as written, e.g. "Sound bite: US Secretary …"
     start: int = 0
     end: int = 0
     confidence: float = 1.0
+    #: the language of the original as the label notes it ("Korean", "Korean-English")
+    language_label: str | None = None
 
 
 @dataclass(slots=True)
@@ -197,6 +200,15 @@ class StoredStory:
     def indexed_text(self) -> str:
         return indexed_text(self.text, [(s.kind, s.start, s.end) for s in self.segments])
 
+    @property
+    def display_title(self) -> tuple[str | None, bool]:
+        """(title, derived): the story's title, or one derived from its lead when it has
+        none (see :func:`derive_title`)."""
+        if self.title:
+            return self.title, False
+        derived = derive_title(self.indexed_text())
+        return derived, derived is not None
+
     def to_index_row(self) -> IndexRow:
         return IndexRow(self.id, self.revision, self.seq, self.duplicate_of, self.title,
                         self.date, self.published_at, self.program, self.reporter,
@@ -237,6 +249,42 @@ def indexed_text(text: str, spans: Sequence[Sequence[Any]]) -> str:
     return "\n".join(text[a:b] for kind, a, b in spans if kind not in UNINDEXED_SEGMENTS)
 
 
+#: transcript markers a lead may open with: ``[Anchor Lead]``, ``<앵커 멘트>``, ``Anchor:``
+_LEAD_MARKER = re.compile(
+    r"^\s*(?:\[[^\]\n]{1,30}\]|<[^>\n]{1,12}>|(?:Anchor|Report|Reporter|앵커|리포트)\s*:)\s*")
+#: where a first sentence may end: a full stop, ! or ? before a space or the end
+_SENTENCE_END = re.compile(r"[.!?。](?=\s|$)")
+#: a derived title is at most this long (characters), cut at a word
+TITLE_CHARS = 80
+#: a sentence end this early is an abbreviation ("U.S."), not the end of the first sentence
+_SHORTEST_SENTENCE = 20
+
+
+def derive_title(text: str) -> str | None:
+    """A title for a story that has none: the first sentence of its lead (``text`` is the
+    story's indexed text; transcript markers such as ``[Anchor Lead]`` are dropped), cut at a
+    word with "…" when it is longer than :data:`TITLE_CHARS`; None when there are no words.
+
+    Shown wherever a title is, marked as derived (``title_derived``), never stored as the
+    story's title."""
+    lead = text[:1000]
+    while (m := _LEAD_MARKER.match(lead)) is not None and m.end() > 0:
+        lead = lead[m.end():]
+    lead = " ".join(lead.split())
+    if not lead:
+        return None
+    for m in _SENTENCE_END.finditer(lead):
+        if m.end() >= _SHORTEST_SENTENCE:
+            lead = lead[:m.end()]
+            break
+    if len(lead) <= TITLE_CHARS:
+        return lead.rstrip(".。")
+    cut = lead[:TITLE_CHARS - 1]
+    if " " in cut[TITLE_CHARS // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 def story_to_inspect(story: ParsedStory) -> dict[str, Any]:
     """The ``dateline inspect`` contract for one story (see DESIGN.md)."""
     return {
@@ -254,6 +302,7 @@ def story_to_inspect(story: ParsedStory) -> dict[str, Any]:
                 "role": q.role,
                 "organization": q.organization,
                 "language": q.language,
+                "language_label": q.language_label,
                 "text": q.text,
             }
             for q in story.quotes

@@ -28,6 +28,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("archive", "archive.dateline", "archive folder used when --archive is not given"),
     Setting("workers", 0, "parser processes for ingest (0: one per core)"),
     Setting("batch_size", 1024, "sources stored per transaction during ingest"),
+    Setting("parse_timeout", 30.0, "seconds the parser may spend on one record (a text file, one "
+            "JSON/CSV record); a record over it is stored as one plain story with a warning "
+            "(0: no limit)"),
     Setting("engine", "tantivy", "full-text engine of the archive (tantivy, memory)"),
     Setting("index_batch", 50000, "stories sent to the full-text engine per commit"),
     Setting("search_cache", 1024, "search result pages a process keeps for repeated searches "

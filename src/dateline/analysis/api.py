@@ -75,6 +75,9 @@ class AnalysisMixin:
         if query:
             counts = self.engine.histogram(query, by=by, date_from=date_from, date_to=date_to)
             kind, label, what = "query", query, "stories matching the query"
+            matching = self.engine.search(query, limit=1, facets=False, snippets=False).total
+            dated = sum(n for _, n in self.engine.histogram(query, by="year"))
+            undated = max(0, matching - dated)
         elif entity:
             found = sql.resolve_entity(self.store, entity)
             if found is None:
@@ -89,17 +92,21 @@ class AnalysisMixin:
                 days = periods.entity_day_counts(self.store, entity_id, date_from, date_to)
             counts = fill_histogram(days, by, date_from, date_to)
             kind, what = "entity", "stories mentioning the entity"
+            undated = sql.undated_entity_stories(self.store, entity_id)
         else:
             assert speaker is not None
             kind, label, what = "speaker", speaker, "stories quoting the speaker"
             days: dict[date, int] = {}  # type: ignore[no-redef]
             found = sql.resolve_entity(self.store, speaker, "person")
+            undated = 0
             if found is not None:
                 entity_id, _, label = found
                 days = sql.entity_quote_day_counts(self.store, entity_id, date_from, date_to)
-            if not days:
+                undated = sql.undated_quoting_stories(self.store, entity_id, ())
+            if not days and not undated:
                 spellings = sql.speaker_spellings(self.store, speaker)
                 days = sql.quote_day_counts(self.store, spellings, date_from, date_to)
+                undated = sql.undated_quoting_stories(self.store, None, spellings)
                 if not spellings:
                     warnings.append(f"no quotes by {speaker!r} in this archive")
             counts = fill_histogram(days, by, date_from, date_to)
@@ -109,6 +116,9 @@ class AnalysisMixin:
         result = tl.build(kind, label, by, counts, totals, date_from=date_from, date_to=date_to,
                           what=what, entity_id=entity_id)
         result.warnings.extend(warnings)
+        result.undated = undated
+        if undated:
+            result.warnings.append(tl.undated_warning(undated, what))
         return result
 
     # -- co-occurrence -------------------------------------------------------------------
@@ -165,15 +175,17 @@ class AnalysisMixin:
             self.update_near_duplicates(rebuild=rebuild, threshold=threshold)
         return dups.clusters(self.store, limit=limit, offset=offset)
 
-    def _after_ingest_analysis(self) -> None:
+    def _after_ingest_analysis(self, *, dups: bool = True, threads: bool = True) -> None:
         """Hook run after each ingest: bring the near-duplicate clusters and the story thread
         links up to date (so a story page never computes a thread)."""
         if self.readonly:
             return
         from dateline.errors import MissingExtra
 
-        for what, step in (("near-duplicates", self.update_near_duplicates),
-                           ("threads", self.update_threads)):
+        steps = [("near-duplicates", self.update_near_duplicates)] if dups else []
+        if threads:
+            steps.append(("threads", self.update_threads))
+        for what, step in steps:
             try:
                 step()
             except (ImportError, MissingExtra) as exc:  # pragma: no cover - extra missing
@@ -193,24 +205,33 @@ class AnalysisMixin:
         self.sync_index()  # candidates come from the engine: it must hold the new stories
         return threads.update(self.store, self.engine, rebuild=rebuild)
 
-    def thread(self, story_id: str, *, refresh: bool = False) -> Thread:
+    def thread(self, story_id: str, *, refresh: bool = False, rebuild: bool = False,
+               nearest: bool = False) -> Thread:
         """The chain of stories about the same affair as ``story_id``, oldest first.
 
         Read from the stored links (a few indexed lookups).  A writable archive first brings
-        the links up to date (``refresh``: recomputes every link, slow on a big archive); a
-        read-only one shows the links as the last ingest left them.
+        the links up to date with the stories stored since the last pass; ``refresh``
+        computes the links of this thread's stories again, now (against the whole archive);
+        ``rebuild`` computes every story's links again (slow on a big archive).  A read-only
+        archive shows the links as the last ingest left them.  ``nearest``: when no other
+        story is linked, ``Thread.nearest`` holds the closest ones and their scores (one search).
         """
         from dateline.analysis import threads
         from dateline.store import analysis as sql
 
         sid = self.store.resolve_id(story_id)
         if not self.readonly:
-            self.update_threads(rebuild=refresh)
+            self.update_threads(rebuild=rebuild)
+            if refresh and not rebuild:
+                threads.relink(self.store, self.engine, threads.thread(self.store, sid).ids)
         elif not sql.threads_ready(self.store):
             log.warning("this archive has no thread links yet: open it writable once "
                         "(e.g. dateline thread ID) to compute them")
             return threads.Thread(sql.original_of(self.store, sid), [], threads.params())
-        return threads.thread(self.store, sid)
+        found = threads.thread(self.store, sid)
+        if nearest and len(found.stories) <= 1:
+            found.nearest = threads.nearest(self.store, self.engine, sid)
+        return found
 
     # -- distinctive terms ---------------------------------------------------------------
 

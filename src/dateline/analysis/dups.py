@@ -37,6 +37,7 @@ from dateline.errors import InputError
 from dateline.model import StoredStory
 from dateline.store import analysis as sql
 from dateline.store.sqlite import Store
+from dateline.store.titles import derived_titles
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +57,12 @@ class DupMember:
     title: str | None
     #: exact word-shingle Jaccard similarity with the story that joined it to the cluster
     similarity: float
+    #: the title is derived from the story's lead (it has none of its own)
+    title_derived: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "date": self.date, "title": self.title,
-                "similarity": round(self.similarity, 4)}
+                "title_derived": self.title_derived, "similarity": round(self.similarity, 4)}
 
 
 @dataclass(slots=True)
@@ -325,8 +328,9 @@ def clusters(store: Store, *, limit: int | None = None, offset: int = 0) -> list
         items = []
         for sid, sim in members:
             s = meta.get(sid)
+            title, derived = s.display_title if s else (None, False)
             items.append(DupMember(sid, s.date.isoformat() if s and s.date else None,
-                                   s.title if s else None, sim))
+                                   title, sim, derived))
         items.sort(key=lambda m: (m.date or "", m.id))
         out.append(DupCluster(cid, items))
     return out
@@ -336,9 +340,11 @@ def also_appears_as(store: Store, story_id: str) -> list[DupMember]:
     """The other members of a story's near-duplicate cluster."""
     members = sql.dup_cluster(store, story_id)
     heads = sql.story_headers(store, [m for m, _ in members])
+    derived = derived_titles(store, [sid for sid, (_, title) in heads.items() if not title])
     out = []
     for sid, sim in members:
         day, title = heads.get(sid, (None, None))
-        out.append(DupMember(sid, day.isoformat() if day else None, title, sim))
+        out.append(DupMember(sid, day.isoformat() if day else None, title or derived.get(sid),
+                             sim, not title and sid in derived))
     out.sort(key=lambda m: (m.date or "", m.id))
     return out

@@ -135,11 +135,16 @@ class Tokenizer:
             self.korean_skipped = True
             return []
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, text: str, korean: Iterable[str] | None = None) -> list[str]:
+        """The words of ``text``; its Korean words are ``korean`` when given (the terms the
+        store kept from the story's analysis), else analysed here (loading the model)."""
         low = text.lower()
         out = [w.replace("’", "'").removesuffix("'s") for w in _LATIN.findall(low)]
         out = [w for w in out if len(w) > 1 and w not in STOPWORDS]
-        if self._korean and _HANGUL.search(text):
+        if korean is not None:
+            out.extend(t for t in korean if len(t) > 1 and not t.isdigit()
+                       and t not in STOPWORDS)
+        elif self._korean and _HANGUL.search(text):
             out.extend(t for t in self._korean_terms(text)
                        if len(t) > 1 and not t.isdigit() and t not in STOPWORDS)
         elif _HANGUL.search(text):

@@ -48,6 +48,7 @@ from dateline.analysis.terms import Tokenizer
 from dateline.model import StoredStory
 from dateline.store import analysis as sql
 from dateline.store.sqlite import Store
+from dateline.store.titles import derived_titles
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ BATCH = 500
 #: nothing; rebuilding at each doubling costs about twice one build, in all)
 REGROW = 2.0
 _QUERY_SAFE = re.compile(r"^[0-9a-z\uac00-\ud7a3]+$")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _DOC_CACHE = 20_000
 
 
@@ -84,11 +86,13 @@ class ThreadStory:
     #: the member it linked to (None for the seed)
     via: str | None = None
     hop: int = 0
+    #: the title is derived from the story's lead (it has none of its own)
+    title_derived: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "date": self.date.isoformat() if self.date else None,
-                "title": self.title, "score": round(self.score, 4), "via": self.via,
-                "hop": self.hop}
+                "title": self.title, "title_derived": self.title_derived,
+                "score": round(self.score, 4), "via": self.via, "hop": self.hop}
 
 
 @dataclass(slots=True)
@@ -98,20 +102,26 @@ class Thread:
     seed: str
     stories: list[ThreadStory] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    #: when asked for and no other story is linked: the closest stories, under the threshold
+    nearest: list[ThreadStory] = field(default_factory=list)
 
     @property
     def ids(self) -> list[str]:
         return [s.id for s in self.stories]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seed": self.seed, "size": len(self.stories),
-                "stories": [s.to_dict() for s in self.stories], "params": dict(self.params)}
+        out = {"seed": self.seed, "size": len(self.stories),
+               "stories": [s.to_dict() for s in self.stories], "params": dict(self.params)}
+        if self.nearest:
+            out["nearest"] = [s.to_dict() for s in self.nearest]
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Thread:
         stories = [ThreadStory(s["id"], date.fromisoformat(s["date"]) if s.get("date") else None,
                                s.get("title"), float(s["score"]), s.get("via"),
-                               int(s.get("hop", 0))) for s in data.get("stories", [])]
+                               int(s.get("hop", 0)), bool(s.get("title_derived")))
+                   for s in data.get("stories", [])]
         return cls(data["seed"], stories, dict(data.get("params", {})))
 
 
@@ -156,10 +166,22 @@ class _Doc:
     vec: dict[str, float] = field(default_factory=dict)
 
 
-def _words(tokenize: Tokenizer, story: StoredStory) -> list[str]:
-    lead = " ".join(story.indexed_text().split()[:LEAD_WORDS])
+def _words(tokenize: Tokenizer, story: StoredStory,
+           korean: tuple[str, str] | None = None) -> list[str]:
+    """The words of a story's document: its title twice, then its lead.  ``korean``: the
+    (title terms, title and text terms) the store kept from the story's Korean analysis; the
+    lead's share of them stands for the lead's Korean words, so the model is not loaded."""
+    words = story.indexed_text().split()
+    lead = " ".join(words[:LEAD_WORDS])
     title = story.title or ""
-    return tokenize(f"{title}\n{title}\n{lead}")
+    if korean is None or not _HANGUL.search(f"{title}{lead}"):
+        return tokenize(f"{title}\n{title}\n{lead}")
+    title_terms = korean[0].split()
+    text_terms = korean[1].split()[len(title_terms):]
+    share = min(1.0, LEAD_WORDS / max(1, len(words)))
+    lead_terms = text_terms[:math.ceil(len(text_terms) * share)]
+    return tokenize(f"{title}\n{title}\n{lead}", korean=[*title_terms, *title_terms,
+                                                         *lead_terms])
 
 
 class _Idf:
@@ -193,20 +215,54 @@ def _vectorize(doc: _Doc, idf: _Idf) -> dict[str, float]:
     return doc.vec
 
 
-def link(a: _Doc, b: _Doc, *, use_entities: bool = True) -> float:
-    """The link score of two vectorised documents (see the module docstring)."""
-    small, big = (a.vec, b.vec) if len(a.vec) <= len(b.vec) else (b.vec, a.vec)
-    text = sum(v * big.get(t, 0.0) for t, v in small.items())
-    if use_entities and a.entities and b.entities:
-        ent = len(a.entities & b.entities) / math.sqrt(len(a.entities) * len(b.entities))
-        sim = W_TEXT * text + W_ENTITY * ent
-    else:
-        sim = text
-    if a.speakers & b.speakers:
-        sim += SPEAKER_BONUS
-    if a.date is not None and b.date is not None:
-        sim /= 1.0 + abs((a.date - b.date).days) / TIME_SCALE
-    return min(sim, 1.0)
+def link_scores(pairs: Sequence[tuple[_Doc, _Doc]], *, use_entities: bool = True) -> Any:
+    """The link scores (see the module docstring) of vectorised document pairs, as a numpy
+    array, computed for all of them at once.  Each pair's sums run over its common terms in
+    the terms' own order, so a score does not depend on the other pairs it was scored with."""
+    import numpy as np
+    from scipy import sparse
+
+    if not pairs:
+        return np.zeros(0)
+    docs: dict[str, _Doc] = {}
+    for a, b in pairs:
+        docs.setdefault(a.id, a)
+        docs.setdefault(b.id, b)
+    rows = {sid: i for i, sid in enumerate(docs)}
+    left = np.fromiter((rows[a.id] for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    right = np.fromiter((rows[b.id] for _, b in pairs), dtype=np.int64, count=len(pairs))
+
+    def matrix(values: list[dict[str, float]]) -> Any:
+        columns = {t: i for i, t in enumerate(sorted({t for v in values for t in v}))}
+        indptr, indices, data = [0], [], []
+        for v in values:
+            for t in sorted(v, key=columns.__getitem__):
+                indices.append(columns[t])
+                data.append(v[t])
+            indptr.append(len(indices))
+        return sparse.csr_matrix((np.array(data, dtype=np.float64), indices, indptr),
+                                 shape=(len(values), max(1, len(columns))))
+
+    def common(m: Any) -> Any:
+        return np.asarray(m[left].multiply(m[right]).sum(axis=1)).ravel()
+
+    text = common(matrix([d.vec for d in docs.values()]))
+    sim = text
+    if use_entities:
+        ents = matrix([dict.fromkeys(d.entities, 1.0) for d in docs.values()])
+        sizes = np.diff(ents.indptr).astype(np.float64)
+        both = (sizes[left] > 0) & (sizes[right] > 0)
+        shared = common(ents)
+        ent = np.divide(shared, np.sqrt(sizes[left] * sizes[right]), out=np.zeros(len(pairs)),
+                        where=both)
+        sim = np.where(both, W_TEXT * text + W_ENTITY * ent, text)
+    speakers = common(matrix([dict.fromkeys(d.speakers, 1.0) for d in docs.values()]))
+    sim = sim + np.where(speakers > 0, SPEAKER_BONUS, 0.0)
+    days = np.array([d.date.toordinal() if d.date else -1 for d in docs.values()],
+                    dtype=np.float64)
+    dated = (days[left] >= 0) & (days[right] >= 0)
+    sim = np.where(dated, sim / (1.0 + np.abs(days[left] - days[right]) / TIME_SCALE), sim)
+    return np.minimum(sim, 1.0)
 
 
 def _query_words(doc: _Doc) -> list[str]:
@@ -215,6 +271,9 @@ def _query_words(doc: _Doc) -> list[str]:
 
 
 def _candidates(engine: Any, doc: _Doc) -> list[str]:
+    """The :data:`CANDIDATES` best matches of ``doc``'s query words, equal scores by story id
+    (:meth:`SearchEngine.match_any`): the same whatever the index's layout, so that a pass
+    resumed after a kill links exactly as an uninterrupted one."""
     words = _query_words(doc)
     if not words:
         return []
@@ -222,12 +281,12 @@ def _candidates(engine: Any, doc: _Doc) -> list[str]:
     date_from = doc.date - span if doc.date else None
     date_to = doc.date + span if doc.date else None
     try:
-        results = engine.search(" OR ".join(words), date_from=date_from, date_to=date_to,
-                                limit=CANDIDATES, facets=False, snippets=False)
+        hits = engine.match_any(words, date_from=date_from, date_to=date_to,
+                                limit=CANDIDATES + 1)
     except Exception as exc:  # noqa: BLE001 - a failed query means no candidates
         log.warning("thread candidates for %s: %s", doc.id, exc)
         return []
-    return [h.id for h in results.hits if h.id != doc.id]
+    return [sid for sid, _ in hits if sid != doc.id][:CANDIDATES]
 
 
 # -- the incremental pass ----------------------------------------------------------------------
@@ -307,9 +366,10 @@ def _store_docs(store: Store, stories: Sequence[StoredStory], tokenize: Tokenize
     ids = [s.id for s in live]
     speakers = sql.speakers_of(store, ids)
     entities = sql.entities_of_stories(store, ids) if use_entities else {}
+    korean = store.korean_search_terms([(s.id, s.revision) for s in live])
     docs = []
     for s in live:
-        counts = Counter(_words(tokenize, s))
+        counts = Counter(_words(tokenize, s, korean.get((s.id, s.revision))))
         docs.append((s.id, s.date, dict(counts), sorted(entities.get(s.id, ())),
                      sorted(speakers.get(s.id, ()))))
     sql.begin(store)
@@ -347,7 +407,7 @@ def _link_batch(store: Store, engine: Any, chunk: Sequence[str], idf: _Idf,
         wanted[sid] = _candidates(engine, doc)
     others = _load_docs(store, (c for cs in wanted.values() for c in cs), cache)
     idf.load(t for d in others.values() if not d.vec for t in d.counts)
-    links: list[tuple[str, str, float]] = []
+    pairs = []
     for sid, cands in wanted.items():
         doc = seeds[sid]
         for cid in cands:
@@ -356,9 +416,10 @@ def _link_batch(store: Store, engine: Any, chunk: Sequence[str], idf: _Idf,
                 continue
             if not other.vec:
                 _vectorize(other, idf)
-            score = link(doc, other, use_entities=use_entities)
-            if score >= THRESHOLD:
-                links.append((sid, cid, score))
+            pairs.append((doc, other))
+    scores = link_scores(pairs, use_entities=use_entities)
+    links = [(a.id, b.id, float(score)) for (a, b), score in zip(pairs, scores, strict=True)
+             if score >= THRESHOLD]
     sql.begin(store)
     try:
         sql.thread_add_links(store, links)
@@ -367,6 +428,52 @@ def _link_batch(store: Store, engine: Any, chunk: Sequence[str], idf: _Idf,
         sql.rollback(store)
         raise
     return len(links)
+
+
+def relink(store: Store, engine: Any, story_ids: Sequence[str]) -> ThreadReport:
+    """Compute the documents and links of these stories again, now, against the whole archive
+    (``dateline thread ID --refresh``: the stories of one thread, not every story).  The pass
+    must have run (:func:`update`): the document frequencies are the archive's."""
+    started = time.perf_counter()
+    report = ThreadReport()
+    use_entities = sql.entities_ready(store)
+    stories = [s for s in sql.stories_by_ids(store, story_ids) if not s.duplicate_of]
+    ids = _store_docs(store, stories, Tokenizer(), use_entities, report)
+    report.links = _link_batch(store, engine, ids, _Idf(store), {}, use_entities)
+    report.processed = len(ids)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def nearest(store: Store, engine: Any, story_id: str, n: int = 3) -> list[ThreadStory]:
+    """The stories closest to ``story_id`` by the link score, linked or not (what a thread of
+    one story could have held: their scores fall under :data:`THRESHOLD`); best first."""
+    seed_id = sql.original_of(store, story_id)
+    idf = _Idf(store)
+    cache: dict[str, _Doc] = {}
+    seed = _load_docs(store, [seed_id], cache).get(seed_id)
+    if seed is None:
+        return []
+    idf.load(seed.counts)
+    _vectorize(seed, idf)
+    others = _load_docs(store, _candidates(engine, seed), cache)
+    idf.load(t for d in others.values() for t in d.counts)
+    use_entities = sql.entities_ready(store)
+    for doc in others.values():
+        _vectorize(doc, idf)
+    pairs = [(seed, doc) for doc in others.values()]
+    scores = link_scores(pairs, use_entities=use_entities)
+    scored = sorted(((float(score), doc.id) for (_, doc), score in zip(pairs, scores,
+                                                                        strict=True)),
+                    reverse=True)[:n]
+    heads = sql.story_headers(store, [sid for _, sid in scored])
+    derived = derived_titles(store, [sid for sid, (_, t) in heads.items() if not t])
+    out = []
+    for score, sid in scored:
+        day, title = heads.get(sid, (None, None))
+        out.append(ThreadStory(sid, day, title or derived.get(sid), score, seed_id, 1,
+                               not title and sid in derived))
+    return out
 
 
 # -- reading a thread --------------------------------------------------------------------------
@@ -400,11 +507,14 @@ def thread(store: Store, story_id: str, *, threshold: float = THRESHOLD,
         if len(members) >= max_stories:
             break
     heads = sql.story_headers(store, list(members))
+    derived = derived_titles(store, [sid for sid, (_, title) in heads.items() if not title])
     stories = []
     for sid, member in members.items():
         if sid not in heads:  # gone or now a duplicate: the links lag the store
             continue
         member.date, member.title = heads[sid]
+        if not member.title and sid in derived:
+            member.title, member.title_derived = derived[sid], True
         stories.append(member)
     stories.sort(key=lambda s: (s.date or date.min, s.id))
     return Thread(seed_id, stories, params())

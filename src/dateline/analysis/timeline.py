@@ -92,6 +92,8 @@ class Timeline:
     counts: str = "stories"
     entity_id: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: stories that match but have no date: in no bucket, and not in ``total``
+    undated: int = 0
 
     @property
     def total(self) -> int:
@@ -135,6 +137,7 @@ class Timeline:
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "total": self.total,
+            "undated": self.undated,
             "buckets": self.rows(),
             "warnings": list(self.warnings),
         }
@@ -199,3 +202,10 @@ def plot(timeline: Timeline, out: str | Path, *, title: str | None = None) -> Pa
     finally:
         plt.close(fig)
     return out
+
+
+def undated_warning(n: int, what: str) -> str:
+    """What a timeline says about the matching stories it could not place."""
+    one = n == 1
+    return (f"{n:,} {what.replace('stories', 'story') if one else what} "
+            f"{'has' if one else 'have'} no date and {'is' if one else 'are'} not counted")

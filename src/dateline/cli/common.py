@@ -38,6 +38,26 @@ class _State:
 state = _State()
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from dateline import __version__
+
+        console.print(f"dateline {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="show the version and exit")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an error (give "
+                                        "it before the command)")] = False,
+) -> None:
+    """An archive for dated news transcripts: ingest, understand, search, follow over time."""
+    if debug:
+        state.debug = True
+
+
 class Format(str, Enum):  # noqa: UP042 - typer needs a str-valued Enum for choices
     table = "table"
     json = "json"
@@ -50,7 +70,8 @@ ArchiveOpt = Annotated[
     typer.Option("--archive", "-a", help="archive folder (default: $DATELINE_ARCHIVE or "
                  "./archive.dateline)", show_default=False),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="output format")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="<format>",
+                                           help="output format: table, json, jsonl or csv")]
 
 
 def open_archive(path: Path | None, *, create: bool = False, readonly: bool = False) -> Any:
@@ -117,6 +138,23 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``"1 story"``, ``"2 stories"``: a count and its noun, singular when the count is one."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def title_markup(title: str | None, derived: bool = False) -> str:
+    """A story title for the terminal (rich markup): one derived from the lead in italics and
+    marked so, a missing one as "(no title)"."""
+    from rich.markup import escape
+
+    if not title:
+        return "[dim](no title)[/]"
+    if derived:
+        return f"[italic]{escape(title)}[/] [dim](from the lead)[/]"
+    return escape(title)
 
 
 def sparkline(values: Iterable[float]) -> str:

@@ -27,9 +27,11 @@ from dateline.cli.common import (
     app,
     console,
     console_err,
+    counted,
     emit,
     emit_mapping,
     open_archive,
+    title_markup,
 )
 
 
@@ -56,7 +58,28 @@ Exclude = Annotated[list[str] | None, typer.Option("--exclude", "-x", help="glob
 TextField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the story text")]
 TitleField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the title")]
 DateField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the date")]
-UrlField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the URL or id")]
+UrlField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the story's URL")]
+IdField = Annotated[str | None, typer.Option(help="JSON/CSV field holding the story's own id "
+                                             "(guid, uuid…)")]
+
+
+def _identity_notes(c: Any) -> list[str]:
+    """What the ingest decided about story identity, when there was anything to decide."""
+    notes = []
+    if c.by_title:
+        notes.append(f"{c.by_title:,} stories come from records that share a page's URL with "
+                     "many others of their file: kept as separate stories, told apart by title")
+    if c.shared_url > c.by_title:
+        notes.append(f"{c.shared_url - c.by_title:,} stories come from records that share their "
+                     "URL with another record of their file: the same story only with evidence")
+    if c.revised:
+        why = ", ".join(f"{n:,} {reason}" for reason, n in c.revised_by.most_common())
+        notes.append(f"{c.revised:,} revisions recognised ({why})")
+    if c.kept_apart:
+        notes.append(f"{c.kept_apart:,} stories arrived under the identity of another story "
+                     "with an unrelated text: kept as stories of their own")
+    notes.extend(f"[yellow]suspicious:[/] {line}" for line in c.suspicious())
+    return notes
 
 
 @app.command()
@@ -71,11 +94,13 @@ def ingest(
     title_field: TitleField = None,
     date_field: DateField = None,
     url_field: UrlField = None,
+    id_field: IdField = None,
     workers: Annotated[int, typer.Option(help="parser processes (0: one per core)")] = 0,
     no_index: Annotated[bool, typer.Option("--no-index", help="store only; `dateline enrich` "
                                            "and `dateline reindex` catch up later")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="summary format")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", metavar="<format>", help="summary "
+                                        "format: table, json, jsonl or csv")] = Format.table,
 ) -> None:
     """Ingest files and folders (txt, json, jsonl, csv, html, warc, .gz, .zip) into an archive.
 
@@ -84,7 +109,7 @@ def ingest(
     """
     options = _reader_options(reader, encoding, include, exclude, {
         "text_field": text_field, "title_field": title_field, "date_field": date_field,
-        "url_field": url_field,
+        "url_field": url_field, "id_field": id_field,
     })
     with open_archive(archive, create=True) as arc:
         show = not quiet and sys.stderr.isatty()
@@ -129,10 +154,18 @@ def ingest(
                 + (f"; enriched and indexed in {derive_seconds:.1f} s" if not no_index else ""),
                 highlight=False,
             )
+            for line in _identity_notes(c):
+                console.print(f"  {line}", highlight=False)
+            notice = arc.identity_notice()
+            if notice:
+                console.print(f"  [yellow]note:[/] {notice}", highlight=False)
             for reason in c.reject_reasons[:5]:
                 console.print(f"  [red]rejected[/] {reason}", highlight=False)
             if c.rejected > 5:
                 console.print(f"  … see all with: dateline rejects --archive {arc.path}")
+            if c.warnings:
+                console.print(f"  see the warnings with: dateline rejects --warnings --archive "
+                              f"{arc.path}", highlight=False)
         else:
             emit_mapping(summary, fmt)
 
@@ -146,16 +179,16 @@ def inspect(
     title_field: TitleField = None,
     date_field: DateField = None,
     url_field: UrlField = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="jsonl or json or table")] = (
-        Format.table
-    ),
+    id_field: IdField = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", metavar="<format>",
+                                        help="table, json or jsonl")] = Format.table,
 ) -> None:
     """Show how dateline understands files, without storing anything."""
     from dateline.inspection import inspect_paths
 
     options = _reader_options(reader, encoding, None, None, {
         "text_field": text_field, "title_field": title_field, "date_field": date_field,
-        "url_field": url_field,
+        "url_field": url_field, "id_field": id_field,
     })
     results = inspect_paths(paths, options)
     if fmt is Format.jsonl:
@@ -181,7 +214,7 @@ def inspect(
             console.print(f"   segments: {', '.join(kinds)}", highlight=False)
             for q in story["quotes"]:
                 who = " / ".join(x for x in (q["speaker"], q["role"], q["organization"],
-                                             q["language"]) if x)
+                                             q["language_label"] or q["language"]) if x)
                 console.print(f"   [cyan]{who or '(unattributed)'}[/]: “{q['text'][:100]}”",
                               highlight=False)
 
@@ -191,6 +224,55 @@ def stats(archive: ArchiveOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Counts of sources, stories, revisions, duplicates, quotes and rejects."""
     with open_archive(archive, readonly=True) as arc:
         emit_mapping(arc.stats(), fmt, title=f"archive {arc.path}")
+
+
+@app.command()
+def rebuild(
+    archive: ArchiveOpt = None,
+    workers: Annotated[int, typer.Option(help="parser processes (0: one per core)")] = 0,
+    no_index: Annotated[bool, typer.Option("--no-index", help="store only; `dateline enrich` "
+                                           "and `dateline reindex` catch up later")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="summary format")] = Format.table,
+) -> None:
+    """Make the archive again from the raw bytes it keeps, with this version's readers, parser
+    and rules of story identity.
+
+    Old story ids whose story changed still lead to it. The old store is kept beside the new
+    one as dateline.sqlite.before-rebuild: delete it once you are satisfied. Stop `dateline
+    serve` and other commands on the archive first.
+    """
+    with open_archive(archive) as arc:
+        show = not quiet and sys.stderr.isatty()
+        bar = Progress(TextColumn("[bold]rebuild[/]"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("sources · {task.fields[stories]} stories"),
+                       TimeElapsedColumn(), TimeRemainingColumn(), console=console_err,
+                       disable=not show)
+        with bar:
+            task = bar.add_task("rebuild", total=None, stories=0)
+
+            def progress(p: Any) -> None:
+                bar.update(task, completed=p.files_done, total=p.files_total,
+                           stories=p.stories)
+
+            report = arc.rebuild(workers=workers or None, progress=progress if show else None,
+                                 index=False)
+        if not no_index:
+            status = (console_err.status("enriching and indexing…") if show
+                      else contextlib.nullcontext())
+            with status:
+                arc.update_derived()
+        if fmt is not Format.table:
+            emit_mapping(report.as_dict(), fmt)
+            return
+        console.print(
+            f"rebuilt from [bold]{report.sources:,}[/] sources in {report.seconds:.1f} s: "
+            f"{report.stories_before:,} stories before, [bold]{report.stories_after:,}[/] now; "
+            f"{report.moved_ids:,} old story ids lead to their story now", highlight=False)
+        for line in _identity_notes(report.ingest.counts):
+            console.print(f"  {line}", highlight=False)
+        console.print(f"  the old store is kept at {report.backup} (delete it when satisfied)",
+                      highlight=False)
 
 
 @app.command()
@@ -220,7 +302,7 @@ def show(
         if fmt is not Format.table:
             emit_mapping(record, fmt)
             return
-        console.rule(f"[bold]{story.title or '(no title)'}[/]")
+        console.rule(f"[bold]{title_markup(*story.display_title)}[/]")
         meta = [("id", story.id), ("date", story.date), ("published", story.published_at),
                 ("updated", story.updated_at), ("programme", story.program),
                 ("reporter", story.reporter), ("language", story.language), ("url", story.url),
@@ -237,8 +319,9 @@ def show(
                           highlight=False)
         thread = [t for t in record.get("thread", []) if t["id"] != story.id]
         if thread:
-            console.print(f"[bold]thread:[/] {len(thread)} other stories on this affair — "
-                          f"dateline thread {story.id}", highlight=False)
+            others = counted(len(thread), "other story", "other stories")
+            console.print(f"[bold]thread:[/] {others} on this affair — dateline thread "
+                          f"{story.id}", highlight=False)
         for seg in story.segments:
             style = "dim" if seg.kind in ("noise", "header") else ""
             console.print()
@@ -249,7 +332,8 @@ def show(
         if story.quotes:
             console.print("\n[bold]quotes[/]")
             for q in story.quotes:
-                who = " / ".join(x for x in (q.speaker, q.role, q.organization, q.language) if x)
+                who = " / ".join(x for x in (q.speaker, q.role, q.organization,
+                                             q.language_label or q.language) if x)
                 console.print(f"  [cyan]{who or '(unattributed)'}[/]: “{q.text}”", highlight=False)
 
 
@@ -261,9 +345,20 @@ def rejects(
     offset: Annotated[int, typer.Option(help="skip this many")] = 0,
     save: Annotated[Path | None, typer.Option(help="write each reject's raw bytes into this "
                                               "folder")] = None,
+    warnings: Annotated[bool, typer.Option("--warnings", "-w", help="list the warnings about "
+                                           "stored sources instead (a sound bite cut short, an "
+                                           "impossible date…)")] = False,
 ) -> None:
-    """List what could not be parsed, with the reason and the place; raw bytes are kept."""
+    """List what could not be parsed, with the reason and the place; raw bytes are kept.
+    With --warnings: what was stored with a warning, with the source and the place."""
     with open_archive(archive, readonly=True) as arc:
+        if warnings:
+            found = arc.warnings(limit, offset)
+            emit([w.to_dict() for w in found], fmt,
+                 ["source", "place", "message"] if fmt is Format.table else
+                 ["source_id", "source", "place", "message", "ingested_at"],
+                 title="warnings")
+            return
         rows = arc.rejects(limit, offset)
         if save is not None:
             save.mkdir(parents=True, exist_ok=True)
@@ -276,23 +371,53 @@ def rejects(
 
 @app.command()
 def export(
+    query: Annotated[str | None, typer.Argument(help="export only the stories this search finds "
+                                                "(the query language of dateline search)")]
+    = None,
     archive: ArchiveOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, parquet or ninjs")] = (
-        "jsonl"
-    ),
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="<format>",
+                                     help="jsonl, csv, parquet or ninjs")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write "
                                                 "(default: standard output)")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="first day: YYYY, YYYY-MM or "
+                                                  "YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="last day: YYYY, YYYY-MM or "
+                                                "YYYY-MM-DD")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="stories in this language: a code "
+                                             "(en, ko) or a name")] = None,
+    program: Annotated[str | None, typer.Option("--program", "--programme", help="stories of "
+                                                "this programme, e.g. 'News 9'")] = None,
     duplicates: Annotated[bool, typer.Option("--duplicates", help="include exact "
                                              "duplicates")] = False,
 ) -> None:
-    """Export every story (current revisions) as JSONL, CSV, Parquet or IPTC ninjs."""
+    """Export stories (current revisions) as JSONL, CSV, Parquet or IPTC ninjs: every one, or
+    a slice with the filters of search (a query, --from/--to, --lang, --program).
+
+    JSONL, CSV and Parquet have the same columns; Parquet's are typed (dates, times in UTC,
+    segments and quotes as lists of structs), CSV writes segments and quotes as JSON.
+    """
+    from dateline.cli.common import parse_day
+
+    start, end = parse_day(date_from), parse_day(date_to, end=True)
     with open_archive(archive, readonly=True) as arc:
+        if query:
+            found = arc.search(query, date_from=start, date_to=end, limit=1, facets=False,
+                               snippets=False)
+            for warning in found.warnings:
+                console_err.print(f"[yellow]warning:[/] {warning}", highlight=False)
+            behind = arc.stats()["index_behind"]
+            if behind:
+                console_err.print(f"[yellow]warning:[/] {counted(behind, 'story', 'stories')} "
+                                  "not in the search index yet are left out (run: dateline "
+                                  "reindex)", highlight=False)
+        filters = {"query": query, "date_from": start, "date_to": end, "language": lang,
+                   "program": program, "include_duplicates": duplicates}
         if output is None:
             if fmt == "parquet":
                 console_err.print("parquet needs --output FILE")
                 raise typer.Exit(2)
-            n = arc.export(sys.stdout, fmt, include_duplicates=duplicates)
+            n = arc.export(sys.stdout, fmt, **filters)
         else:
             with output.open("wb") as fh:
-                n = arc.export(fh, fmt, include_duplicates=duplicates)
-        console_err.print(f"exported {n} stories", highlight=False)
+                n = arc.export(fh, fmt, **filters)
+        console_err.print(f"exported {counted(n, 'story', 'stories')}", highlight=False)

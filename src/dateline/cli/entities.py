@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.text import Text
 from typer.core import TyperGroup
@@ -17,6 +16,7 @@ from dateline.cli.common import (
     app,
     console,
     console_err,
+    counted,
     emit,
     emit_mapping,
     open_archive,
@@ -30,7 +30,7 @@ DateTo = Annotated[str | None, typer.Option("--to", help="YYYY[-MM[-DD]]")]
 class _EntityGroup(TyperGroup):
     """``dateline entity NAME`` means ``dateline entity show NAME``."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["show", *args]
         return super().parse_args(ctx, args)
@@ -44,7 +44,8 @@ app.add_typer(entity_app, name="entity")
 def _quote_row(h: Any) -> dict[str, Any]:
     return {"id": h.id, "date": h.date, "kind": h.kind, "speaker": h.entity or h.speaker,
             "as_written": h.speaker, "role": h.role, "organization": h.organization,
-            "language": h.language, "confidence": h.confidence, "text": h.text,
+            "language": h.language, "language_label": h.language_label,
+            "confidence": h.confidence, "text": h.text,
             "story": h.story_id, "entity_id": h.entity_id, "maker": h.maker}
 
 
@@ -56,7 +57,8 @@ def quotes(
     speaker: Annotated[str | None, typer.Option(help="speaker (any alias)")] = None,
     role: Annotated[str | None, typer.Option(help="role/title contains this")] = None,
     org: Annotated[str | None, typer.Option("--org", help="organisation contains this")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="language (en, ko, Korean…)")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="language of the quoted words: a "
+                                             "code (en, ko) or a name (Korean)")] = None,
     kind: Annotated[str, typer.Option(help="soundbite, reported or all")] = "all",
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -80,10 +82,12 @@ def quotes(
                                     indent=2) + "\n")
         return
     if fmt is Format.table:
-        console.print(f"[bold]{results.total}[/] quotes", highlight=False)
+        console.print(f"[bold]{counted(results.total, 'quote')}[/]", highlight=False)
         for h in results.hits:
             label = "sound bite" if h.kind == "soundbite" else f"{h.kind} ({h.confidence:.1f})"
             who = " / ".join(x for x in (h.entity or h.speaker, h.role, h.organization) if x)
+            if h.language_label:
+                who += f" (said in {h.language_label})"
             console.print(f"\n[bold]{h.date or '????-??-??'}[/] [magenta]{label}[/] "
                           f"[cyan]{who or '(unnamed)'}[/] [dim]{h.id}[/]", highlight=False)
             console.print(f"   “{h.text}”", highlight=False, markup=False)
@@ -105,9 +109,10 @@ def entity_show(
         emit_mapping(data, fmt)
         return
     console.rule(f"[bold]{profile.name}[/] ({profile.kind}, {profile.id})")
-    console.print(f"{profile.stories} stories, {profile.mentions} mentions, {profile.quotes} "
-                  f"quotes; first seen {profile.first_seen or '-'}, last seen "
-                  f"{profile.last_seen or '-'}", highlight=False)
+    console.print(f"{counted(profile.stories, 'story', 'stories')}, "
+                  f"{counted(profile.mentions, 'mention')}, {counted(profile.quotes, 'quote')}; "
+                  f"first seen {profile.first_seen or '-'}, last seen {profile.last_seen or '-'}",
+                  highlight=False)
     if profile.note:
         console.print(f"[yellow]note:[/] {profile.note}", highlight=False)
     console.print("[bold]aliases:[/] " + ", ".join(f"{a['alias']} ({a['how']})"
@@ -160,7 +165,8 @@ def entity_split(
 @app.command()
 def entities(
     archive: ArchiveOpt = None,
-    kind: Annotated[str | None, typer.Option("--type", help="person, org or place")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="person, org (organisation) or "
+                                             "place")] = None,
     top: Annotated[int, typer.Option(help="how many")] = 50,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -186,8 +192,9 @@ def enrich(
         report = arc.enrich(stale_only=not all_)
         arc.sync_index()
     if fmt is Format.table:
-        console.print(f"{report['enricher']}: {report['stories']} stories enriched, "
-                      f"{report['entities']} entities, {report['quotes_indexed']} quotes "
+        console.print(f"{report['enricher']}: {counted(report['stories'], 'story', 'stories')} "
+                      f"enriched, {counted(report['entities'], 'entity', 'entities')}, "
+                      f"{counted(report['quotes_indexed'], 'quote')} "
                       f"indexed in {report['seconds']:.1f} s", highlight=False)
         for note in report["notes"]:
             console.print(f"[yellow]note:[/] {note}", highlight=False)

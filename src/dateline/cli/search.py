@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,9 +14,11 @@ from dateline.cli.common import (
     app,
     console,
     console_err,
+    counted,
     emit,
     open_archive,
     parse_day,
+    title_markup,
 )
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -26,6 +28,18 @@ def _plain(snippet: str) -> str:
     import html
 
     return html.unescape(_MARK.sub(r"[bold yellow]\1[/]", snippet.replace("[", r"\[")))
+
+
+def _row(h: Any) -> dict[str, Any]:
+    """A hit for machine formats: the snippet as plain text, with the character offsets of the
+    matched words in it (``highlights``), never HTML."""
+    from dateline.search.snippets import plain
+
+    text, spans = plain(" … ".join(h.snippets))
+    return {"id": h.id, "date": h.date.isoformat() if h.date else None, "title": h.title,
+            "title_derived": h.title_derived, "program": h.program, "language": h.language,
+            "score": round(h.score, 3), "snippet": text,
+            "highlights": [list(span) for span in spans]}
 
 
 @app.command()
@@ -48,18 +62,15 @@ def search(
                              offset=offset)
     for warning in results.warnings:
         console_err.print(f"[yellow]warning:[/] {warning}", highlight=False)
-    rows = [
-        {"id": h.id, "date": h.date.isoformat() if h.date else None, "title": h.title,
-         "program": h.program, "language": h.language, "score": round(h.score, 3),
-         "snippet": " … ".join(h.snippets)}
-        for h in results.hits
-    ]
+    rows = [_row(h) for h in results.hits]
     if fmt is Format.table:
-        console.print(f"[bold]{results.total}[/] stories match ({results.took_ms:.1f} ms)",
+        verb = "matches" if results.total == 1 else "match"
+        console.print(f"[bold]{counted(results.total, 'story', 'stories')}[/] {verb} "
+                      f"({results.took_ms:.1f} ms)",
                       highlight=False)
         for i, h in enumerate(results.hits, offset + 1):
             date = h.date.isoformat() if h.date else "????-??-??"
-            console.print(f"\n[bold]{i}. {date}  {h.title or '(no title)'}[/]  "
+            console.print(f"\n[bold]{i}. {date}  {title_markup(h.title, h.title_derived)}[/]  "
                           f"[dim]{h.program or ''} · {h.id}[/]", highlight=False)
             for snip in h.snippets[:2]:
                 console.print("   " + _plain(snip), highlight=False)
@@ -84,4 +95,4 @@ def reindex(archive: ArchiveOpt = None) -> None:
     """Rebuild the full-text index from the store of record."""
     with open_archive(archive) as arc:
         n = arc.reindex()
-    console.print(f"indexed {n} stories", highlight=False)
+    console.print(f"indexed {counted(n, 'story', 'stories')}", highlight=False)

@@ -16,10 +16,12 @@ from dateline.cli.common import (
     app,
     console,
     console_err,
+    counted,
     emit,
     open_archive,
     parse_day,
     sparkline,
+    title_markup,
 )
 from dateline.errors import InputError
 
@@ -51,8 +53,9 @@ def timeline(
     by: Annotated[str, typer.Option("--by", help="day, week, month, quarter or year")] = "month",
     date_from: FromOpt = None,
     date_to: ToOpt = None,
-    normalise: Annotated[bool, typer.Option("--normalise", "--normalize", "-n",
-                                            help="share of all stories in each period")] = False,
+    normalise: Annotated[bool, typer.Option("--normalise", "-n", help="share of all stories "
+                                            "in each period (also --normalize)")] = False,
+    normalize: Annotated[bool, typer.Option("--normalize", hidden=True)] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="also draw it to a .png or .svg "
                                               "file")] = None,
     archive: ArchiveOpt = None,
@@ -68,7 +71,7 @@ def timeline(
     with open_archive(archive) as arc:
         tl = arc.timeline(query, entity=entity, speaker=speaker, by=by,
                           date_from=parse_day(date_from), date_to=parse_day(date_to, end=True),
-                          normalise=normalise)
+                          normalise=normalise or normalize)
     if plot is not None:
         draw(tl, plot)
         console_err.print(f"plot written to {plot}")
@@ -92,8 +95,9 @@ def timeline(
         item[" "] = bar
         show.append(item)
     emit(show, fmt, title=f"{tl.counts}: {tl.label} (per {tl.by})")
-    console.print(f"{sparkline(tl.values())}  total {tl.total} in {len(rows)} {tl.by}s",
-                  highlight=False)
+    left_out = f"; {tl.undated:,} undated, not counted" if tl.undated else ""
+    console.print(f"{sparkline(tl.values())}  total {tl.total} in {len(rows)} {tl.by}s"
+                  f"{left_out}", highlight=False)
 
 
 @app.command()
@@ -132,7 +136,8 @@ def cooccur(
     rows = [i.to_dict() for i in result.items]
     emit(rows, out, ["name", "kind", "count", "entity_count", "expected", measure, "id"]
          if out is Format.table else None,
-         title=f"with {result.name}: {result.stories} of {result.total_stories} stories "
+         title=f"with {result.name}: {result.stories} of "
+               f"{counted(result.total_stories, 'story', 'stories')} "
                f"(ranked by {measure}, at least {min_count} together"
                + (f"; counts estimated from {result.sampled} of its stories" if result.sampled
                   else "") + ")")
@@ -141,21 +146,36 @@ def cooccur(
 @app.command()
 def thread(
     story_id: Annotated[str, typer.Argument(help="story id (or a unique prefix)")],
-    refresh: Annotated[bool, typer.Option("--refresh", help="rebuild every story's thread "
-                                          "links first (slow on a big archive)")]
-    = False,
+    refresh: Annotated[bool, typer.Option("--refresh", help="compute the links of this "
+                                          "thread's stories again first")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="compute every story's links "
+                                          "again first (slow on a big archive)")] = False,
     archive: ArchiveOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The chain of stories about the same affair as a story, oldest first."""
+    """The chain of stories about the same affair as a story, oldest first.
+
+    Links are computed when stories are ingested; a story no other one is linked to is a
+    thread of one, and the command shows the closest stories with their scores.
+    """
     with open_archive(archive) as arc:
-        result = arc.thread(story_id, refresh=refresh)
+        result = arc.thread(story_id, refresh=refresh, rebuild=rebuild, nearest=True)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     rows = [{"": "▶" if s.id == result.seed else "", **s.to_dict()} for s in result.stories]
+    if fmt is Format.table:
+        for row in rows:
+            if row["title_derived"]:
+                row["title"] = f"{row['title']} (from the lead)"
     emit(rows, fmt, ["", "date", "title", "score", "id"] if fmt is Format.table else None,
-         title=f"thread of {result.seed}: {len(rows)} stories")
+         title=f"thread of {result.seed}: {counted(len(rows), 'story', 'stories')}")
+    if fmt is Format.table and len(rows) <= 1:
+        threshold = result.params.get("threshold")
+        closest = ", ".join(f"{s.id} {s.date or ''} {s.title or ''} ({s.score:.2f})"
+                            for s in result.nearest) or "none"
+        console_err.print(f"no other story is about the same affair: a link needs a score of "
+                          f"{threshold}; the closest: {closest}", highlight=False)
 
 
 @app.command()
@@ -181,14 +201,23 @@ def dups(
     if fmt is not Format.table:
         emit([{"cluster": c.id, **m.to_dict()} for c in clusters for m in c.members], fmt)
         return
-    console_err.print(f"{report.processed} stories checked in {report.seconds:.1f} s; "
-                      f"{report.clusters} clusters holding {report.clustered} stories",
-                      highlight=False)
+    found = (f"{counted(report.clusters, 'cluster')} holding "
+             f"{counted(report.clustered, 'story', 'stories')}")
+    if report.rebuilt:
+        done = (f"every story checked again ({counted(report.processed, 'story', 'stories')}) "
+                f"in {report.seconds:.1f} s")
+    elif report.processed:
+        done = (f"{counted(report.processed, 'new or changed story', 'new or changed stories')}"
+                f" checked in {report.seconds:.1f} s (the others were checked before)")
+    else:
+        done = "up to date: no story is new or changed since the last pass (--rebuild checks "\
+               "every story again)"
+    console_err.print(f"{done}; {found}", highlight=False)
     for c in clusters:
-        console.rule(f"[bold]cluster {c.id}[/] · {c.size} stories")
+        console.rule(f"[bold]cluster {c.id}[/] · {counted(c.size, 'story', 'stories')}")
         for m in c.members:
             console.print(f"  {m.date or '          '}  {m.id}  {m.similarity:.2f}  "
-                          f"{m.title or '(no title)'}", highlight=False)
+                          f"{title_markup(m.title, m.title_derived)}", highlight=False)
 
 
 @app.command()
@@ -220,5 +249,6 @@ def terms(
     rows = [t.to_dict() for t in result.terms]
     ref_label = f"{result.vs_from}..{result.vs_to}" if result.vs_from else "the rest"
     emit(rows, fmt, ["term", "z", "log_odds", "count", "reference_count"],
-         title=f"{start}..{end} ({result.stories} stories) vs {ref_label} "
-               f"({result.reference_stories} stories){' · sampled' if result.sampled else ''}")
+         title=f"{start}..{end} ({counted(result.stories, 'story', 'stories')}) vs {ref_label} "
+               f"({counted(result.reference_stories, 'story', 'stories')})"
+               f"{' · sampled' if result.sampled else ''}")

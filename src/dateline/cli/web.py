@@ -88,3 +88,54 @@ def serve(
     uvicorn.run("dateline.web.app:app_from_environment", factory=True, workers=workers,
                 timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
                 **options)  # type: ignore[arg-type]
+
+
+@app.command()
+def datasette(
+    archive: ArchiveOpt = None,
+    host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to bind")] = 8001,
+    metadata: Annotated[bool, typer.Option("--metadata", help="print the Datasette metadata "
+                                           "(JSON) and exit, for: datasette dateline.sqlite -m "
+                                           "FILE")] = False,
+) -> None:
+    """Browse the archive's SQLite file in Datasette: its views (current_stories,
+    current_quotes, entity_summary, ingest_warnings) described, internal tables hidden.
+
+    Needs the datasette extra: pip install 'dateline[datasette]'.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    from dateline.archive import Archive
+    from dateline.store import DB_NAME
+
+    with Archive(archive, readonly=True) as arc:
+        meta = arc.datasette_metadata()
+        database = arc.path / DB_NAME
+    text = json.dumps(meta, ensure_ascii=False, indent=2)
+    if metadata:
+        sys.stdout.write(text + "\n")
+        return
+    try:
+        import datasette as _datasette  # noqa: F401
+    except ImportError as exc:
+        from dateline.errors import MissingExtra
+
+        raise MissingExtra("datasette", "datasette", "dateline datasette") from exc
+    with tempfile.TemporaryDirectory(prefix="dateline-datasette-") as tmp:
+        meta_file = Path(tmp) / "metadata.json"
+        meta_file.write_text(text, encoding="utf-8")
+        console_err.print(f"dateline: Datasette on http://{host}:{port}/{database.stem} "
+                          "(read-only; Ctrl-C stops)", highlight=False)
+        proc = subprocess.Popen([sys.executable, "-m", "datasette", "serve", str(database),
+                                 "--metadata", str(meta_file), "--host", host, "--port",
+                                 str(port)])
+        try:
+            code = proc.wait()
+        except KeyboardInterrupt:
+            proc.terminate()
+            code = proc.wait()
+    if code:
+        raise typer.Exit(code)

@@ -21,6 +21,7 @@ from dateline.model import StoredStory
 from dateline.store.sqlite import chunks
 
 if TYPE_CHECKING:
+    from dateline.enrich.korean_terms import KoreanAnalysis
     from dateline.enrich.results import EntityProfile, EntitySummary, QuoteHit, QuoteResults
     from dateline.search.base import IndexDoc, SearchEngine
     from dateline.store import Store
@@ -32,6 +33,10 @@ QUOTES_DIR = "index-quotes"
 QUOTES_WATERMARK = "quotes_index_seq"
 ENTITY_KINDS = ("person", "org", "place")
 QUOTE_KINDS = ("soundbite", "direct", "reported")
+#: the ways people name the entity kinds ("--type organisation")
+_KIND_NAMES = {"people": "person", "persons": "person", "organisation": "org",
+               "organization": "org", "organisations": "org", "organizations": "org",
+               "orgs": "org", "places": "place", "location": "place", "locations": "place"}
 _BATCH = 500
 _MAX_QUERY_HITS = 5000
 
@@ -58,8 +63,12 @@ class EntitiesMixin:
 
     # -- enrichment ---------------------------------------------------------------------------
 
-    def enrich(self, stale_only: bool = True) -> dict[str, Any]:
-        """Run the entity enricher where it is new or stale; returns what it did."""
+    def enrich(self, stale_only: bool = True, *,
+               defer: KoreanAnalysis | None = None) -> dict[str, Any]:
+        """Run the entity enricher where it is new or stale; returns what it did.
+
+        ``defer``: a Korean analysis running beside it; stories still waiting for it are left
+        for the next pass, and the entities are resolved then too."""
         from dateline.enrich import entities as extractor
         from dateline.enrich import gazetteer
         from dateline.store.entities import StoryFactsRow
@@ -77,17 +86,26 @@ class EntitiesMixin:
             if not ids:
                 break
             rows = []
+            stories = self.store.get_stories(ids)
+            nouns = self.store.proper_nouns_of([(s.id, s.revision) for s in stories.values()])
             for sid in ids:
-                story = self.store.get_story(sid)
-                terms = self.store.korean_terms(sid, story.revision)
-                facts = extractor.extract(story, proper_nouns=terms[2] if terms else None)
+                story = stories[sid]
+                if (defer is not None and (sid, story.revision) not in nouns
+                        and defer.pending(story)):
+                    continue
+                text_nouns, title_nouns = nouns.get((sid, story.revision), (None, None))
+                facts = extractor.extract(story, proper_nouns=text_nouns, title_nouns=title_nouns)
                 rows.append(StoryFactsRow(sid, story.revision,
                                           story.date.isoformat() if story.date else None,
                                           story.program, facts.mentions, facts.quotes))
             es.write_facts(rows, extractor.NAME, extractor.VERSION)
             done += len(rows)
             after = ids[-1]
+            if defer is not None:
+                defer.take()
         extract_seconds = time.perf_counter() - started
+        if defer is not None:  # the rest, and the resolution, come with the next pass
+            return {"enricher": extractor.MAKER, "stories": done, "deferred": True}
         changed = 0
         if done or dropped or es.unresolved_count() or not stale_only:
             changed = self._resolve_entities()
@@ -109,12 +127,12 @@ class EntitiesMixin:
             "notes": list(dict.fromkeys(gazetteer.NOTES)),
         }
 
-    def _after_ingest(self) -> None:
+    def _after_ingest(self, defer: KoreanAnalysis | None = None) -> None:
         """Run enrichers that are new or stale, after stories were stored."""
         if self.readonly:
             return
         try:
-            self.enrich(stale_only=True)
+            self.enrich(stale_only=True, defer=defer)
         except Exception:  # noqa: BLE001 - stories are stored; `dateline enrich` retries
             log.exception("entity enrichment failed; run `dateline enrich` to retry")
 
@@ -217,6 +235,14 @@ class EntitiesMixin:
         elif kind not in QUOTE_KINDS:
             raise InputError(f"unknown quote kind {kind!r}",
                              hint="use soundbite, reported, direct or all")
+        if language:
+            from dateline.transcript.language import language_code
+
+            code = language_code(language)
+            if code is None:
+                raise InputError(f"unknown language {language!r}",
+                                 hint="give an ISO 639-1 code (en, ko, ja…) or a name (Korean)")
+            language = code
         limit = max(1, min(int(limit), self.setting("max_page_size")))
         offset = max(0, int(offset))
         warnings: list[str] = []
@@ -230,7 +256,7 @@ class EntitiesMixin:
                        language=language, kind=kind, date_from=date_from, date_to=date_to)
         if not query or not query.strip():
             rows, total = es.quotes(**filters, limit=limit, offset=offset)  # type: ignore[arg-type]
-            return QuoteResults([_quote_hit(r) for r in rows], total, warnings)
+            return QuoteResults(self._titled([_quote_hit(r) for r in rows]), total, warnings)
         self.sync_quotes()
         with self._quote_engine() as engine:
             found = engine.search(query, date_from=date_from, date_to=date_to,
@@ -248,7 +274,19 @@ class EntitiesMixin:
         hits = sorted((_quote_hit(r) for r in rows), key=lambda h: rank.get(h.id, 0))
         for h in hits:
             h.snippet = snippets.get(h.id)
-        return QuoteResults(hits[offset:offset + limit], len(hits), warnings)
+        return QuoteResults(self._titled(hits[offset:offset + limit]), len(hits), warnings)
+
+    def _titled(self, hits: list[QuoteHit]) -> list[QuoteHit]:
+        """Quote hits whose story has no title, given the title derived from its lead."""
+        from dateline.store.titles import derived_titles
+
+        untitled = [h for h in hits if not h.story_title]
+        if untitled:
+            derived = derived_titles(self.store, [h.story_id for h in untitled])
+            for h in untitled:
+                h.story_title = derived.get(h.story_id)
+                h.story_title_derived = h.story_title is not None
+        return hits
 
     # -- entities -----------------------------------------------------------------------------
 
@@ -290,13 +328,15 @@ class EntitiesMixin:
         co = _co_mentions(es, eid, stories)
         latest, _ = es.quotes(entity_ids=[eid], limit=5)
         return EntityProfile(eid, kind, name, row[4] if row else None, aliases, titles, stories,
-                             mentions, nquotes, first, last, co, [_quote_hit(r) for r in latest])
+                             mentions, nquotes, first, last, co,
+                             self._titled([_quote_hit(r) for r in latest]))
 
     def entities(self, kind: str | None = None, top: int = 50, date_from: date | None = None,
                  date_to: date | None = None) -> list[EntitySummary]:
         """The most mentioned entities (by number of stories), optionally of one kind."""
         from dateline.enrich.results import EntitySummary
 
+        kind = _KIND_NAMES.get((kind or "").strip().lower(), kind) if kind else None
         if kind is not None and kind not in ENTITY_KINDS:
             raise InputError(f"unknown entity type {kind!r}", hint="use person, org or place")
         rows = self._entities.top_entities(kind, max(1, int(top)), date_from, date_to)
@@ -371,9 +411,10 @@ def _quote_hit(r: tuple[Any, ...]) -> QuoteHit:
     from dateline.enrich.results import QuoteHit
 
     (sid, rev, idx, kind, text, speaker, role, org, language, start, end, confidence, day,
-     program, maker, eid, ename, oid, title) = r[:19]
+     program, maker, eid, ename, oid, title, label) = r[:20]
     return QuoteHit(f"{sid}:{rev}:{idx}", sid, kind, text, speaker, eid, ename, role, org, oid,
-                    language, day, program, title, start, end, confidence, maker)
+                    language, day, program, title, start, end, confidence, maker,
+                    language_label=label)
 
 
 def _quote_doc(r: tuple[Any, ...]) -> IndexDoc:

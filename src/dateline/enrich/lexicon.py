@@ -17,6 +17,8 @@ TITLE_HEADS = frozenset(
         "ministers",
         "representative",
         "negotiator",
+        "advisor",
+        "adviser",
         "ambassador",
         "spokesperson",
         "spokesman",

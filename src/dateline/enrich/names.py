@@ -206,7 +206,6 @@ ORG_ALIASES: dict[str, str] = {
     "united nations security council": "un security council",
     "security council": "un security council",
     "jcs": "joint chiefs of staff",
-    "wpk": "workers' party of korea",
     "workers party of korea": "workers' party of korea",
     "kcna": "korean central news agency",
     "usfk": "us forces korea",
@@ -218,6 +217,14 @@ ORG_ALIASES: dict[str, str] = {
     "ppp": "people power party",
     "iaea": "international atomic energy agency",
     "kpa": "korean people's army",
+    "people's army": "korean people's army",
+    "kpa general staff": "general staff of the korean people's army",
+    "general staff of the kpa": "general staff of the korean people's army",
+    "wpk central committee": "central committee of the workers' party of korea",
+    "party central committee": "central committee of the workers' party of korea",
+    "central committee of the wpk": "central committee of the workers' party of korea",
+    "central committee of the workers' party": "central committee of the workers' party of korea",
+    "wpk": "workers' party of korea",
     "inss": "institute for national security strategy",
     "pentagon": "us department of defense",
     "the pentagon": "us department of defense",
@@ -240,6 +247,9 @@ DISPLAY: dict[str, str] = {
     "us state department": "US State Department",
     "workers' party of korea": "Workers' Party of Korea",
     "korean people's army": "Korean People's Army",
+    "central committee of the workers' party of korea":
+        "Central Committee of the Workers' Party of Korea",
+    "general staff of the korean people's army": "General Staff of the Korean People's Army",
 }
 
 
@@ -313,6 +323,15 @@ def place_key(name: str) -> str:
     return PLACE_ALIASES.get(key, key)
 
 
+#: Country qualifiers of a body's name that do not change which body it is, for the key
+#: (``Ministry of National Defence of the DPRK`` = ``DPRK Ministry of National Defence``).
+_QUALIFIER_AFTER = re.compile(
+    r" of the (?:dprk|rok|democratic people's republic of korea|republic of korea|us|"
+    r"united states|russian federation|people's republic of china)$"
+)
+_QUALIFIER_BEFORE = re.compile(r"^(?:dprk|rok) (?=\S+ \S+)")
+
+
 def org_key(name: str) -> str:
     key = casefold_key(name)
     key = PLACE_ALIASES.get(key, key) if key in ("dprk",) else key
@@ -320,6 +339,9 @@ def org_key(name: str) -> str:
         key = key[4:]
     if key.startswith("u s "):
         key = "us " + key[4:]
+    if key in ORG_ALIASES:
+        return ORG_ALIASES[key]
+    key = _QUALIFIER_BEFORE.sub("", _QUALIFIER_AFTER.sub("", key))
     return ORG_ALIASES.get(key, key)
 
 

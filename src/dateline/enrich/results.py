@@ -29,6 +29,11 @@ class QuoteHit:
     confidence: float
     maker: str
     snippet: str | None = None
+    #: the language of the original as its sound-bite label notes it ("Korean"); ``language``
+    #: is the ISO 639-1 code of the words as written
+    language_label: str | None = None
+    #: ``story_title`` is derived from the story's lead (the story has no title of its own)
+    story_title_derived: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

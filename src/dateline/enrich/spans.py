@@ -86,6 +86,7 @@ class KnownNouns:
         starts = [a for _form, a, _b in nouns]
         ordered = all(x <= y for x, y in zip(starts, starts[1:], strict=False))
         self.starts = starts if ordered else None
+        self.sized = all(a < b for _form, a, b in nouns)  # none empty (or ends before it starts)
 
     def within(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Those that lie in ``[start, end]``, in order."""
@@ -93,3 +94,12 @@ class KnownNouns:
             return [(form, a, b) for form, a, b in self.nouns if start <= a and b <= end]
         lo, hi = bisect_left(self.starts, start), bisect_right(self.starts, end)
         return [noun for noun in self.nouns[lo:hi] if noun[2] <= end]
+
+    def inside(self, spans: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+        """Those that lie in one of ``spans``, in order: as ``[n for n in nouns if any(a <= n[1]
+        and n[2] <= b for a, b in spans)]``, by bisection per span when the spans are in order
+        and do not overlap and no noun is empty (each then lies in one span at most)."""
+        ordered = all(b <= c for (_, b), (c, _) in zip(spans, spans[1:], strict=False))
+        if self.starts is None or not ordered or not self.sized:
+            return [(f, x, y) for f, x, y in self.nouns if any(a <= x and y <= b for a, b in spans)]
+        return [noun for a, b in spans for noun in self.within(a, b)]

@@ -77,6 +77,13 @@ def to_record(obj: Any, locator: str, options: ReaderOptions, raw: bytes) -> Rec
         record_id=_string(fields, options.id_field, ID_FIELDS, used, warnings),
         url=_string(fields, options.url_field, URL_FIELDS, used, warnings),
     )
+    found, derived = fields.get("title_derived")
+    if found and not options.title_field:
+        # dateline's own exports give an untitled story the title derived from its lead,
+        # marked so: it is not the story's title, and reading the export back keeps it so
+        used.add(fields.key("title_derived"))
+        if derived is True or str(derived).strip().lower() in ("true", "1"):
+            hints.title = None
     if hints.url is None and hints.record_id and hints.record_id.startswith(("http://", "https://")):
         hints.url = hints.record_id
     _dates(fields, options.date_field, hints, used, warnings)

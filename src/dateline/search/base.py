@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -90,6 +90,8 @@ class Hit:
     program: str | None
     language: str | None
     snippets: list[str] = field(default_factory=list)
+    #: the title is derived from the story's lead (it has none of its own); set by the archive
+    title_derived: bool = False
 
 
 @dataclass(slots=True)
@@ -110,6 +112,7 @@ class SearchResults:
                     "score": h.score,
                     "date": h.date.isoformat() if h.date else None,
                     "title": h.title,
+                    "title_derived": h.title_derived,
                     "program": h.program,
                     "language": h.language,
                     "snippets": h.snippets,
@@ -182,6 +185,17 @@ class SearchEngine(ABC):
         other problems come back as ``warnings``.
         """
 
+    def match_any(self, words: Sequence[str], *, date_from: date | None = None,
+                  date_to: date | None = None, limit: int = 50) -> list[tuple[str, float]]:
+        """``(id, score)`` of the ``limit`` best stories holding any of ``words`` — terms of the
+        index's own analysis (English words, Korean morphemes), searched as an unfielded
+        ``OR`` query would — best first, equal scores by id, so that the answer does not depend
+        on the order documents were indexed in.  No count, facets or snippets: the candidate
+        search of the thread pass (one per story).  Engines override it to go faster."""
+        return top_ids(lambda n: [(h.id, h.score) for h in self.search(
+            " OR ".join(words), date_from=date_from, date_to=date_to, limit=n, facets=False,
+            snippets=False).hits], limit)
+
     @abstractmethod
     def histogram(
         self,
@@ -208,6 +222,26 @@ class SearchEngine(ABC):
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def top_ids(fetch: Callable[[int], list[tuple[str, float]]],
+            limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` best of ``fetch(n)`` (which gives the ``n`` best, in any order among equal
+    scores) ranked by score, then id: ``n`` grows while hits left out could tie with the last
+    one kept."""
+    n = limit + 8
+    while True:
+        hits = fetch(n)
+        ranked = sorted(hits, key=lambda h: (-h[1], h[0]))
+        if len(hits) < n or len(ranked) <= limit or n >= _MAX_TIE_FETCH:
+            return ranked[:limit]
+        if min(score for _, score in hits) < ranked[limit - 1][1]:
+            return ranked[:limit]
+        n *= 4
+
+
+#: most hits :func:`top_ids` fetches to settle ties (stories of identical text)
+_MAX_TIE_FETCH = 4096
 
 
 def check_search_args(sort: str, limit: int, offset: int) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "analyze",
     "analyze_many",
     "has_hangul",
+    "proper_nouns",
     "terms",
 ]
 
@@ -152,6 +153,8 @@ class StoryTerms:
     title: str
     text: str
     proper_nouns: list[tuple[str, int, int]]
+    #: the proper nouns of the title, offsets in the title
+    title_nouns: list[tuple[str, int, int]]
 
 
 def analyze_stories(items: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]
@@ -184,15 +187,9 @@ def analyze_stories(items: Sequence[tuple[str, str, Sequence[tuple[int, int]]]]
         nouns: list[tuple[str, int, int]] = []
         for (a, _b), toks in zip(spans, tokens[at + 1 : at + 1 + len(spans)], strict=True):
             text_terms.extend(t.form for t in _keep(toks))
-            for tok in toks:
-                if not tok.tag.startswith("NNP"):
-                    continue
-                start, end = a + tok.start, a + tok.start + tok.len
-                if nouns and nouns[-1][2] == start:
-                    nouns[-1] = (nouns[-1][0] + tok.form, nouns[-1][1], end)
-                else:
-                    nouns.append((tok.form, start, end))
-        out[i] = StoryTerms(" ".join(title_terms), " ".join(text_terms), nouns)
+            nouns.extend(proper_nouns(toks, a))
+        out[i] = StoryTerms(" ".join(title_terms), " ".join(text_terms), nouns,
+                            proper_nouns(tokens[at]))
     return out
 
 
@@ -221,6 +218,21 @@ def cut_span(text: str, start: int, end: int, size: int | None = None) -> list[t
         start = cut
     out.append((start, end))
     return out
+
+
+def proper_nouns(tokens: Iterable[Any], offset: int = 0) -> list[tuple[str, int, int]]:
+    """(form, start, end) of each proper noun among Kiwi's ``tokens``, offsets moved by
+    ``offset``; adjacent proper nouns are joined (Kiwi splits some names)."""
+    nouns: list[tuple[str, int, int]] = []
+    for tok in tokens:
+        if not tok.tag.startswith("NNP"):
+            continue
+        start, end = offset + tok.start, offset + tok.start + tok.len
+        if nouns and nouns[-1][2] == start:
+            nouns[-1] = (nouns[-1][0] + tok.form, nouns[-1][1], end)
+        else:
+            nouns.append((tok.form, start, end))
+    return nouns
 
 
 def terms(text: str) -> list[str]:

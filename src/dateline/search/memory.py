@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +38,7 @@ from dateline.search.plan import (
     PlanNode,
     PNot,
     POr,
+    any_words,
     build_plan,
     highlight_terms,
     normalize_language,
@@ -196,6 +197,14 @@ class MemoryEngine(SearchEngine):
                 result = {i: s for i, s in result.items() if i not in excluded}
             return result
         raise TypeError(f"not a plan node: {node!r}")
+
+    def match_any(self, words: Sequence[str], *, date_from: date | None = None,
+                  date_to: date | None = None, limit: int = 50) -> list[tuple[str, float]]:
+        plan = with_dates(any_words(words, analyze), date_from, date_to)
+        if plan is None:
+            return []
+        scores = self._eval(plan)
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
     def _matching(self, query: str | Query | None, date_from: date | None, date_to: date | None
                   ) -> tuple[dict[str, float], list[str]]:

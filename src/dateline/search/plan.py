@@ -25,7 +25,7 @@ Routing (a word with Hangul goes to the Korean fields, any other word to the Eng
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,6 +35,8 @@ from dateline.search.query import And, DateRange, Node, Not, Or, Phrase, Term, i
 __all__ = [
     "AnyOf",
     "Analyzer",
+    "any_words",
+    "word_leaf",
     "Match",
     "PAnd",
     "PNot",
@@ -232,6 +234,27 @@ def build_plan(root: Node, analyzer: Analyzer) -> tuple[PlanNode | None, list[st
         raise TypeError(f"not a query node: {node!r}")
 
     return walk(root), warnings
+
+
+def any_words(words: Iterable[str], analyzer: Analyzer) -> PlanNode | None:
+    """The plan of an unfielded ``OR`` of ``words`` that are index terms already (the thread
+    pass's words): routed like query words, but a Korean word is a morpheme of the index's own
+    analysis, taken as it is, so no query needs the Korean model."""
+    leaves = [leaf for word in words if (leaf := word_leaf(word, analyzer)) is not None]
+    if not leaves:
+        return None
+    return leaves[0] if len(leaves) == 1 else POr(tuple(leaves))
+
+
+def word_leaf(word: str, analyzer: Analyzer) -> AnyOf | None:
+    """One word of :func:`any_words`."""
+    routes = _KO_ROUTES[None] if korean.has_hangul(word) else _EN_ROUTES[None]
+    matches = []
+    for field, name, boost in routes:
+        tokens = (word.lower(),) if name == "ko" else tuple(analyzer(name, word))
+        if tokens:
+            matches.append(Match(field, tokens, boost))
+    return AnyOf(tuple(matches)) if matches else None
 
 
 def with_dates(plan: PlanNode | None, date_from: date | None, date_to: date | None

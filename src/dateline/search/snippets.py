@@ -7,9 +7,10 @@ is escaped with :func:`html.escape` and only the ``<mark>``/``</mark>`` tags are
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
-__all__ = ["MAX_CHARS", "find_substrings", "lead", "render", "snippet", "tidy"]
+__all__ = ["MAX_CHARS", "find_substrings", "lead", "plain", "render", "snippet", "tidy"]
 
 MAX_CHARS = 200
 
@@ -101,3 +102,32 @@ def lead(text: str, max_chars: int = MAX_CHARS) -> str:
     end = text.rfind(" ", 0, max_chars)
     end = end if end > max_chars // 2 else max_chars
     return render(text[:end], [], suffix="…")
+
+
+_MARKS = re.compile(r"(</?mark>)")
+
+
+def plain(snippet_html: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet as plain text and the ``(start, end)`` character offsets of its highlights
+    in that text: what machine formats give instead of HTML (``&lt;앵커 멘트&gt;`` becomes
+    ``<앵커 멘트>``).  Unbalanced marks are closed at the end."""
+    text: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    opened: int | None = None
+    for piece in _MARKS.split(snippet_html):
+        if piece == "<mark>":
+            if opened is None:
+                opened = pos
+        elif piece == "</mark>":
+            if opened is not None:
+                if pos > opened:
+                    spans.append((opened, pos))
+                opened = None
+        elif piece:
+            chunk = html.unescape(piece)
+            text.append(chunk)
+            pos += len(chunk)
+    if opened is not None and pos > opened:
+        spans.append((opened, pos))
+    return "".join(text), spans

@@ -24,10 +24,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -47,6 +48,7 @@ from dateline.search.base import (
     check_search_args,
     fill_histogram,
     register_engine,
+    top_ids,
 )
 from dateline.search.plan import (
     AnyOf,
@@ -59,6 +61,7 @@ from dateline.search.plan import (
     highlight_terms,
     normalize_language,
     with_dates,
+    word_leaf,
 )
 from dateline.search.query import DateRange, Query, as_query
 
@@ -66,7 +69,9 @@ __all__ = ["SCHEMA_VERSION", "TantivyEngine"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: tantivy's built-in English analysers (the same chains)
+#: 2: tantivy's built-in English analysers (the same chains); 3: ``id_num``, the story id as a
+#: number in a fast field (candidate searches read it without loading documents)
+SCHEMA_VERSION = 3
 _META = "dateline-search.json"
 _BATCH = 512
 #: how old meta.json must be before its stat alone is trusted to show it unchanged (2 s: more
@@ -119,6 +124,7 @@ def register_analyzers(index: Any, analyzers: dict[str, Any]) -> None:
 def _schema(t: Any) -> Any:
     sb = t.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_unsigned_field("id_num", fast=True)
     sb.add_text_field("title", stored=True, tokenizer_name=EN)
     sb.add_text_field("text", stored=True, tokenizer_name=EN)
     sb.add_text_field("text_exact", tokenizer_name=EXACT)
@@ -137,7 +143,19 @@ def _schema(t: Any) -> Any:
     return sb.build()
 
 
+#: words of candidate searches kept compiled (see TantivyEngine.match_any)
+_WORD_CACHE = 50_000
+#: story ids, 16 hexadecimal digits, also kept as a number (``id_num``)
+_HEX_ID = re.compile(r"[0-9a-f]{16}")
+
+#: the days tantivy's dates (nanoseconds since 1970 in 64 bits) can hold
+_FIRST_DAY, _LAST_DAY = date(1677, 9, 22), date(2262, 4, 10)
+
+
 def _utc(day: date) -> datetime:
+    """Midnight UTC of ``day``, within the dates the index can hold (a search for
+    ``date:1000..3000`` means every date, not an error)."""
+    day = min(max(day, _FIRST_DAY), _LAST_DAY)
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
@@ -180,6 +198,7 @@ class TantivyEngine(SearchEngine):
         self._index_meta = self.path / "meta.json"  # tantivy's: replaced at every commit
         self._seen: int | None = None
         self._settled: tuple[int, int, int] | None = None  # stat of meta.json, when trusted
+        self._words: dict[str, Any] = {}  # compiled word queries (see _word_query)
         self._reload_lock = threading.Lock()
 
     def _open_dir(self, recreate: bool) -> None:
@@ -233,6 +252,8 @@ class TantivyEngine(SearchEngine):
     def _document(self, d: IndexDoc, ko_title: str | None, ko_text: str | None) -> Any:
         doc = self._t.Document()
         doc.add_text("id", d.id)
+        if _HEX_ID.fullmatch(d.id):
+            doc.add_unsigned("id_num", int(d.id, 16))
         if d.title:
             doc.add_text("title", d.title)
         doc.add_text("text", d.text)
@@ -345,7 +366,7 @@ class TantivyEngine(SearchEngine):
             return q.boolean_query([(occur.Should, s) for s in subs])
         if isinstance(node, DateRange):
             lo = _utc(node.start) if node.start else None
-            hi = _utc(node.end + timedelta(days=1)) if node.end else None
+            hi = _utc(min(node.end, _LAST_DAY) + timedelta(days=1)) if node.end else None
             return q.range_query(schema, "date", t.FieldType.Date, lo, hi,
                                  include_upper=hi is None)
         if isinstance(node, PNot):
@@ -437,6 +458,44 @@ class TantivyEngine(SearchEngine):
             warnings=warnings,
             took_ms=(time.perf_counter() - t0) * 1000,
         )
+
+    def match_any(self, words: Sequence[str], *, date_from: date | None = None,
+                  date_to: date | None = None, limit: int = 50) -> list[tuple[str, float]]:
+        """See :meth:`SearchEngine.match_any`: the plan is made without the query language,
+        the search counts nothing, and ids are read from a fast field, not from documents."""
+        occur = self._t.Occur
+        subs = [(occur.Should, q) for w in words if (q := self._word_query(w)) is not None]
+        if not subs:
+            return []
+        tq = self._t.Query.boolean_query(subs)
+        dates = with_dates(None, date_from, date_to)
+        if dates is not None:
+            tq = self._t.Query.boolean_query([(occur.Must, tq),
+                                              (occur.Must, self._compile(dates))])
+        searcher = self._index.searcher()
+
+        def fetch(n: int) -> list[tuple[str, float]]:
+            hits = searcher.search(tq, n, count=False).hits
+            addresses = [address for _, address in hits]
+            numbers = searcher.fast_field_values("id_num", addresses) if addresses else []
+            return [(f"{num:016x}" if num is not None else searcher.doc(address).get_first("id"),
+                     float(score))
+                    for (score, address), num in zip(hits, numbers, strict=True)]
+
+        return top_ids(fetch, limit)
+
+    def _word_query(self, word: str) -> Any:
+        """The compiled query of one word of :meth:`match_any`, kept: a pass over an archive
+        asks for the same words again and again."""
+        try:
+            return self._words[word]
+        except KeyError:
+            pass
+        if len(self._words) >= _WORD_CACHE:
+            self._words.clear()
+        leaf = word_leaf(word, self._analyze)
+        query = self._words[word] = self._compile(leaf) if leaf is not None else None
+        return query
 
     def _page(self, searcher: Any, tq: Any, marks: Highlights | None, sort: Sort, limit: int,
               offset: int) -> tuple[list[Hit], int]:

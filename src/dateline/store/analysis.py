@@ -591,3 +591,30 @@ def entity_story_counts(store: Store, entity_ids: Sequence[str], date_from: date
             f"a.entity_id IN ({marks}){where} GROUP BY a.entity_id", (*chunk, *params)):
             out[eid] = int(n)
     return out
+
+
+def undated_entity_stories(store: Store, entity_id: str) -> int:
+    """Stories mentioning the entity (any alias) that have no date."""
+    return int(store.conn.execute(
+        "SELECT COUNT(DISTINCT m.story_id) FROM entity_aliases a JOIN entity_mentions m ON "
+        "m.kind = a.kind AND m.key = a.key WHERE a.entity_id = ? AND m.date IS NULL",
+        (entity_id,)).fetchone()[0])
+
+
+def undated_quoting_stories(store: Store, entity_id: str | None,
+                            spellings: Sequence[str]) -> int:
+    """Stories without a date quoting the person entity, or (no entity) any of ``spellings``."""
+    if entity_id is not None and table_exists(store, "entity_quotes"):
+        return int(store.conn.execute(
+            "SELECT COUNT(DISTINCT q.story_id) FROM entity_aliases a JOIN entity_quotes q ON "
+            "q.speaker_key = a.key JOIN stories s ON s.id = q.story_id AND s.revision = "
+            "q.revision AND s.duplicate_of IS NULL WHERE a.entity_id = ? AND a.kind = 'person' "
+            "AND q.date IS NULL", (entity_id,)).fetchone()[0])
+    if not spellings:
+        return 0
+    marks = ",".join("?" * len(spellings))
+    return int(store.conn.execute(
+        "SELECT COUNT(DISTINCT s.id) FROM quotes q JOIN stories s ON s.id = q.story_id AND "
+        "s.revision = q.revision JOIN revisions r ON r.story_id = s.id AND r.revision = "
+        f"s.revision WHERE q.speaker IN ({marks}) AND s.duplicate_of IS NULL AND r.date IS NULL",
+        tuple(spellings)).fetchone()[0])

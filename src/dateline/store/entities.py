@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from dateline.store.sqlite import chunks, transaction
+from dateline.store.sqlite import chunks, has_column, transaction
 
 ENRICH_SEQ = "enrich_seq"
 #: store sequence up to which every story's mention rows are of its current revision
@@ -55,6 +55,7 @@ class StoryFactsRow:
 class EntityStore:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self._labels: bool | None = None  # do quotes have language labels (migration 10)?
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -384,14 +385,27 @@ class EntityStore:
     _QUOTE_COLUMNS = (
         "q.story_id, q.revision, q.idx, q.kind, q.text, q.speaker, q.role, q.organization, "
         'q.language, q.start, q."end", q.confidence, q.date, q.program, q.maker, a.entity_id, '
-        "e.name, oa.entity_id, r.title"
+        "e.name, oa.entity_id, r.title, pq.language_label"
     )
+
+    @property
+    def _quote_columns(self) -> str:
+        """:data:`_QUOTE_COLUMNS`, or without the labels in an archive older than migration 10
+        (open read-only, so not migrated)."""
+        if self._labels is None:
+            self._labels = has_column(self.conn, "quotes", "language_label")
+        if self._labels:
+            return self._QUOTE_COLUMNS
+        return self._QUOTE_COLUMNS.replace("pq.language_label", "NULL")
     _QUOTE_FROM = (
         "FROM entity_quotes q JOIN stories s ON s.id = q.story_id AND s.revision = q.revision "
         "JOIN revisions r ON r.story_id = s.id AND r.revision = s.revision "
         "LEFT JOIN entity_aliases a ON a.kind = 'person' AND a.key = q.speaker_key "
         "LEFT JOIN entities e ON e.id = a.entity_id "
-        "LEFT JOIN entity_aliases oa ON oa.kind = 'org' AND oa.key = q.org_key"
+        "LEFT JOIN entity_aliases oa ON oa.kind = 'org' AND oa.key = q.org_key "
+        # a sound bite's label, as the parser read it (reported speech has none)
+        "LEFT JOIN quotes pq ON pq.story_id = q.story_id AND pq.revision = q.revision "
+        "AND pq.idx = q.idx AND q.kind != 'reported'"
     )
 
     def quotes(self, *, entity_ids: Sequence[str] | None = None, role: str | None = None,
@@ -412,9 +426,9 @@ class EntityStore:
         if organization:
             where.append("(q.organization LIKE ? OR q.role LIKE ?)")
             params.extend([f"%{organization}%"] * 2)
-        if language:
-            where.append("(q.language LIKE ? OR r.language LIKE ?)")
-            params.extend([f"{language}%"] * 2)
+        if language:  # an ISO 639-1 code: the language of the quote's own words
+            where.append("q.language = ?")
+            params.append(language)
         if kind:
             where.append("q.kind = ?")
             params.append(kind)
@@ -434,17 +448,26 @@ class EntityStore:
         clause = " AND ".join(where)
         total = self.conn.execute(f"SELECT COUNT(*) {self._QUOTE_FROM} WHERE {clause}",
                                   params).fetchone()[0]
-        sql = (f"SELECT {self._QUOTE_COLUMNS} {self._QUOTE_FROM} WHERE {clause} "
+        sql = (f"SELECT {self._quote_columns} {self._QUOTE_FROM} WHERE {clause} "
                "ORDER BY q.date DESC, q.story_id, q.idx")
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return self.conn.execute(sql, params).fetchall(), int(total)
 
+    def quote_counts(self) -> dict[str, int]:
+        """How many quotes :meth:`quotes` can return (those of current revisions), by kind: the
+        one count of quotes that stats, the command line and the web give."""
+        # the joins of _QUOTE_FROM that can change a count: each quote's story is at this
+        # revision (the others match at most one row each, by their keys)
+        return dict(self.conn.execute(
+            "SELECT q.kind, COUNT(*) FROM entity_quotes q JOIN stories s ON s.id = q.story_id "
+            "AND s.revision = q.revision GROUP BY q.kind ORDER BY q.kind").fetchall())
+
     def quotes_changed(self, after_seq: int) -> Iterator[tuple[Any, ...]]:
         """Quote rows of stories enriched (or touched) after ``after_seq``, with their seq, as
         they are read (a rebuild reads every quote of the archive: not into one list)."""
         return iter(self.conn.execute(
-            f"SELECT {self._QUOTE_COLUMNS}, en.seq {self._QUOTE_FROM} JOIN enrichments en ON "
+            f"SELECT {self._quote_columns}, en.seq {self._QUOTE_FROM} JOIN enrichments en ON "
             "en.story_id = q.story_id AND en.enricher = 'entities' WHERE en.seq > ? "
             "ORDER BY en.seq", (after_seq,)))
 

@@ -7,12 +7,14 @@ an archive has come.  Never edit a released migration: append a new one.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from dateline.errors import SchemaTooNew
 from dateline.store.schema_analysis import ANALYSIS_V1, THREADS_V1
 from dateline.store.schema_entities import ENTITIES_V1
 
-MIGRATIONS: list[str] = [
+#: each migration is SQL, or a function of the connection for one that must look first
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 1: sources, blobs, stories, revisions, quotes, rejects, runs
     """
     CREATE TABLE meta (
@@ -170,22 +172,104 @@ MIGRATIONS: list[str] = [
     DROP INDEX IF EXISTS entity_mentions_key;
     CREATE INDEX entity_mentions_key ON entity_mentions(kind, key, story_id, revision, date);
     """,
+    # 9: story identity with evidence (store/identity.py).  Stories of an archive made before
+    #    it may merge records that share a URL; ``dateline rebuild`` re-keys them from the raw
+    #    bytes and keeps each old id that changed here, so that it still finds its story.
+    #    ``identity_rule`` in ``meta``: 1 for archives that held stories before this
+    #    migration (a rebuild sets 2), 2 for the others.
+    """
+    CREATE TABLE IF NOT EXISTS story_aliases (
+        old_id   TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL,
+        made_at  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT OR REPLACE INTO meta(key, value)
+        SELECT 'identity_rule', CASE WHEN EXISTS (SELECT 1 FROM stories) THEN '1' ELSE '2' END;
+    """,
+    # 10: quote languages as ISO 639-1 codes with the labels kept; titles derived from the lead
+    #     of untitled stories; views for Datasette and SQL readers (see _upgrade_10)
+    lambda conn: _upgrade_10(conn),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring an archive's schema up to date; returns the version it is at."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
+def _upgrade_10(conn: sqlite3.Connection) -> None:
+    """Migration 10: quote languages (:func:`_quote_languages`), derived titles
+    (:mod:`dateline.store.titles`: the table, filled for the stories already stored) and the
+    views for readers of the SQLite file (:mod:`dateline.store.views`)."""
+    from dateline.store import titles, views
+
+    _quote_languages(conn)
+    conn.execute(titles.TABLE)
+    titles.fill(conn, 0)
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) SELECT ?, COALESCE((SELECT value FROM "
+                 "meta WHERE key = 'seq'), '0')", (titles.WATERMARK,))
+    views.create(conn)
+
+
+def _quote_languages(conn: sqlite3.Connection) -> None:
+    """A quote's language is the ISO 639-1 code of its own words ("en", "ko"),
+    read from them (``dateline_quote_language``: :func:`transcript.language.quote_language`);
+    the language a sound-bite label names ("Korean", "Korean-English") is kept as written in
+    ``quotes.language_label``.  The enricher's copy of each quote (``entity_quotes``) gets the
+    same code; its sound bites find their label in ``quotes`` by (story, revision, idx).
+
+    A schema that already has the column (its version set back by hand) is left as it is."""
+    if any(r[1] == "language_label" for r in conn.execute("PRAGMA table_info(quotes)")):
+        return
+    for statement in (
+        "ALTER TABLE quotes ADD COLUMN language_label TEXT",
+        """UPDATE quotes SET language_label = language, language = dateline_quote_language(
+               text, language, (SELECT r.language FROM revisions r WHERE
+                                r.story_id = quotes.story_id AND r.revision = quotes.revision))""",
+        """UPDATE entity_quotes SET language = dateline_quote_language(
+               text, CASE WHEN kind = 'reported' THEN NULL ELSE language END,
+               (SELECT r.language FROM revisions r WHERE r.story_id = entity_quotes.story_id
+                                                     AND r.revision = entity_quotes.revision))""",
+        "CREATE INDEX IF NOT EXISTS entity_quotes_language ON entity_quotes(language)",
+    ):
+        conn.execute(statement)
+
+
+def _functions(conn: sqlite3.Connection) -> None:
+    """The Python functions migrations call in their SQL (registered on the migrating
+    connection only: no view or trigger uses them, so any SQLite tool reads the archive)."""
+    from dateline.transcript.language import quote_language
+
+    conn.create_function("dateline_quote_language", 3, quote_language, deterministic=True)
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > SCHEMA_VERSION:
         raise SchemaTooNew(
             f"this archive has schema version {current}, newer than this dateline knows "
             f"({SCHEMA_VERSION})",
             hint="upgrade dateline: pip install -U dateline",
         )
+    return current
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring an archive's schema up to date; returns the version it is at."""
+    current = _version(conn)
+    if current < SCHEMA_VERSION:
+        _functions(conn)
     for version in range(current + 1, SCHEMA_VERSION + 1):
-        conn.executescript(
-            "BEGIN;\n" + MIGRATIONS[version - 1] + f"\nPRAGMA user_version = {version};\nCOMMIT;"
-        )
+        step = MIGRATIONS[version - 1]
+        if isinstance(step, str):
+            conn.executescript(
+                "BEGIN;\n" + step + f"\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+            continue
+        conn.execute("BEGIN")  # a migration in Python: its statements in one transaction
+        try:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     return SCHEMA_VERSION

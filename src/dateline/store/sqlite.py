@@ -15,26 +15,19 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import zstandard
 
 from dateline.errors import ArchiveError, NotFound
-from dateline.model import (
-    SEGMENT_KINDS,
-    IndexRow,
-    ParsedStory,
-    Quote,
-    Segment,
-    SourceFile,
-    StoredStory,
-    indexed_text,
-    text_hash,
-)
+from dateline.model import IndexRow, Quote, Segment, StoredStory, indexed_text
 from dateline.store.schema import migrate
+
+if TYPE_CHECKING:
+    from dateline.store.writer import IngestCounts, ParsedSource, PreparedSource
 
 log = logging.getLogger(__name__)
 
@@ -76,17 +69,6 @@ def story_id_for(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def story_key(source_name: str, locator: str, story: ParsedStory) -> str:
-    """The identity of a story: its URL when it has one, else where it came from.
-
-    A page re-scraped after its 수정 time keeps its URL (or its file name), so the new text
-    becomes a new revision of the same story rather than a new story.
-    """
-    if story.url:
-        return f"url:{story.url.strip()}#{story.position}"
-    return f"src:{source_name}{locator}#{story.position}"
-
-
 _CHECKPOINT_PAGES = 16384  # 64 MiB of WAL at the 4 KiB page size
 IN_CHUNK = 500  # values per "IN (…)" list: well under SQLite's limit on bound parameters
 
@@ -97,162 +79,34 @@ def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]
         yield items[start:start + size]
 
 
+def has_column(conn: sqlite3.Connection, table: str, column: str) -> bool:
+    """Whether ``table`` has ``column`` (an archive open read-only may predate a migration)."""
+    return any(r[1] == column for r in conn.execute(f"PRAGMA table_info({table})"))
+
+
 def _row_to_quote(r: tuple[Any, ...]) -> Quote:
     """A Quote from a row of ``Store._QUOTE_SELECT`` (story id and revision first)."""
     return Quote(text=r[2], speaker=r[3], role=r[4], organization=r[5], language=r[6], kind=r[7],
-                 label=r[8], start=r[9], end=r[10], confidence=r[11])
+                 label=r[8], start=r[9], end=r[10], confidence=r[11], language_label=r[12])
+
+
+#: Korean proper nouns (form, start, end) of a revision's text, and of its title when known
+Nouns = tuple[list[tuple[str, int, int]], list[tuple[str, int, int]] | None]
+
+
+def _nouns(data: str) -> Nouns:
+    """The proper nouns kept in ``korean_terms``: ``{"text": …, "title": …}``, or a list
+    (the text's alone) in archives analysed before titles' were kept."""
+    value = json.loads(data)
+    if isinstance(value, list):
+        return [tuple(n) for n in value], None  # type: ignore[misc]
+    title = value.get("title")
+    return ([tuple(n) for n in value["text"]],  # type: ignore[misc]
+            [tuple(n) for n in title] if title is not None else None)  # type: ignore[misc]
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-@dataclass(slots=True)
-class IngestCounts:
-    """What one batch or run did to the archive."""
-
-    sources: int = 0
-    unchanged_sources: int = 0
-    new: int = 0
-    revised: int = 0
-    duplicate: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    warnings: int = 0
-    reject_reasons: list[str] = field(default_factory=list)
-
-    def add(self, other: IngestCounts) -> None:
-        for name in ("sources", "unchanged_sources", "new", "revised", "duplicate", "unchanged",
-                     "rejected", "warnings"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        room = 20 - len(self.reject_reasons)
-        if room > 0:
-            self.reject_reasons.extend(other.reject_reasons[:room])
-
-    @property
-    def stories(self) -> int:
-        return self.new + self.revised + self.duplicate + self.unchanged
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sources": self.sources,
-            "unchanged_sources": self.unchanged_sources,
-            "new": self.new,
-            "revised": self.revised,
-            "duplicate": self.duplicate,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "warnings": self.warnings,
-            "reject_reasons": list(self.reject_reasons),
-        }
-
-
-#: A parsed source as the writer consumes it, built by :meth:`ParsedSource.prepare`:
-#: ``(name, origin, size, reader, encoding, status, warnings, blob, rejects, stories)`` where
-#: ``warnings`` is a list of strings, ``blob`` is :func:`pack_blob` of the raw bytes, ``rejects``
-#: are ``(locator, reason, raw bytes or None for the source's own)`` and ``stories`` are
-#: :data:`PreparedStory` tuples.  Plain tuples because a prepared source crosses a process
-#: boundary: they pickle several times faster than dataclasses.
-PreparedSource = tuple[str, str, int, str, str | None, str, list[str], tuple[str, str, bytes],
-                       list[tuple[str, str, bytes | None]], list["PreparedStory"]]
-#: ``(key, story id, revision columns, quote columns)``; the revision columns are
-#: :data:`_REVISION_COLUMNS` from ``text_hash`` on, the quote columns :data:`_QUOTE_COLUMNS`
-#: from ``kind`` on.
-PreparedStory = tuple[str, str, tuple[Any, ...], list[tuple[Any, ...]]]
-
-_REVISION_COLUMNS = (
-    "story_id, revision, source_id, run_id, text_hash, title, date, published_at, updated_at, "
-    "program, reporter, language, url, text, segments, position, locator, parser"
-)
-_QUOTE_COLUMNS = (
-    'story_id, revision, idx, maker, kind, text, speaker, role, organization, language, label, '
-    'start, "end", confidence'
-)
-_UPDATED_AT = 4  # position of updated_at in a prepared story's revision columns
-
-
-@dataclass(slots=True)
-class ParsedSource:
-    """A source and what the parser made of each of its records, ready to be stored."""
-
-    source: SourceFile
-    #: per record: (locator, parsed stories, warnings)
-    records: list[tuple[str, list[ParsedStory], list[str]]]
-    parser: str = ""
-
-    def prepare(self) -> PreparedSource:
-        """Everything the writer needs that takes CPU — hashing, compressing, ids, JSON — done
-        here, typically in a parser worker, so the single writer only runs SQL."""
-        src = self.source
-        warnings = [w for _, _, ws in self.records for w in ws]
-        stories = [
-            _prepare_story(story, src.name, locator, self.parser)
-            for locator, parsed, _ in self.records
-            for story in parsed
-        ]
-        rejects: list[tuple[str, str, bytes | None]] = [
-            (err.locator, err.reason, err.raw or None) for err in src.errors
-        ]
-        if src.reject_reason:
-            rejects = [("", src.reject_reason, None)]
-        elif not stories and not src.errors:
-            reason = "no story found: " + ("; ".join(warnings[:3]) or "the text is empty")
-            rejects.append(("", reason, None))
-        status = "ok" if not rejects else "partial" if stories else "rejected"
-        return (src.name, src.origin, len(src.raw), src.reader or "", src.encoding, status,
-                warnings, pack_blob(src.raw), rejects, stories)
-
-
-#: json.dumps of each segment kind, quotes included
-_KIND_JSON = {kind: json.dumps(kind) for kind in SEGMENT_KINDS}
-
-
-def _segments_json(segments: list[Segment]) -> str:
-    """``json.dumps([[kind, start, end], ...])``, the same text in half the time (most of
-    json.dumps' cost on a short list is setting up its encoder)."""
-    return "[" + ", ".join(
-        f"[{_KIND_JSON.get(s.kind) or json.dumps(s.kind)}, {s.start}, {s.end}]"
-        for s in segments
-    ) + "]"
-
-
-def _prepare_story(story: ParsedStory, source_name: str, locator: str,
-                   parser: str) -> PreparedStory:
-    key = story_key(source_name, locator, story)
-    revision = (
-        text_hash(story.text), story.title, _iso(story.date),
-        _iso(story.published_at), _iso(story.updated_at), story.program, story.reporter,
-        story.language, story.url, story.text,
-        _segments_json(story.segments), story.position, locator, parser,
-    )
-    quotes = [
-        (q.kind, q.text, q.speaker, q.role, q.organization, q.language, q.label, q.start, q.end,
-         q.confidence)
-        for q in story.quotes
-    ]
-    return key, story_id_for(key), revision, quotes
-
-
-@dataclass(slots=True)
-class _BatchState:
-    """What the writer keeps while it stores one batch."""
-
-    run_id: int
-    counts: IngestCounts
-    stamp: str  # ingested_at / created_at of every row of the batch
-    #: story ids and text hashes the archive has, as of the last statement: a story whose id
-    #: is not here is new without a lookup, one whose hash is not here duplicates nothing
-    known_ids: set[str]
-    known_hashes: set[str]
-    #: rows of stories, revisions and quotes not inserted yet: each table's rows go in with
-    #: one executemany, in order, before anything reads those tables (see Store._insert_held)
-    story_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    revision_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    quote_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -297,8 +151,12 @@ class Store:
             self.conn.execute("PRAGMA temp_store = FILE")
             migrate(self.conn)
             self.conn.execute("PRAGMA temp_store = MEMORY")
+        #: what quote rows are read with (an archive older than migration 10, open read-only
+        #: and so not migrated, has no language labels)
+        self._quote_select = self._QUOTE_SELECT if has_column(
+            self.conn, "quotes", "language_label") else self._QUOTE_SELECT.replace(
+            "language_label", "NULL")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self._seq = 0
         #: set after each batch while background checkpoints run (see background_checkpoints)
         self._committed: threading.Event | None = None
         self._dctx = zstandard.ZstdDecompressor()
@@ -371,17 +229,15 @@ class Store:
         this one its ``total_changes``."""
         return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
+    def delete_meta(self, key: str) -> None:
+        self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+
     def set_meta(self, key: str, value: str) -> None:
         self.conn.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-    def _next_seq(self) -> int:
-        """The next change number; kept in memory during a batch, saved with it."""
-        self._seq += 1
-        return self._seq
 
     # -- runs ---------------------------------------------------------------------------------
 
@@ -401,10 +257,27 @@ class Store:
 
     # -- sources ------------------------------------------------------------------------------
 
+    def stored_shas(self, names: list[str]) -> dict[str, set[str]]:
+        """The sha256 of each source stored under each of ``names``; a name ending in ``!``
+        stands for every member of that archive file (``a.zip!`` → ``a.zip!b.txt``, …)."""
+        out: dict[str, set[str]] = {}
+        exact = [n for n in names if not n.endswith("!")]
+        for part in chunks(exact):
+            marks = ", ".join("?" * len(part))
+            for name, sha in self.conn.execute(
+                    f"SELECT name, sha256 FROM sources WHERE name IN ({marks})", part):
+                out.setdefault(name, set()).add(sha)
+        for prefix in (n for n in names if n.endswith("!")):
+            for name, sha in self.conn.execute(
+                    "SELECT name, sha256 FROM sources WHERE name >= ? AND name < ?",
+                    (prefix, prefix[:-1] + '"')):  # '"' follows '!'
+                out.setdefault(name, set()).add(sha)
+        return out
+
     def has_sources(self) -> bool:
         return self.conn.execute("SELECT 1 FROM sources LIMIT 1").fetchone() is not None
 
-    def _put_blob(self, size: int, packed: tuple[str, str, bytes]) -> str:
+    def put_blob(self, size: int, packed: tuple[str, str, bytes]) -> str:
         """Keep bytes already packed by :func:`pack_blob`; returns their sha256."""
         digest, codec, data = packed
         self.conn.execute(
@@ -438,152 +311,14 @@ class Store:
 
     def write_batch(self, batch: Sequence[ParsedSource | PreparedSource],
                     run_id: int) -> IngestCounts:
-        """Store a batch of parsed sources in one transaction; returns what changed."""
-        counts = IngestCounts()
-        items = [item.prepare() if isinstance(item, ParsedSource) else item for item in batch]
-        with transaction(self.conn):
-            self._seq = self.max_seq()
-            state = _BatchState(run_id, counts, _now(), *self._known(items))
-            for item in items:
-                self._write_source(item, state)
-            self._insert_held(state)
-            self.set_meta("seq", str(self._seq))
+        """Store a batch of parsed sources in one transaction; returns what changed (see
+        :mod:`dateline.store.writer`)."""
+        from dateline.store.writer import BatchWriter
+
+        counts = BatchWriter(self).write(batch, run_id)
         if self._committed is not None:
             self._committed.set()
         return counts
-
-    def _known(self, items: Sequence[PreparedSource]) -> tuple[set[str], set[str]]:
-        """Which story ids and which text hashes of ``items`` the archive has already: two
-        queries a batch, so that a story seen for the first time (the usual case) needs no
-        lookup of its own."""
-        ids = list({story[1] for item in items for story in item[9]})
-        digests = list({story[2][0] for item in items for story in item[9]})
-        known_ids = {row[0] for part in chunks(ids) for row in self.conn.execute(
-            f"SELECT id FROM stories WHERE id IN ({', '.join('?' * len(part))})", part)}
-        known_hashes = {row[0] for part in chunks(digests) for row in self.conn.execute(
-            f"SELECT DISTINCT text_hash FROM revisions WHERE text_hash IN "
-            f"({', '.join('?' * len(part))})", part)}
-        return known_ids, known_hashes
-
-    def _write_source(self, item: PreparedSource, state: _BatchState) -> None:
-        name, origin, size, reader, encoding, status, warnings, blob, rejects, stories = item
-        counts = state.counts
-        sha = self._put_blob(size, blob)  # before its source: the source row refers to it
-        cur = self.conn.execute(
-            "INSERT INTO sources(name, origin, sha256, size, reader, encoding, status, warnings, "
-            "run_id, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(name, sha256) DO NOTHING",
-            (name, origin, sha, size, reader, encoding, status,
-             json.dumps(warnings, ensure_ascii=False) if warnings else "[]", state.run_id,
-             state.stamp),
-        )
-        if cur.rowcount == 0:  # the same bytes under the same name: stored before
-            counts.unchanged_sources += 1
-            return
-        source_id = int(cur.lastrowid or 0)
-        counts.sources += 1
-        counts.warnings += len(warnings)
-        for locator, reason, raw in rejects:
-            self._reject(source_id, name, origin, locator, reason,
-                         sha if raw is None else self._put_blob(len(raw), pack_blob(raw)),
-                         state)
-        for story in stories:
-            self._write_story(story, source_id, state)
-
-    def _reject(self, source_id: int, name: str, origin: str, locator: str, reason: str,
-                sha: str, state: _BatchState) -> None:
-        self.conn.execute(
-            "INSERT INTO rejects(source_id, name, origin, locator, reason, sha256, run_id, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (source_id, name, origin, locator, reason, sha, state.run_id, state.stamp),
-        )
-        counts = state.counts
-        counts.rejected += 1
-        if len(counts.reject_reasons) < 20:
-            place = f"{origin}{' ' + locator if locator else ''}"
-            counts.reject_reasons.append(f"{place}: {reason}")
-
-    def _write_story(self, story: PreparedStory, source_id: int, state: _BatchState) -> None:
-        key, sid, revision_row, quote_rows = story
-        digest = revision_row[0]
-        conn = self.conn
-        counts = state.counts
-        row = None
-        if sid in state.known_ids:
-            self._insert_held(state)
-            row = conn.execute("SELECT revision FROM stories WHERE id = ?", (sid,)).fetchone()
-        if row is not None:
-            same = conn.execute(
-                "SELECT 1 FROM revisions WHERE story_id = ? AND text_hash = ?", (sid, digest)
-            ).fetchone()
-            if same is not None:
-                counts.unchanged += 1
-                return
-            current = conn.execute(
-                "SELECT updated_at FROM revisions WHERE story_id = ? AND revision = ?",
-                (sid, row[0]),
-            ).fetchone()
-            revision = 1 + conn.execute(
-                "SELECT MAX(revision) FROM revisions WHERE story_id = ?", (sid,)
-            ).fetchone()[0]
-            self._insert_revision(sid, revision, source_id, revision_row, quote_rows, state)
-            new_updated = revision_row[_UPDATED_AT]
-            # The newest version by its 수정 time is current; without times, the latest seen.
-            if not (current and current[0] and new_updated and new_updated < current[0]):
-                self._insert_held(state)
-                conn.execute(
-                    "UPDATE stories SET revision = ?, seq = ? WHERE id = ?",
-                    (revision, self._next_seq(), sid),
-                )
-            counts.revised += 1
-            return
-        dup = None
-        if digest in state.known_hashes:
-            self._insert_held(state)
-            dup = conn.execute(
-                "SELECT r.story_id FROM revisions r JOIN stories s ON s.id = r.story_id "
-                "AND s.revision = r.revision WHERE r.text_hash = ? AND s.duplicate_of IS NULL "
-                "LIMIT 1",
-                (digest,),
-            ).fetchone()
-        state.story_rows.append((sid, key, dup[0] if dup else None, self._next_seq(),
-                                 state.run_id))
-        state.known_ids.add(sid)
-        self._insert_revision(sid, 1, source_id, revision_row, quote_rows, state)
-        if dup:
-            counts.duplicate += 1
-        else:
-            counts.new += 1
-
-    def _insert_revision(self, sid: str, revision: int, source_id: int,
-                         revision_row: tuple[Any, ...], quote_rows: list[tuple[Any, ...]],
-                         state: _BatchState) -> None:
-        state.revision_rows.append((sid, revision, source_id, state.run_id, *revision_row))
-        state.known_hashes.add(revision_row[0])
-        if quote_rows:
-            maker = revision_row[-1]
-            state.quote_rows.extend(
-                (sid, revision, i, maker, *q) for i, q in enumerate(quote_rows))
-
-    def _insert_held(self, state: _BatchState) -> None:
-        """Insert the rows ``state`` holds back: a statement per table instead of one per row.
-        Stories go first (revisions refer to them); each table gets its rows in the order they
-        came, as one statement per row would have given."""
-        if state.story_rows:
-            self.conn.executemany(
-                "INSERT INTO stories(id, key, revision, duplicate_of, seq, first_run) "
-                "VALUES (?, ?, 1, ?, ?, ?)", state.story_rows)
-            state.story_rows.clear()
-        if state.revision_rows:
-            self.conn.executemany(
-                f"INSERT INTO revisions({_REVISION_COLUMNS}) VALUES ({', '.join('?' * 18)})",
-                state.revision_rows)
-            state.revision_rows.clear()
-        if state.quote_rows:
-            self.conn.executemany(
-                f"INSERT INTO quotes({_QUOTE_COLUMNS}) VALUES ({', '.join('?' * 14)})",
-                state.quote_rows)
-            state.quote_rows.clear()
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -616,11 +351,11 @@ class Store:
         return story
 
     _QUOTE_SELECT = ('SELECT story_id, revision, text, speaker, role, organization, language, '
-                     'kind, label, start, "end", confidence FROM quotes')
+                     'kind, label, start, "end", confidence, language_label FROM quotes')
 
     def quotes_of(self, story_id: str, revision: int) -> list[Quote]:
         rows = self.conn.execute(
-            f"{self._QUOTE_SELECT} WHERE story_id = ? AND revision = ? ORDER BY idx",
+            f"{self._quote_select} WHERE story_id = ? AND revision = ? ORDER BY idx",
             (story_id, revision),
         ).fetchall()
         return [_row_to_quote(r) for r in rows]
@@ -648,6 +383,10 @@ class Store:
         rows = self.conn.execute(
             "SELECT id FROM stories WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "g")
         ).fetchall()
+        if not rows and len(prefix) == 16:  # an id from before `dateline rebuild` re-keyed it
+            with contextlib.suppress(sqlite3.OperationalError):  # read-only, not migrated yet
+                rows = self.conn.execute(
+                    "SELECT story_id FROM story_aliases WHERE old_id = ?", (prefix,)).fetchall()
         if len(prefix) < 4 or not rows:
             raise NotFound(f"no story with id {prefix!r}", hint="list ids with: dateline search …")
         if len(rows) > 1 and rows[0][0] != prefix:
@@ -662,6 +401,25 @@ class Store:
         if row is None:
             raise NotFound(f"no story with id {story_id!r}")
         return self._row_to_story(row, with_quotes=with_quotes)
+
+    def get_stories(self, ids: Sequence[str]) -> dict[str, StoredStory]:
+        """Current revisions of these stories with their quotes, in a few queries (ids not
+        found are left out)."""
+        out: dict[str, StoredStory] = {}
+        for part in chunks(list(dict.fromkeys(ids))):
+            marks = ", ".join("?" * len(part))
+            for row in self.conn.execute(
+                    f"SELECT {self._STORY_COLUMNS} {self._STORY_FROM} WHERE s.id IN ({marks})",
+                    part):
+                story = self._row_to_story(row, with_quotes=False)
+                out[story.id] = story
+            for r in self.conn.execute(
+                    f"{self._quote_select} WHERE story_id IN ({marks}) ORDER BY story_id, "
+                    "revision, idx", part):
+                story = out.get(r[0])
+                if story is not None and story.revision == r[1]:
+                    story.quotes.append(_row_to_quote(r))
+        return out
 
     def iter_stories(self, *, include_duplicates: bool = False, after_seq: int = 0,
                      upto_seq: int | None = None, with_quotes: bool = True,
@@ -708,14 +466,20 @@ class Store:
 
     # -- Korean analysis (kept so that entities and indexes never analyse a story twice) -----
 
-    def put_korean_terms(self, rows: list[tuple[str, int, str, str, list[tuple[str, int, int]]]],
+    def put_korean_terms(self, rows: list[tuple[str, int, str, str, list[tuple[str, int, int]],
+                                                list[tuple[str, int, int]]]],
                          maker: str) -> None:
+        """Keep each revision's Korean analysis: ``(story id, revision, title terms, text
+        terms, proper nouns of the text, proper nouns of the title)``; the nouns are stored as
+        ``{"text": [[form, start, end], …], "title": […]}`` (archives of before kept the text's
+        alone, as a list)."""
         with transaction(self.conn):
             self.conn.executemany(
                 "INSERT OR REPLACE INTO korean_terms(story_id, revision, title_terms, text_terms, "
                 "proper_nouns, maker) VALUES (?, ?, ?, ?, ?, ?)",
-                [(sid, rev, title, text, json.dumps(nouns, ensure_ascii=False), maker)
-                 for sid, rev, title, text, nouns in rows],
+                [(sid, rev, title, text,
+                  json.dumps({"text": nouns, "title": title_nouns}, ensure_ascii=False), maker)
+                 for sid, rev, title, text, nouns, title_nouns in rows],
             )
 
     def korean_terms(self, story_id: str, revision: int
@@ -726,7 +490,20 @@ class Store:
             "AND revision = ?", (story_id, revision)).fetchone()
         if row is None:
             return None
-        return row[0], row[1], [tuple(n) for n in json.loads(row[2])]  # type: ignore[misc]
+        return row[0], row[1], _nouns(row[2])[0]
+
+    def proper_nouns_of(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Nouns]:
+        """The Korean proper nouns kept for the analysed revisions among ``keys``: those of
+        the text, and of the title (``None`` when kept by a version that did not keep them)."""
+        wanted = set(keys)
+        out: dict[tuple[str, int], Nouns] = {}
+        for ids in chunks(list(dict.fromkeys(sid for sid, _ in keys))):
+            for sid, revision, nouns in self.conn.execute(
+                    "SELECT story_id, revision, proper_nouns FROM korean_terms "
+                    f"WHERE story_id IN ({', '.join('?' * len(ids))})", ids):
+                if (sid, revision) in wanted:
+                    out[sid, revision] = _nouns(nouns)
+        return out
 
     def korean_search_terms(self, keys: Sequence[tuple[str, int]]
                             ) -> dict[tuple[str, int], tuple[str, str]]:

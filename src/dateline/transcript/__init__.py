@@ -19,7 +19,7 @@ import logging
 
 from dateline.model import Hints, ParsedDocument, ParsedStory, Segment
 
-__all__ = ["parse"]
+__all__ = ["parse", "plain"]
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +50,16 @@ def parse(text: str, hints: Hints | None = None) -> ParsedDocument:
         return parse_text(text, hints)
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise on any text
         log.exception("transcript parser failed; keeping the text as one narration story")
-        return _fallback(text, hints, f"parser error ({type(exc).__name__}: {exc}); "
-                                      "kept the text as one narration story")
+        return plain(text, hints, f"parser error ({type(exc).__name__}: {exc}); "
+                                  "kept the text as one narration story")
     finally:
         if pause:
             gc.enable()
 
 
-def _fallback(text: str, hints: Hints, warning: str) -> ParsedDocument:
+def plain(text: str, hints: Hints, warning: str) -> ParsedDocument:
+    """The whole text as one narration story, with ``warning``: what a record becomes when the
+    parser cannot read it (an internal error, or more time than the ingest allows)."""
     doc = ParsedDocument(warnings=[warning])
     if not text.strip():
         return doc

@@ -1,5 +1,6 @@
 """Language of a story's text by script (Hangul, Arabic, Cyrillic, Kana, Han) and, for Latin
-script, a few function words (en, es, fr, de, id, vi)."""
+script, a few function words (en, es, fr, de, id, vi); the language of a quote's own words, and
+the ISO 639-1 codes of the language names transcripts write in their labels ("Korean")."""
 
 from __future__ import annotations
 
@@ -86,3 +87,44 @@ def _by_function_words(words: list[str]) -> str:
     scores = {code: sum(map(fw.__contains__, words)) for code, fw in _FUNCTION_WORDS.items()}
     code = max(scores, key=lambda c: scores[c])
     return code if scores[code] > 0 else "en"
+
+
+#: ISO 639-1 codes of the language names sound-bite labels use ("(Korean)", "Korean-English")
+LANGUAGE_CODES = {
+    "korean": "ko", "english": "en", "japanese": "ja", "chinese": "zh", "mandarin": "zh",
+    "russian": "ru", "french": "fr", "german": "de", "spanish": "es", "arabic": "ar",
+    "vietnamese": "vi", "indonesian": "id", "thai": "th", "ukrainian": "uk", "italian": "it",
+    "portuguese": "pt", "hindi": "hi", "turkish": "tr", "mongolian": "mn",
+}
+_NAMES = re.compile(r"[A-Za-z]+")
+
+
+def language_code(name: str | None) -> str | None:
+    """The ISO 639-1 code of a language given by code or by name (``"ko"``, ``"Korean"``,
+    ``"korean"``), or None when it is neither; a label naming several (``"Korean-English"``)
+    gives the first."""
+    if not name:
+        return None
+    value = name.strip().lower()
+    if len(value) == 2 and value.isalpha():
+        return value
+    for word in _NAMES.findall(value):
+        code = LANGUAGE_CODES.get(word)
+        if code:
+            return code
+    return None
+
+
+def quote_language(text: str, label: str | None = None,
+                   story_language: str | None = None) -> str | None:
+    """ISO 639-1 code of the language a quote's words are written in.
+
+    Read from the words themselves (script, then function words: a Korean sound bite is "ko"
+    whatever its label says, an English translation of one is "en"); for words too short to
+    tell, the language its label names (``"Korean"`` → "ko"), else the story's.  The label
+    itself, the language of the original as the transcript notes it, is kept beside the code.
+    """
+    found = detect_language(text) if text else None
+    if found is not None:
+        return found
+    return language_code(label) or language_code(story_language)

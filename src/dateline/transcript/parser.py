@@ -19,7 +19,7 @@ from dateline.transcript.header import (
     parse_header,
     programme_in,
 )
-from dateline.transcript.language import detect_language
+from dateline.transcript.language import detect_language, quote_language
 from dateline.transcript.quotes import (
     Found,
     read_bracket_soundbite,
@@ -178,6 +178,8 @@ def _story(
     st.program = page_program or ("KBS World Radio News" if world else None) or hints.program
     indexed = " ".join(s.text for s in segments if s.kind in _INDEXED)
     st.language = detect_language(indexed or story_text) or hints.language
+    for q in quotes:  # the label's language is kept as written; the code is of the words
+        q.language_label, q.language = q.language, quote_language(q.text, q.language, st.language)
     st.segments = segments
     st.quotes = quotes
     return st

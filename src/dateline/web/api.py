@@ -220,3 +220,12 @@ def api_rejects(request: Request, arc: ArchiveDep, limit: Limit = 50,
                 offset: Offset = 0) -> APIResponse:
     limit, offset = check_page(limit, offset, limits_of(request))
     return ok(data.rejects_data(arc, limit=limit, offset=offset))
+
+
+@router.get("/warnings", summary="Warnings about stored sources, with the source and place")
+def api_warnings(request: Request, arc: ArchiveDep, limit: Limit = 50,
+                 offset: Offset = 0) -> APIResponse:
+    """What the readers and the parser warned about while storing sources (a sound bite cut
+    short, an impossible date, a missing field): the stories were stored all the same."""
+    limit, offset = check_page(limit, offset, limits_of(request))
+    return ok(data.warnings_data(arc, limit=limit, offset=offset))

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from dateline.errors import DatelineError
 from dateline.export import story_record
+from dateline.search.snippets import plain as plain_snippet
 from dateline.web.params import SearchRequest
 
 if TYPE_CHECKING:
@@ -130,6 +131,9 @@ def search_data(arc: Archive, req: SearchRequest) -> dict[str, Any]:
                       if name in req.facets}
     for hit in data.get("hits", []):
         hit["snippets"] = [clean_snippet(s) for s in hit.get("snippets") or []]
+        # the same words for programs: plain text, the matches as character offsets
+        hit["snippets_plain"] = [dict(zip(("text", "highlights"), plain_snippet(s),
+                                          strict=True)) for s in hit["snippets"]]
     data["query"] = query
     data["request"] = {
         "q": req.q,
@@ -162,7 +166,8 @@ def story_data(arc: Archive, story_id: str) -> dict[str, Any]:
     record["source"] = public_name(story.source_name)
     quotes = [
         {"speaker": q.speaker, "role": q.role, "organization": q.organization,
-         "language": q.language, "kind": q.kind, "label": q.label, "text": q.text,
+         "language": q.language, "language_label": q.language_label, "kind": q.kind,
+         "label": q.label, "text": q.text,
          "start": q.start, "end": q.end}
         for q in story.quotes
     ]
@@ -200,14 +205,15 @@ def story_data(arc: Archive, story_id: str) -> dict[str, Any]:
         except NotImplementedError:
             continue
     # the enricher's view of each quote carries the speaker's entity id: join it by offset
-    by_start = {q.get("start"): q for q in extras.pop("quotes", None) or []
-                if isinstance(q, dict)}
+    found_quotes = [q for q in extras.pop("quotes", None) or [] if isinstance(q, dict)]
+    by_start = {q.get("start"): q for q in found_quotes}
     for q in quotes:
         found = by_start.get(q["start"])
         if found:
             q["entity_id"] = found.get("entity_id")
             q["entity"] = found.get("entity")
             q["organization_id"] = found.get("organization_id")
+    record["speakers"] = speakers(found_quotes or quotes)
     mentioned: dict[str, dict[str, Any]] = {}
     for e in extras.get("entities") or []:
         key = str(e.get("id") or e.get("name"))
@@ -220,6 +226,30 @@ def story_data(arc: Archive, story_id: str) -> dict[str, Any]:
     for key, value in extras.items():
         record.setdefault(key, value)
     return plain(record)
+
+
+def speakers(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Who speaks in a story, each speaker once (by entity, else by name as written), in the
+    order they first speak, with how many quotes of each kind: the quotes the quote search
+    counts (sound bites and reported speech) when the story was enriched."""
+    out: dict[str, dict[str, Any]] = {}
+    for q in quotes:
+        name = q.get("entity") or q.get("speaker") or q.get("organization")
+        key = str(q.get("entity_id") or (name or "").casefold() or "unattributed")
+        who = out.get(key)
+        if who is None:
+            who = out[key] = {"speaker": q.get("entity") or q.get("speaker"),
+                              "entity": q.get("entity"), "entity_id": q.get("entity_id"),
+                              "organization": q.get("organization"),
+                              "organization_id": q.get("organization_id"),
+                              "role": q.get("role"), "kinds": {}}
+        who["role"] = who["role"] or q.get("role")
+        kind = str(q.get("kind") or "soundbite")
+        who["kinds"][kind] = who["kinds"].get(kind, 0) + 1
+    order = {"soundbite": 0, "direct": 1, "reported": 2}
+    for who in out.values():
+        who["kinds"] = dict(sorted(who["kinds"].items(), key=lambda kv: order.get(kv[0], 3)))
+    return list(out.values())
 
 
 # ----------------------------------------------------------------------------- entities
@@ -348,6 +378,21 @@ def rejects_data(arc: Archive, *, limit: int, offset: int) -> dict[str, Any]:
             {"id": r.id, "source": public_name(r.name), "place": r.locator or None,
              "reason": scrub_paths(r.reason), "sha256": r.sha256, "created_at": r.created_at}
             for r in rows
+        ],
+    }
+
+
+def warnings_data(arc: Archive, *, limit: int, offset: int) -> dict[str, Any]:
+    """What the readers and the parser warned about in stored sources, with the place."""
+    rows = arc.warnings(limit, offset)
+    return {
+        "total": arc.stats().get("warnings"),
+        "limit": limit,
+        "offset": offset,
+        "warnings": [
+            {"source": public_name(w.source), "place": w.place,
+             "message": scrub_paths(w.message), "ingested_at": w.ingested_at}
+            for w in rows
         ],
     }
 

@@ -109,8 +109,12 @@ def search_page(
         return render(request, "search.html", {"results": None, "req": req, "params": params,
                                                "timeline": None, "pager": None})
     results = data.search_data(arc, req)
-    # the month facet of the results is their timeline: no second query needed
-    timeline = {"series": data.month_series(results.get("facets", {}).get("month") or {})}
+    # the month facet of the results is their timeline: no second query needed; the stories
+    # without a date are in no month, and the page says how many
+    months = results.get("facets", {}).get("month") or {}
+    timeline = {"series": data.month_series(months),
+                "undated": max(0, int(results.get("total") or 0) - sum(months.values()))
+                if months else 0}
 
     def month_link(bucket: str) -> str:
         first, last = month_range(bucket)
@@ -220,11 +224,22 @@ def stats_page(request: Request, arc: ArchiveDep) -> Response:
 
 @router.get("/rejects")
 def rejects_page(request: Request, arc: ArchiveDep, page: Annotated[int, Query(ge=1)] = 1,
-                 size: Annotated[int, Query(ge=1)] = 50) -> Response:
-    limit, offset = _page_args(page, size, request.app.state.limits)
+                 size: Annotated[int, Query(ge=1)] = 50,
+                 wpage: Annotated[int, Query(ge=1)] = 1) -> Response:
+    """Rejected sources, then the warnings about stored ones; each list has its own pages."""
+    limits = request.app.state.limits
+    limit, offset = _page_args(page, size, limits)
     result = data.rejects_data(arc, limit=limit, offset=offset)
-    return render(request, "rejects.html", {"result": result,
-                                            "pager": pager(result["total"], page, limit)})
+    wlimit, woffset = _page_args(wpage, size, limits)
+    warnings = data.warnings_data(arc, limit=wlimit, offset=woffset)
+    params = dict(request.query_params)
+    return render(request, "rejects.html", {
+        "result": result, "warnings": warnings,
+        "pager": pager(result["total"], page, limit),
+        "wpager": pager(warnings["total"], wpage, wlimit),
+        "rparams": {k: v for k, v in params.items() if k != "page"},
+        "wparams": {k: v for k, v in params.items() if k != "wpage"},
+    })
 
 
 @router.get("/docs")

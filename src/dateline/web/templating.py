@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from dateline import __version__
 from dateline.model import SEOUL
+from dateline.transcript.language import LANGUAGE_CODES
 from dateline.web.charts import MONTHS, bar_chart
 from dateline.web.data import safe_snippet
 from dateline.web.params import SORT_LABELS, Limits
@@ -35,7 +36,9 @@ FACET_LABELS = {
     "speaker": "Speaker",
     "language": "Language",
 }
-LANGUAGE_NAMES = {"en": "English", "ko": "Korean", "ja": "Japanese", "zh": "Chinese"}
+#: names of the ISO 639-1 codes dateline writes (the labels' own names, "mandarin" aside)
+LANGUAGE_NAMES = {code: name.title() for name, code in LANGUAGE_CODES.items()
+                  if name != "mandarin"}
 
 
 def when(value: Any, style: str = "long") -> str:

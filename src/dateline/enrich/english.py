@@ -1,0 +1,631 @@
+"""Names in English text: capitalised sequences read in context.
+
+A sequence of capitalised words (joined by ``of``, ``for``, ``and``, ``the``…) is split where a
+title ends (``U.S. Secretary of State`` | ``Mike Pompeo``), at possessives of names, at months,
+at ``and`` between two names, and typed by what it ends or starts with (organisation heads such
+as ``Ministry``, ``Factory``, ``FC``; site and place heads such as ``Province``, ``Palace``,
+``Intersection``, ``Mount``), by gazetteers (:mod:`dateline.enrich.gazetteer`,
+:mod:`dateline.enrich.known`) and by the form of romanised Korean names.  A span is never typed
+by its capital letters alone: a person needs a Korean name's form, a known given name, a title
+before or after it, or a verb of saying after it.
+
+All-capital runs (``KANG KYUNG-WHA(S. KOREAN FOREIGN MINISTER)``) are read in mixed case, lines
+wrapped inside a sentence are read as one line, and a story's title is read with the words its
+body never capitalises put in lower case (:func:`recase_title`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dateline.enrich import gazetteer
+from dateline.enrich.facts import Collector
+from dateline.enrich.known import (
+    FRAGMENTS,
+    MEDIA_KEYS,
+    ORG_EPITHETS,
+    PEOPLE_OF,
+    PLACE_FIRST,
+    PLURAL_HEADS,
+    ROLE_TAILS,
+    SINGLE_ORGS,
+    SITE_HEADS,
+    UNIT_HEADS,
+    is_given_name,
+    words,
+)
+from dateline.enrich.lexicon import (
+    COMMON_CAPS,
+    METONYM_NEXT,
+    NOT_NAME_HEADS,
+    ORG_ACRONYMS,
+    ORG_HEADS,
+    PLACE_HEADS,
+    SPEECH_VERB_RE,
+    TITLE_HEADS,
+    TITLE_WORDS,
+)
+from dateline.enrich.names import (
+    KOREAN_SURNAMES,
+    ORG_ALIASES,
+    PLACE_ALIASES,
+    casefold_key,
+    is_given_name_part,
+    is_korean_name,
+)
+from dateline.enrich.spans import FirstHit
+
+_TOKEN = (
+    r"(?:\d{1,3}(?:st|nd|rd|th)(?=[ ][A-Z])"
+    r"|[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Za-z]+)*['’]?"
+    r"|[A-Z]\.(?:[A-Z]\.)+|[A-Z]{2,}(?:-[A-Z]+)?|[A-Z]\.|[A-Z](?=[ ,;:)]|$))"
+)
+_SEQ = re.compile(
+    rf"{_TOKEN}(?:[ ](?:{_TOKEN}|(?:(?:of|for)(?: the)?|and|the|on|de|van|von|bin|al)"
+    r"(?=[ ][A-Z])))*"
+)
+_LEADERS = re.compile(r"Kim (?:Il Sung|Jong Il|Jong Un|Yo Jong)")
+_HYPHEN_ADJ = re.compile(r"^([A-Z][\w.]+)-(?:based|led|born|style|made|bound|related|backed)$")
+_POSSESSIVE = re.compile(r"['’]s?$")
+_JOINERS = ("of", "for", "and", "the", "on")
+_DIRECTIONS = words("north south east west northern southern eastern western")
+_COMMON_POSSESSORS = words("people children women men youth workers")
+_ORG_LIKE = ORG_HEADS | UNIT_HEADS
+_PLACE_LIKE = PLACE_HEADS | SITE_HEADS
+_CAPS_WORD = re.compile(r"[A-Z][A-Z0-9'’.&-]*[A-Z.]")
+_CAPS_GAP = re.compile(r"[ ()\-,/:]{1,3}")
+_WRAP = re.compile(r"(?<=[^.!?:\"”)\]\n ])\n(?=[A-Za-z])")
+_LIST = re.compile(
+    r"\b((?:[A-Z][\w'’-]+ )?[A-Z][\w'’-]+(?:, (?:[A-Z][\w'’-]+ )?[A-Z][\w'’-]+)*)"
+    r"(,? and (?:other )?|,? and )((?:[A-Z][\w'’-]+ )?[A-Z][\w'’-]+ )?((?:[a-z][\w-]* ){0,2})"
+    rf"({'|'.join(PLURAL_HEADS)})\b"
+)
+_FUNCTION = words("of and the for on in at to a an by with from")
+#: A capitalised word that does not start a sentence (evidence that a title word is a name).
+_MID_SENTENCE_CAP = re.compile(r"(?<![.!?\n\"“])(?<![.!?\n\"“] )(?<!^)\b([A-Z][\w'’.-]*\w)")
+_KEEP_UPPER = frozenset(
+    {a for a in ORG_ACRONYMS} | {"US", "U.S.", "UK", "UN", "U.N.", "NK", "DPRK", "ROK", "EU",
+                                 "LA", "FC", "TV", "ICBM", "SLBM", "UAE", "USA", "PRC"}
+)
+
+
+# ----------------------------------------------------------------------------- text forms
+
+
+def reading_text(text: str) -> str:
+    """The text as the scanner reads it, same length: wrapped lines joined, all-capital runs in
+    mixed case (``PRES. MOON JAE-IN`` → ``Pres. Moon Jae-in``), acronyms kept."""
+    out = list(_WRAP.sub(" ", text))
+    caps = list(_CAPS_WORD.finditer(text))
+    run: list[re.Match[str]] = []
+    for i, m in enumerate(caps):
+        run.append(m)
+        nxt = caps[i + 1] if i + 1 < len(caps) else None
+        if nxt is None or not _CAPS_GAP.fullmatch(text[m.end():nxt.start()]):
+            if sum(len(w.group().strip(".")) > 1 for w in run) >= 2:
+                for w in run:
+                    out[w.start():w.end()] = _recase(w.group())
+            run = []
+    return "".join(out)
+
+
+def _recase(word: str) -> str:
+    if word in _KEEP_UPPER or word.rstrip(".") in _KEEP_UPPER:
+        return word
+    if word.casefold() in _FUNCTION:
+        return word.lower()
+    parts = re.split(r"([-'’.])", word)
+    done = [parts[0][:1] + parts[0][1:].lower()]
+    for sep, part in zip(parts[1::2], parts[2::2], strict=False):
+        done += [sep, part.lower() if sep in "'’-" else part[:1] + part[1:].lower()]
+    return "".join(done)
+
+
+def recase_title(title: str, body: str) -> str:
+    """A headline as a sentence, same length: each word keeps its capital only where the body
+    capitalises it, or where it is a known place, organisation, acronym or name head."""
+    if not title:
+        return title
+    title = reading_text(title) if title.isupper() else title
+    body = body.replace(title, " ")  # the headline repeated in the page is no evidence
+    capitalised = {m.group(1) for m in _MID_SENTENCE_CAP.finditer(body)}
+    out = []
+    name_run = False  # inside a romanised Korean name: "Kim Jong Un"
+    for m in re.finditer(r"\S+", title):
+        word = m.group()
+        core = _POSSESSIVE.sub("", word.strip("\"“”‘,:;!?()[]")).strip("'’")
+        low = core.casefold().rstrip(".")
+        key = casefold_key(core)
+        name_run = (low in KOREAN_SURNAMES and core[:1].isupper()) or (
+            name_run and is_given_name_part(core))
+        if (core[:1].isupper() and not core.isupper() and not name_run
+                and key not in MEDIA_KEYS and key not in ORG_ALIASES
+                and core not in capitalised
+                and low not in _ORG_LIKE and low not in _PLACE_LIKE
+                and not gazetteer.is_place(core) and casefold_key(core) not in PLACE_ALIASES
+                and low not in KOREAN_SURNAMES):
+            word = word.replace(core, core.lower(), 1)
+        out.append((m.start(), word))
+    chars = list(title)
+    for at, word in out:
+        chars[at:at + len(word)] = word
+    return "".join(chars)
+
+
+# ----------------------------------------------------------------------------- scanning
+
+
+def scan(col: Collector, text: str, start: int, end: int) -> None:
+    """Every name in ``text[start:end]`` (``text`` as :func:`reading_text` gives it)."""
+    chunk = text[start:end]
+    for m in _LEADERS.finditer(chunk):
+        col.add("person", m.group(), start + m.start(), start + m.end(), source="name")
+    for m in _LIST.finditer(chunk):
+        _name_list(col, m, start)
+    for m in _SEQ.finditer(chunk):
+        _sequence(col, text, m.group(), start + m.start())
+
+
+def _name_list(col: Collector, m: re.Match[str], base: int) -> None:
+    """``Unryul and Jaeryong mines`` → Unryul Mine, Jaeryong Mine."""
+    kind, head = PLURAL_HEADS[m.group(5)]
+    middle = " ".join(w.capitalize() for w in m.group(4).split())
+    names = [(n, base + m.start(1) + off) for n, off in _parts(m.group(1))]
+    if m.group(3):
+        names.append((m.group(3).strip(), base + m.start(3)))
+    first, at = names[0]
+    if first.split()[0].casefold() in COMMON_CAPS and " " in first:  # "The Unryul and …"
+        names[0] = (first.split(" ", 1)[1], at + len(first.split(" ", 1)[0]) + 1)
+    if any(n.split()[0].casefold() in COMMON_CAPS for n, _ in names):
+        return
+    for name, at in names:
+        full = " ".join(p for p in (name, middle, head) if p)
+        col.add(kind, full, at, at + len(name), source="list")
+
+
+def _parts(names: str) -> list[tuple[str, int]]:
+    out, at = [], 0
+    for part in names.split(", "):
+        out.append((part, at))
+        at += len(part) + 2
+    return out
+
+
+def _offsets(tokens: list[str], pos: int) -> list[int]:
+    offsets, cur = [], pos
+    for tok in tokens:
+        offsets.append(cur)
+        cur += len(tok) + 1
+    return offsets
+
+
+def _sequence(col: Collector, text: str, phrase: str, pos: int) -> None:
+    """A run of capitalised words at ``pos``, cut where the rules say and read in parts.
+
+    The run is cut after a possessive, around an ``X-based`` word and before a month or day
+    name; what follows a cut is read as a run of its own.  That rest is a window
+    ``tokens[lo:]`` of one list, gone through in a loop: handing it to a new call, joined and
+    split again, took a time quadratic in the run and overflowed the stack on a long one
+    (``Kim Monday Kim Monday …``).  The loop makes the same cuts in the same order: a token's
+    tests depend on it and the tokens after it, which no cut changes, so each is made once.
+    """
+    tokens = phrase.split(" ")
+    offsets = _offsets(tokens, pos)
+    n = len(tokens)
+    after = _After(tokens)
+    possessive = FirstHit(lambda i: _POSSESSIVE.search(tokens[i]) is not None
+                          and len(tokens[i]) > 3 and not _common_possessor(tokens[i], after, i))
+    hyphened = FirstHit(lambda i: _HYPHEN_ADJ.match(tokens[i]) is not None)
+    lo = 0
+    while True:
+        # "south Korea" in KCNA's spelling keeps its direction word
+        at = offsets[lo]
+        if tokens[lo] == "Korea" and text[max(0, at - 6):at].casefold() in ("south ", "north "):
+            tokens[lo], offsets[lo] = text[at - 6:at] + "Korea", at - 6
+            if lo:  # a token changed that tests before it read: read them again
+                after = _After(tokens)
+                possessive.at = hyphened.at = lo
+        # drop sentence-initial function words and demonyms, never a direction word of a name
+        while lo < n and _droppable(tokens, lo, after):
+            lo += 1
+        i = possessive.first(lo, n - 1)
+        if i is not None:  # "Moon's Berlin speech": two phrases
+            tokens[i] = _POSSESSIVE.sub("", tokens[i])
+            _tokens(col, text, tokens[lo: i + 1], offsets[lo: i + 1])
+            lo = i + 1
+            continue
+        i = hyphened.first(lo, n)
+        if i is not None:  # "Korea-based UN Command": the place, then the rest
+            m = _HYPHEN_ADJ.match(tokens[i])
+            assert m is not None
+            _single(col, text, m.group(1), offsets[i], offsets[i] + len(m.group(1)))
+            _tokens(col, text, tokens[lo:i], offsets[lo:i])
+            if i + 1 < n:
+                lo = i + 1
+                continue
+            return
+        # month and day names split a phrase ("Moon Monday")
+        for i in range(lo + 1, n):
+            low = tokens[i].casefold().rstrip(".")
+            if ((low in COMMON_CAPS or low in FRAGMENTS) and low not in _JOINERS
+                    and tokens[i - 1] != "the"
+                    and not _known_place(tokens[i - 1:i + 1])
+                    and not _known_place(tokens[i:i + 2])):
+                _tokens(col, text, tokens[lo:i], offsets[lo:i])
+                lo = i
+                break
+        else:
+            _tokens(col, text, tokens[lo:], offsets[lo:])
+            return
+
+
+class _After:
+    """What the tokens after each one of a run hold (an organisation or place head, ``of``),
+    worked out once, from the end, at the first need: looked at anew for each token, a long run
+    was read once per token."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        self._heads: list[int] | None = None
+
+    def _bits(self, i: int) -> int:
+        if self._heads is None:
+            heads, acc = [0] * len(self.tokens), 0
+            for j in range(len(self.tokens) - 1, -1, -1):
+                heads[j] = acc
+                t = self.tokens[j]
+                low = t.casefold()
+                acc |= ((low in _ORG_LIKE or low in _PLACE_LIKE or t == "of")
+                        | (low.rstrip(".") in _DIRECTION_STOPS) << 1
+                        | (_POSSESSIVE.sub("", t).casefold() in _ORG_LIKE) << 2)
+            self._heads = heads
+        return self._heads[i]
+
+    def head_or_of(self, i: int) -> bool:
+        """A token after ``tokens[i]`` is an organisation or place head, or ``of``."""
+        return bool(self._bits(i) & 1)
+
+    def direction_stop(self, i: int) -> bool:
+        """A token after ``tokens[i]`` is a place or organisation head, or ``provincial``."""
+        return bool(self._bits(i) & 2)
+
+    def org_head(self, i: int) -> bool:
+        """A token after ``tokens[i]``, its possessive left out, is an organisation head."""
+        return bool(self._bits(i) & 4)
+
+
+_DIRECTION_STOPS = _PLACE_LIKE | _ORG_LIKE | {"provincial"}
+
+
+def _droppable(tokens: list[str], lo: int, after: _After) -> bool:
+    """Whether ``tokens[lo]`` is dropped from the start of the run ``tokens[lo:]``."""
+    first = tokens[lo]
+    low = first.casefold()
+    if low not in COMMON_CAPS and low not in ORG_EPITHETS and low.rstrip(".") not in FRAGMENTS:
+        return False
+    if _is_title_token(first) and low not in ORG_EPITHETS:
+        return False
+    bare = [_POSSESSIVE.sub("", t) if len(t) > 3 else t for t in tokens[lo:lo + 3]]
+    if _known_place(bare[:2]) or _known_place(bare[:3]):
+        return False
+    more = len(tokens) - lo > 1
+    if low in _DIRECTIONS and more and tokens[lo + 1].casefold() not in COMMON_CAPS:
+        return not after.direction_stop(lo)
+    if low in ORG_EPITHETS:  # "Ruling Democratic Party": drop only before an organisation
+        return more and after.org_head(lo)
+    return True
+
+
+def _common_possessor(tok: str, after: _After, i: int) -> bool:
+    """``Workers' Party``, ``Children's Knitwear Factory``: a possessive inside a name (the
+    token at ``i``)."""
+    stem = _POSSESSIVE.sub("", tok).casefold()
+    if stem in _COMMON_POSSESSORS or (tok.endswith(("s'", "s’")) and not gazetteer.is_place(stem)):
+        return after.head_or_of(i)
+    return False
+
+
+def _strip_ends(tokens: list[str], offsets: list[int]) -> tuple[list[str], list[int]]:
+    while tokens and tokens[-1].casefold() in _JOINERS:
+        tokens, offsets = tokens[:-1], offsets[:-1]
+    while tokens and tokens[0].casefold() in _JOINERS:
+        tokens, offsets = tokens[1:], offsets[1:]
+    if tokens and _POSSESSIVE.search(tokens[-1]) and len(tokens[-1]) > 2:
+        tokens = [*tokens[:-1], _POSSESSIVE.sub("", tokens[-1])]
+    return tokens, offsets
+
+
+def _tokens(col: Collector, text: str, tokens: list[str], offsets: list[int]) -> None:
+    tokens, offsets = _strip_ends(tokens, offsets)
+    if not tokens:
+        return
+    low = [t.casefold().rstrip(".") for t in tokens]
+    # "Farmers of Songhang Farm", "Governor of the Bank of Greece"
+    if len(tokens) > 2 and (low[0] in PEOPLE_OF or low[0] in TITLE_HEADS) and low[1] == "of":
+        skip = 3 if low[2] == "the" else 2
+        _places_in(col, tokens[:skip], offsets[:skip])
+        return _tokens(col, text, tokens[skip:], offsets[skip:])
+    # "South Phyongan Province of the DPRK", "United Front Department of the North"
+    for i in range(2, len(tokens) - 1):
+        if low[i] == "of" and (low[i - 1] in PLACE_HEADS or (
+                i + 2 == len(tokens) - 1 and low[-1] in _DIRECTIONS)):
+            if _known_place(tokens):
+                break
+            _tokens(col, text, tokens[:i], offsets[:i])
+            rest = i + 2 if low[i + 1] == "the" else i + 1
+            _sequence(col, text, " ".join(tokens[rest:]), offsets[rest])
+            return
+    # "X and Y" between two names or two organisations: two phrases
+    if "and" in low and _split_and(col, text, tokens, offsets, low):
+        return
+    start, end = offsets[0], offsets[-1] + len(tokens[-1])
+    org_like = any(t in _ORG_LIKE for t in low)
+    has_title = any(t in TITLE_HEADS for t in low)
+    # a label's role: "Presidential Office Spokesperson", "DP Presidential Candidate"
+    if low[-1] in ROLE_TAILS or (low[-1] in TITLE_HEADS and (org_like or len(tokens) == 1)):
+        cut = len(tokens)
+        while cut and (low[cut - 1] in ROLE_TAILS or low[cut - 1] in TITLE_WORDS) and (
+                low[cut - 1] not in _ORG_LIKE):
+            cut -= 1
+        if cut < len(tokens):
+            _places_in(col, tokens[cut:], offsets[cut:])
+            return _tokens(col, text, tokens[:cut], offsets[:cut])
+    if has_title and not org_like:
+        if _titled(col, text, tokens, offsets, end):
+            return
+        title_toks, name_toks = _split_title(tokens)
+        if not name_toks:
+            _segment_known(col, text, tokens, offsets)
+            return
+        tokens, offsets = name_toks, offsets[len(title_toks):]
+        start = offsets[0]
+    if len(tokens) == 1:
+        _single(col, text, tokens[0], start, end)
+        return
+    kind = _classify(tokens)
+    if kind == "person?":
+        kind = "person" if _person_evidence(text, tokens, start, end) else None
+    if kind == "person":
+        title = _title_before(text, start) or _title_after(text, end)
+        col.add("person", " ".join(tokens), start, end, title=title,
+                source="korean-name" if is_korean_name(tokens) else "name")
+    elif kind == "place":
+        _place(col, text, " ".join(tokens), start, end)
+    elif kind == "org":
+        col.add("org", " ".join(tokens), start, end, source="org-pattern")
+    elif kind is None and (casefold_key(tokens[-1]) not in NOT_NAME_HEADS
+                           or is_korean_name(tokens[-3:]) or is_korean_name(tokens[-2:])):
+        _segment_known(col, text, tokens, offsets)
+
+
+def _split_and(col: Collector, text: str, tokens: list[str], offsets: list[int],
+               low: list[str]) -> bool:
+    i = low.index("and")
+    left, right = tokens[:i], tokens[i + 1:]
+    if not left or not right:
+        return False
+    after_head = low[i - 1] in _ORG_LIKE or low[i - 1] in _PLACE_LIKE
+    if not after_head and any(t in _ORG_LIKE or t in _PLACE_LIKE for t in low):
+        return False  # "Ministry of Land and Marine Transport"
+    people = [_classify(part) in ("person", "person?") for part in (left, right)]
+    if after_head or all(people) or (any(people) and len(left) > 1 and len(right) > 1):
+        _tokens(col, text, left, offsets[:i])
+        _sequence(col, text, " ".join(right), offsets[i + 1])
+        return True
+    return False
+
+
+def _titled(col: Collector, text: str, tokens: list[str], offsets: list[int], end: int) -> bool:
+    """``U.S. Secretary of State Mike Pompeo``: a person with a title, places in the title."""
+    title_toks, name_toks = _split_title(tokens)
+    if not name_toks or not title_toks:
+        return False
+    low = [t.casefold() for t in title_toks]
+    for cut in range(len(low) - 1, 0, -1):  # "White House for President Joe Biden"
+        if low[cut] in ("for", "and", "to", "with"):
+            _tokens(col, text, title_toks[:cut], offsets[:cut])
+            title_toks, offsets = title_toks[cut + 1:], offsets[cut + 1:]
+            break
+    if not title_toks:
+        return False
+    title = _clean_title(title_toks)
+    _places_in(col, title_toks, offsets[:len(title_toks)])
+    if title is None:
+        return False
+    nstart = offsets[len(title_toks)]
+    col.add("person", " ".join(name_toks), nstart, end, title=title, source="title")
+    return True
+
+
+def _person_evidence(text: str, tokens: list[str], start: int, end: int) -> bool:
+    if text[max(0, start - 4):start].casefold() == "the ":  # "the Air Force said"
+        return False
+    if is_given_name(tokens[0]) and tokens[0].casefold() not in COMMON_CAPS:
+        return True
+    if _title_before(text, start) or _title_after(text, end):
+        return True
+    return bool(re.match(rf",?\s+(?:also\s+)?(?:{SPEECH_VERB_RE})\b", text[end:end + 30]))
+
+
+# ----------------------------------------------------------------------------- classification
+
+
+def _is_title_token(tok: str) -> bool:
+    return tok.casefold().rstrip(".") in TITLE_WORDS
+
+
+def _is_name_token(tok: str) -> bool:
+    low = tok.casefold()
+    if re.fullmatch(r"[A-Z]\.", tok):  # an initial: "N. Dorjsuren"
+        return True
+    return (
+        tok[:1].isupper()
+        and low.rstrip(".") not in TITLE_WORDS
+        and low not in COMMON_CAPS
+        and low not in _ORG_LIKE
+        and not tok.isupper()
+        and "." not in tok
+    )
+
+
+def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """(title tokens, name tokens): the name is the trailing run of name-like tokens (≤ 3)."""
+    name: list[str] = []
+    for tok in reversed(tokens):
+        if len(name) < 3 and _is_name_token(tok):
+            name.insert(0, tok)
+        else:
+            break
+    while name and "." in name[-1]:
+        name.pop()
+    title = tokens[: len(tokens) - len(name)]
+    if len(name) == 3 and not is_korean_name(name) and is_korean_name(name[1:]):
+        title, name = title + name[:1], name[1:]  # "Advisor Kim Tae-hyo"
+    return title, name
+
+
+def _classify(tokens: list[str]) -> str | None:
+    """person / person? (a name's form, needing evidence) / org / place / None."""
+    phrase = " ".join(tokens)
+    key = casefold_key(phrase)
+    low = [t.casefold().rstrip(".") for t in tokens]
+    if phrase in ORG_ACRONYMS or key in ORG_ALIASES or key in MEDIA_KEYS:
+        return "org"
+    if key in PLACE_ALIASES or gazetteer.is_place(phrase):
+        return "place"
+    if low[-1] in _ORG_LIKE or (len(tokens) > 1 and any(t in _ORG_LIKE for t in low)
+                                and low[-1] not in _PLACE_LIKE):
+        return "org"
+    if len(tokens) > 1 and (low[-1] in _PLACE_LIKE or low[0] in PLACE_FIRST):
+        return "place"
+    if is_korean_name(tokens):
+        return "person"
+    if low[-1] in NOT_NAME_HEADS:
+        return None
+    names = 2 <= len(tokens) <= 3 and all(_is_name_token(t) for t in tokens)
+    if names and not any(gazetteer.is_place(t) for t in tokens[1:]) and (
+            not gazetteer.is_place(tokens[0]) or is_given_name(tokens[0])):
+        return "person?"  # "Vladimir Vladimirovich Putin": a given name that is also a city
+    return None
+
+
+def _known_place(tokens: list[str]) -> bool:
+    if len(tokens) < 2:
+        return False
+    phrase = " ".join(tokens)
+    return casefold_key(phrase) in PLACE_ALIASES or gazetteer.is_place(phrase)
+
+
+def _acronym_alias(tok: str, key: str, table: dict[str, str]) -> bool:
+    """``UN``, ``US`` as aliases, never ``Un`` or ``Us`` (a Spanish article, a pronoun)."""
+    if key not in table:
+        return False
+    return " " in key or len(key) > 5 or tok.isupper() or "." in tok
+
+
+def _segment_known(col: Collector, text: str, tokens: list[str], offsets: list[int]) -> None:
+    """Known places and organisations inside a phrase that is none as a whole (longest first);
+    what follows a known name is read again as a phrase (``Iran Han Song U``)."""
+    i = 0
+    while i < len(tokens):
+        for n in range(min(6, len(tokens) - i), 0, -1):
+            part = tokens[i: i + n]
+            phrase = " ".join(part)
+            key = casefold_key(phrase)
+            if n > 1 and (_known_place(part) or key in ORG_ALIASES or key in MEDIA_KEYS):
+                a = offsets[i]
+                if _known_place(part):
+                    _place(col, text, phrase, a, a + len(phrase))
+                else:
+                    col.add("org", phrase, a, a + len(phrase), source="acronym")
+            elif n == 1 and (gazetteer.is_place(part[0]) or part[0] in ORG_ACRONYMS
+                             or _acronym_alias(part[0], key, PLACE_ALIASES)
+                             or _acronym_alias(part[0], key, ORG_ALIASES) or key in MEDIA_KEYS):
+                _single(col, text, part[0], offsets[i], offsets[i] + len(part[0]))
+            else:
+                continue
+            if i == 0 and 1 < len(tokens) - n <= 3 and (
+                    _classify(tokens[n:]) in ("person", "person?")):
+                _tokens(col, text, tokens[n:], offsets[n:])
+                return
+            i += n
+            break
+        else:
+            i += 1
+
+
+def _places_in(col: Collector, tokens: list[str], offsets: list[int]) -> None:
+    for tok, off in zip(tokens, offsets, strict=True):
+        key = casefold_key(tok)
+        if _acronym_alias(tok, key, PLACE_ALIASES) or gazetteer.is_place(tok):
+            col.add("place", tok, off, off + len(tok), source="gazetteer")
+
+
+def _place(col: Collector, text: str, surface: str, start: int, end: int) -> None:
+    note = "metonym: government" if METONYM_NEXT.match(text[end: end + 40]) else None
+    col.add("place", surface, start, end, source="gazetteer", note=note)
+
+
+def _single(col: Collector, text: str, tok: str, start: int, end: int) -> None:
+    key = casefold_key(tok)
+    if "-" in tok and not tok.isupper():  # "Seoul-Washington", "Inter-Korean", "Uiseong-gun"
+        if re.search(r"-(?:gun|gu|si|do|dong|ri|eup|myeon)$", tok) and len(tok) > 5:
+            _place(col, text, tok, start, end)
+            return
+        off = start
+        for part in tok.split("-"):
+            pkey = casefold_key(part)
+            if part and (gazetteer.is_place(part) or _acronym_alias(part, pkey, PLACE_ALIASES)):
+                _place(col, text, part, off, off + len(part))
+            off += len(part) + 1
+        return
+    if tok in ORG_ACRONYMS or _acronym_alias(tok, key, ORG_ALIASES) or key in MEDIA_KEYS or (
+            key in SINGLE_ORGS):
+        col.add("org", tok, start, end, source="acronym")
+    elif _acronym_alias(tok, key, PLACE_ALIASES) or gazetteer.is_place(tok):
+        _place(col, text, tok, start, end)
+    elif tok[:1].isupper() and key not in COMMON_CAPS and key not in FRAGMENTS and (
+            key not in TITLE_WORDS and not tok.isupper()):
+        if re.search(r"\b(?:in|near)\s+$", text[max(0, start - 6):start]) and (
+                key not in KOREAN_SURNAMES and not _POSSESSIVE.search(tok)):
+            _place(col, text, tok, start, end)  # "the tragedy in Itaewon"
+        elif re.match(rf"\s+(?:also\s+)?(?:{SPEECH_VERB_RE})\b", text[end: end + 30]) and (
+                not key.endswith("ing")):
+            col.add("person", tok, start, end, source="surname")
+        else:
+            col.add("person", tok, start, end, source="surname?")
+
+
+# ----------------------------------------------------------------------------- titles
+
+
+def _clean_title(tokens: list[str]) -> str | None:
+    while tokens and tokens[0].casefold() in ("the", "his", "her", "their", "and", "of", "for"):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].casefold() in ("the", "and", "of", "for", "on"):
+        tokens = tokens[:-1]
+    if not tokens or not any(t.casefold().rstrip(".") in TITLE_HEADS for t in tokens):
+        return None
+    return " ".join(tokens)
+
+
+def _title_before(text: str, start: int) -> str | None:
+    """Lower-case title words right before a name: ``chief nuclear negotiator`` Lee Do-hoon."""
+    words: list[str] = []
+    for tok in reversed(text[max(0, start - 80): start].split()):
+        if tok[-1] in ',;:)]"”' or not _is_title_token(tok):
+            break
+        words.insert(0, tok)
+    return _clean_title(words) if words else None
+
+
+def _title_after(text: str, end: int) -> str | None:
+    """Appositive title: ``Phil Davidson, commander of the U.S. Indo-Pacific Command,``."""
+    m = re.match(
+        r",\s+(?:the\s+|a\s+)?((?:[a-z][\w-]*\s+){0,3}?(?:[a-z]+))\s+of\s+(?:the\s+)?"
+        r"((?:[A-Z][\w.'’-]*\s?)+)",
+        text[end: end + 120],
+    )
+    if m and m.group(1).split()[-1] in TITLE_HEADS:
+        return f"{m.group(1)} of {m.group(2).strip()}"
+    return None

@@ -1,0 +1,404 @@
+"""Parser processes of the ingest: forked, each fed chunks of jobs over a pipe of its own.
+
+What a worker may and may not do:
+
+- it **holds nothing of the archive**: right after the fork it closes every descriptor and
+  unmaps every memory map of a file in the archive folder (the SQLite database, its WAL and
+  shared memory, the index's segments), and the parent's ends of every pipe; it never opens
+  SQLite (the parent sends, with each chunk, the checksums of the sources already stored under
+  the chunk's names);
+- it **dies with its ingest**: the kernel kills it when the parent dies (Linux' parent-death
+  signal), and it stops when its pipe closes;
+- a worker that dies is replaced, and the jobs it held are tried again one at a time, each
+  alone in a worker: a job whose worker dies then is rejected, so that one bad file stops
+  neither the run nor the other files; workers that keep dying whatever they read stop the run;
+- a busy worker says it is alive every :data:`HEARTBEAT` seconds; one that stays silent longer
+  than the parse budget allows (a parse stuck in native code, which the alarm cannot stop) is
+  killed and handled as one that died, and the job it was stuck on is rejected with the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import logging
+import multiprocessing as mp
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator
+from itertools import islice
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dateline.errors import WorkerDied
+from dateline.readers import ReaderOptions
+
+if TYPE_CHECKING:
+    from dateline.ingest import Job, Known, Result
+
+log = logging.getLogger(__name__)
+
+#: seconds between the "still here" messages of a busy worker
+HEARTBEAT = 2.0
+#: seconds a busy worker may stay silent beyond the parse budget before it is killed
+SILENCE_MARGIN = 30.0
+
+#: a chunk of jobs (its number), or one job of a chunk tried alone (number, k)
+JobRef = int | tuple[int, int]
+
+
+class Workers:
+    """Parser processes; results come back in the order of the jobs.
+
+    Not ``multiprocessing.Pool``: its worker-handler thread wakes up whenever the shared
+    result pipe is readable, so with large results in flight it spins (about a tenth of the
+    writer's CPU), and its two other threads contend with the writer for the GIL.  Here the
+    writer's own thread reads each result when it needs it."""
+
+    #: jobs per message: big enough that messages are few, small enough that both workers
+    #: stay busy to the end of the run
+    CHUNK = 32
+    #: chunks a worker may hold before the writer takes its results: enough to keep parsing
+    #: while the writer stores a batch (a tenth of a second and more), few enough that the
+    #: results not yet stored stay a few megabytes however large the corpus
+    AHEAD = 8
+
+    def __init__(self, n: int, folder: Path, options: ReaderOptions, budget: float = 0.0,
+                 lookup: Callable[[list[str]], Known] | None = None):
+        # fork: workers start at once and need no importable __main__ (notebooks, stdin
+        # scripts), and see readers registered at run time; what they inherit of the archive
+        # they let go of at once (see the module docstring).
+        self._ctx = (mp.get_context("fork") if "fork" in mp.get_all_start_methods()
+                     else mp.get_context("spawn"))
+        if self._ctx.get_start_method() == "fork":
+            _load_for_workers()
+        self._args = (str(folder), options, budget)
+        self._lookup = lookup
+        self._budget = budget
+        #: seconds a busy worker may go unheard (0: no limit)
+        self._silence = budget + SILENCE_MARGIN if budget else 0.0
+        self.conns: list[Connection] = []
+        self.procs: list[BaseProcess] = []
+        for _ in range(n):
+            conn, proc = self._spawn()
+            self.conns.append(conn)
+            self.procs.append(proc)
+
+    def _spawn(self) -> tuple[Connection, BaseProcess]:
+        """A new parser process and the parent's end of its pipe."""
+        here, there = self._ctx.Pipe()
+        # the parent's ends of every pipe, this one's included: a worker holding them would
+        # never see its own pipe close when the parent dies
+        inherited = [*self.conns, here] if self._ctx.get_start_method() == "fork" else []
+        proc = self._ctx.Process(target=_serve, args=(there, inherited, *self._args, os.getpid()),
+                                 daemon=True, name="dateline-parser")
+        # Whatever the parent holds as garbage at the fork (an archive dropped without closing
+        # it) is frozen in the child: a collection there would close a SQLite connection the
+        # parent opened, and SQLite would reopen and map the archive's files to do it.
+        gc.freeze()
+        try:
+            proc.start()
+        finally:
+            gc.unfreeze()
+        there.close()
+        return here, proc
+
+    def map(self, jobs: Iterator[Job]) -> Iterator[Result]:
+        """Results of ``ingest._work`` for every job, in order (see the module docstring for
+        what happens when a worker dies or hangs)."""
+        from dateline.ingest import _killed, _names
+
+        chunks = iter(lambda: list(islice(jobs, self.CHUNK)), [])
+        n = len(self.conns)
+        sent = 0  # chunks sent so far: the next chunk's number
+        taken = 0  # chunks yielded so far: the number of the chunk wanted next
+        work: dict[int, tuple[list[Job], Known]] = {}  # chunks sent and not yet answered
+        owed: list[deque[JobRef]] = [deque() for _ in range(n)]  # per worker, in order
+        alone: deque[tuple[int, int]] = deque()  # jobs to try one at a time
+        parts: dict[int, list[list[Result] | None]] = {}  # answers of chunks tried job by job
+        done: dict[int, list[Result]] = {}
+        limit = self.AHEAD * n  # chunks sent but not yet yielded, at most
+        deaths = 0  # in a row, with no answer between them
+        heard = [time.monotonic()] * n  # when each worker was last heard from or set to work
+        stuck = [False] * n  # killed for its silence
+
+        def send(i: int, ref: JobRef) -> None:
+            number, k = (ref, None) if isinstance(ref, int) else ref
+            chunk, known = work[number]
+            message = (chunk if k is None else [chunk[k]], known)
+            while True:
+                if not owed[i]:
+                    heard[i] = time.monotonic()
+                try:
+                    self.conns[i].send(message)
+                except OSError:  # its end is closed: it died
+                    replace(i)
+                    continue
+                owed[i].append(ref)
+                return
+
+        def feed(i: int) -> None:
+            nonlocal sent
+            if alone:  # only to a worker with nothing else to do, one job at a time
+                if not owed[i]:
+                    send(i, alone.popleft())
+                return
+            while len(owed[i]) < self.AHEAD and sent - taken < limit:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                known = self._lookup(_names(chunk)) if self._lookup is not None else {}
+                work[sent] = (chunk, known)
+                sent += 1
+                send(i, sent - 1)
+
+        def answered(ref: JobRef, results: list[Result]) -> None:
+            if isinstance(ref, int):
+                done[ref] = results
+                del work[ref]
+                return
+            number, k = ref
+            got = parts[number]
+            got[k] = results
+            if all(part is not None for part in got):
+                done[number] = [r for part in got if part is not None for r in part]
+                del parts[number], work[number]
+
+        def replace(i: int) -> None:
+            """Worker ``i`` died: start another; what it held is tried again, job by job."""
+            nonlocal deaths
+            deaths += 1
+            how = (f"it stopped answering for {self._silence:g} s" if stuck[i]
+                   else self._exit_code(i))
+            if deaths > 2 * n + 2:
+                raise WorkerDied(f"parser processes keep dying ({how}), whatever they read",
+                                 hint="what was stored is kept: check the machine's memory, "
+                                      "then run the same ingest again")
+            orphans = list(owed[i])
+            log.warning("a parser process died (%s); a new one tries its %d files again, one "
+                        "by one", how, sum(len(work[j][0]) if isinstance(j, int) else 1
+                                           for j in orphans))
+            owed[i].clear()
+            self.conns[i].close()
+            self.conns[i], self.procs[i] = self._spawn()
+            for ref in orphans:
+                if isinstance(ref, int):
+                    parts[ref] = [None] * len(work[ref][0])
+                    alone.extend((ref, k) for k in range(len(work[ref][0])))
+                    continue
+                # it was alone in its worker: this job killed it
+                job = work[ref[0]][0][ref[1]]
+                reason = (f"parsing took longer than {self._silence:g} s (the parser process "
+                          "stopped answering)" if stuck[i]
+                          else f"the parser process died reading this file ({how})")
+                log.error("%s: %s", job if isinstance(job, str) else job[1], reason)
+                answered(ref, [_killed(job, reason)])
+            stuck[i] = False
+
+        for i in range(n):
+            feed(i)
+        wait_for = self._silence / 4 if self._silence else None
+        while taken < sent:
+            if taken in done:
+                results = done.pop(taken)
+                taken += 1
+                for i in range(n):  # room again for a chunk beyond the limit
+                    feed(i)
+                yield from results
+                continue
+            busy = [i for i, o in enumerate(owed) if o]
+            if not busy:  # the jobs of a dead worker wait to be tried alone
+                for i in range(n):
+                    feed(i)
+                continue
+            ready = wait([self.conns[i] for i in busy] + [self.procs[i].sentinel for i in busy],
+                         timeout=wait_for)
+            now = time.monotonic()
+            for i in busy:
+                if self.conns[i] in ready:
+                    try:
+                        tag, payload = self.conns[i].recv()
+                    except (EOFError, OSError):  # it died while sending, or with our
+                        replace(i)  # jobs unread (connection reset)
+                    else:
+                        heard[i] = now
+                        if tag == "beat":
+                            continue
+                        if tag == "error":
+                            raise payload
+                        deaths = 0
+                        answered(owed[i].popleft(), payload)
+                elif self.procs[i].sentinel in ready:
+                    replace(i)
+                elif self._silence and now - heard[i] > self._silence:
+                    log.warning("a parser process has not answered for %.0f s: stopping it",
+                                now - heard[i])
+                    stuck[i] = True
+                    self.procs[i].kill()
+                    replace(i)
+                else:
+                    continue
+                feed(i)
+
+    def _exit_code(self, i: int) -> str:
+        self.procs[i].join(timeout=1)
+        code = self.procs[i].exitcode
+        return (f"killed by signal {-code}" if code is not None and code < 0
+                else f"exit code {code}")
+
+    def close(self) -> None:
+        """Let the workers finish and exit."""
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for proc in self.procs:
+            proc.join(timeout=5)
+
+    def terminate(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self.procs:
+            proc.join()
+        for conn in self.conns:
+            conn.close()
+
+
+def _load_for_workers() -> None:
+    """Load what every parser process needs before its first file, the parser's modules and
+    the reader plugins (a scan of every installed package's metadata): loaded before the
+    fork, it is loaded once and shared, not once per worker while its first files wait."""
+    from dateline.readers.registry import readers
+    from dateline.transcript import parser  # noqa: F401 - imported for its side effect
+
+    readers()
+
+
+def _serve(conn: Connection, inherited: list[Connection], folder: str, options: ReaderOptions,
+           budget: float, parent: int) -> None:
+    """A parser process: ``ingest._work`` on every job of every chunk received, until
+    ``None`` or the end of the pipe.
+
+    Results go out from a thread of their own.  While the writer stores a batch it reads no
+    results; a worker that sent them itself would block on the full pipe with chunks still to
+    parse (at 100k stories the two workers sat blocked for a quarter of the run)."""
+    _detach(inherited, folder, parent)
+    from dateline import ingest
+
+    # Ctrl-C reaches the whole process group: the parent alone handles it (it stops the pool
+    # and keeps what was stored); workers must not die with tracebacks of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    ingest._worker_options = options
+    ingest._budget = budget
+    if budget:
+        signal.signal(signal.SIGALRM, ingest._on_alarm)
+    outbox: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+    busy = threading.Event()
+    sender = threading.Thread(target=_send_all, args=(conn, outbox, busy),
+                              name="dateline-results", daemon=True)
+    sender.start()
+    try:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:  # the parent is gone
+                return
+            if message is None:
+                return
+            jobs, known = message
+            busy.set()
+            try:
+                outbox.put(("ok", [ingest._work(job, known) for job in jobs]))
+            except Exception as exc:  # noqa: BLE001 - the parent re-raises it
+                log.debug("%s", traceback.format_exc())
+                outbox.put(("error", exc))
+            finally:
+                busy.clear()
+    finally:
+        outbox.put(None)
+        sender.join()
+
+
+def _send_all(conn: Connection, outbox: queue.SimpleQueue[tuple[str, Any] | None],
+              busy: threading.Event) -> None:
+    while True:
+        try:
+            item = outbox.get(timeout=HEARTBEAT)
+        except queue.Empty:
+            if not busy.is_set():
+                continue
+            item = ("beat", None)
+        if item is None:
+            return
+        try:
+            conn.send(item)
+        except OSError:  # the parent is gone
+            return
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            conn.send(("error", RuntimeError(traceback.format_exc())))
+
+
+# -- letting go of what the fork copied --------------------------------------------------------
+
+
+def _detach(inherited: list[Connection], folder: str, parent: int) -> None:
+    """What a forked worker does first: close the parent's pipe ends, let go of the archive's
+    files, and arrange to die with the parent."""
+    for conn in inherited:
+        with contextlib.suppress(OSError):
+            conn.close()
+    release_folder(folder)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            _libc().prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(0)
+
+
+def release_folder(folder: str) -> int:
+    """Close every descriptor and unmap every memory map of a file under ``folder`` that this
+    process holds (Linux; elsewhere nothing); returns how many it let go of.  For a forked
+    child only: the objects that used them (a SQLite connection, an index) must never be used
+    again."""
+    prefix = os.path.realpath(folder) + os.sep
+    released = 0
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return 0
+    for fd in fds:
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(prefix):
+            with contextlib.suppress(OSError):
+                os.close(int(fd))
+                released += 1
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            regions = [line.split(maxsplit=5) for line in maps]
+    except OSError:
+        return released
+    libc = _libc()
+    for fields in regions:
+        if len(fields) == 6 and fields[5].startswith(prefix):
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            if libc.munmap(ctypes.c_void_p(start), ctypes.c_size_t(end - start)) == 0:
+                released += 1
+    return released
+
+
+def _libc() -> Any:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    return libc

@@ -1,0 +1,151 @@
+"""The entity rules on the kinds of error a reader sees first (fictional texts, no ../shared)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dateline.enrich import english, korean
+from dateline.enrich.entities import extract
+from dateline.enrich.facts import Collector
+from dateline.enrich.names import key_for
+from dateline.model import ParsedStory, Segment
+
+
+def _facts(text: str, title: str | None = None, language: str = "en") -> set[tuple[str, str]]:
+    story = ParsedStory(text=text, language=language, title=title)
+    story.segments = [Segment("report", text, 0, len(text))]
+    return {(m.kind, m.key) for m in extract(story).mentions}
+
+
+@pytest.mark.parametrize("text, wanted, unwanted", [
+    # sites, monuments and parks are places, never people
+    ("Crowds gathered at Anguk Intersection near Gyeongbokgung Palace and Namsan Tower.",
+     {("place", "anguk intersection"), ("place", "gyeongbokgung palace"),
+      ("place", "namsan tower")}, {"person"}),
+    ("Wreaths were laid at the Taesong Revolutionary Cemetery and on Mount Paektu.",
+     {("place", "taesong revolutionary cemetery"), ("place", "mount paektu")}, {"person"}),
+    # capital letters alone make no person
+    ("The Air Force said Arms Control talks with Harbour Logistics would resume.",
+     set(), {"person"}),
+    # a long title before a name, and a title glued onto a name
+    ("DPRK Foreign Minister Choe Son Hui met Admiral Dana Whitcombe in Seoul.",
+     {("person", "choe sonhui"), ("person", "dana whitcombe"), ("place", "north korea"),
+      ("place", "seoul")}, set()),
+    # organisations whole: X of the Y chains, possessive plurals, no run-on, split at "and"
+    ("He met the Central Committee of the Workers' Party of Korea in Pyongyang.",
+     {("org", "central committee of the workers' party of korea")}, set()),
+    ("The Seoul High Court on Monday fined Harbour Electronics and Tidewater Motors.",
+     {("org", "seoul high court"), ("org", "harbour electronics"), ("org", "tidewater motors")},
+     set()),
+    ("Delegates of the Pyongyang Children's Knitwear Factory attended.",
+     {("org", "pyongyang children's knitwear factory")}, set()),
+    # directions stay in provinces; KCNA's "south Korea"
+    ("Farms in South Hamgyong Province helped, unlike the puppets of south Korea.",
+     {("place", "south hamgyong province"), ("place", "south korea")}, set()),
+    # fragments: a Spanish article, a month abbreviation, part of a country's long name
+    ("Un grupo de turistas llegó el Aug. 3 a la Democratic People's Republic of Korea.",
+     {("place", "north korea")}, {"org", "person"}),
+    # names before a lower-case plural head
+    ("The Unryul and Jaeryong mines and the Orang and Yonsa counties kept working.",
+     {("org", "unryul mine"), ("org", "jaeryong mine"), ("place", "orang county"),
+      ("place", "yonsa county")}, set()),
+])
+def test_rules_type_what_a_reader_would(text: str, wanted: set[tuple[str, str]],
+                                        unwanted: set[str]) -> None:
+    found = _facts(text)
+    assert wanted <= found, found
+    assert not {kind for kind, _ in found - wanted} & unwanted, found
+
+
+def test_rules_read_the_title_and_mark_its_mentions() -> None:
+    story = ParsedStory(text="The leader inspected the port on Monday.", language="en",
+                        title="Kim Jong Un Inspects Wonsan Port Construction")
+    story.segments = [Segment("report", story.text, 0, len(story.text))]
+    mentions = extract(story).mentions
+    titled = {(m.kind, m.key) for m in mentions if m.note == "title"}
+    assert ("person", "kim jongun") in titled and ("place", "wonsan port") in titled
+    assert all(m.start == m.end == 0 for m in mentions if m.note == "title")
+    # words the body never capitalises are not names: "Inspects", "Construction"
+    assert not any("inspects" in m.key or "construction" in m.key for m in mentions)
+
+
+def test_rules_all_capital_labels_read_in_mixed_case() -> None:
+    text = 'PRES. PARK SOL-BIN : "We will meet." NAT\'L ASSEMBLY TRADE COMMITTEE'
+    reading = english.reading_text(text)
+    assert len(reading) == len(text)
+    assert reading.startswith("Pres. Park Sol-bin")
+    assert "Nat'l Assembly Trade Committee" in reading
+    found = _facts(text)
+    assert ("person", "park solbin") in found
+    assert ("org", "nat'l assembly trade committee") in found
+
+
+def test_rules_recase_title_keeps_only_evidence() -> None:
+    body = "Officials of the Songhang Farm in the DPRK moved into new houses."
+    title = "Farmers of Songhang Farm in DPRK Move into New Houses"
+    recased = english.recase_title(title, body)
+    assert len(recased) == len(title)
+    assert "Songhang Farm" in recased and "DPRK" in recased and "move into new houses" in recased
+
+
+def test_rules_sound_bite_roles_give_their_organisation_not_a_person() -> None:
+    found = _facts("[Soundbite] Han Gyeol-mi(Harbour Party Presidential Candidate) : \"Yes.\" "
+                   "[Soundbite] Oh Da-som(Market Vendor) : \"No.\"")
+    assert ("org", "harbour party") in found
+    assert not {k for kind, k in found if kind == "person" and "vendor" in k}
+    assert not {k for kind, k in found if kind == "org" and "candidate" in k}
+
+
+def test_rules_country_qualifiers_share_an_organisation_key() -> None:
+    assert key_for("org", "Ministry of National Defence of the DPRK") == key_for(
+        "org", "DPRK Ministry of National Defence") == "ministry of national defence"
+    assert key_for("org", "WPK Central Committee") == key_for(
+        "org", "Central Committee of the Workers' Party of Korea")
+    assert key_for("org", "Workers' Party of Korea") == "workers' party of korea"
+
+
+@pytest.mark.parametrize("form, context, kind", [
+    ("박솔빈", "박솔빈 대변인은 말했다", "person"),     # a title after the name
+    ("솔빈", "재판장 솔빈은", "person"),                # a title before it
+    ("타델리아", "타델리아 2세가 즉위했다", "person"),  # a regnal number
+    ("한국거래소", "한국거래소는 밝혔다", "org"),        # an organisation's suffix
+    ("하늘여행사", "하늘여행사 직원이", "org"),          # a word only bodies take
+    ("경주시", "경주시에서", "place"),                  # a place suffix beats a name's form
+    ("미국", "미국은", "place"),                        # the gazetteer
+    ("한국어", "한국어를", None),                       # a language
+    ("두리", "당의 두리에", None),                      # a word Kiwi takes for a name
+    ("지머맨", "본명은 지머맨이다", None),              # a loanword, not a Korean name's form
+    ("영천시", "영천시 측에 따르면", "place"),          # a city's government is the city
+    ("새솔당", "새솔당 원내대표는", "org"),             # a party, though a title follows
+])
+def test_korean_proper_nouns_typed(form: str, context: str, kind: str | None) -> None:
+    at = context.index(form)
+    assert korean.kind_of(form, context, at, at + len(form)) == kind
+
+
+def test_korean_scan_finds_bodies_written_as_common_nouns() -> None:
+    text = "소방방재청은 외교부와 함께 하늘여행사 직원에게 알렸다."
+    col = Collector(text)
+    korean.scan(col, text, [("하늘여행사", text.index("하늘"), text.index("하늘") + 5)])
+    assert {(m.kind, m.surface) for m in col.mentions} == {
+        ("org", "소방방재청"), ("org", "외교부"), ("org", "하늘여행사")}
+
+
+def test_korean_scan_joins_a_name_and_its_head() -> None:
+    text = "리비아 공군은 UN 안전보장이사회 결의 뒤 타델리아 해양박물관을 지났다."
+    found = [("리비아", 0, 3), ("타델리아", text.index("타델"), text.index("타델") + 4)]
+    col = Collector(text)
+    korean.scan(col, text, found)
+    assert {(m.kind, m.surface) for m in col.mentions} == {
+        ("org", "리비아 공군"), ("org", "UN 안전보장이사회"), ("place", "타델리아 해양박물관")}
+
+
+def test_korean_scan_joins_a_foreign_name_kiwi_splits() -> None:
+    text = ("대표 베르나 솔라비치도 환영했고, 파티마 오렌셀의 연설이 이어졌다. "
+            "텍사스주에서도 그랬다.")
+    found = [(w, text.index(w), text.index(w) + len(w))
+             for w in ("베르나", "솔라비치", "파티마", "오렌셀", "텍사스")]
+    col = Collector(text)
+    korean.scan(col, text, found)
+    assert {(m.kind, m.surface) for m in col.mentions} == {
+        ("person", "베르나 솔라비치"), ("person", "파티마 오렌셀"), ("place", "텍사스주")}
