@@ -174,3 +174,32 @@ def test_korean_analysis_in_pieces_reads_as_at_once(monkeypatch: pytest.MonkeyPa
     assert korean.analyze_many([text])[0] == tokens == korean.analyze(text)
     assert whole is not None and ("김가온", text.index("김가온"), text.index("김가온") + 3) in \
         whole.proper_nouns
+
+
+_NOUNS = st.lists(st.tuples(st.integers(0, 40), st.integers(-1, 6)), max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NOUNS, st.lists(st.tuples(st.integers(-2, 45), st.integers(-2, 15)), max_size=8),
+       st.booleans())
+def test_known_nouns_inside_spans_as_the_filter_it_replaces(nouns: list, spans: list,
+                                                            in_order: bool) -> None:
+    from dateline.enrich.spans import KnownNouns
+
+    found = [("x", a, a + w) for a, w in nouns]
+    if in_order:
+        found.sort(key=lambda n: n[1])
+    bounds = [(a, a + w) for a, w in spans]
+    if in_order:
+        bounds.sort()
+    expected = [(f, x, y) for f, x, y in found if any(a <= x and y <= b for a, b in bounds)]
+    assert KnownNouns(found).inside(bounds) == expected
+
+
+def test_a_long_run_of_cut_words_is_read_without_deep_recursion() -> None:
+    # a run cut at each word was read by a call per cut, one inside the other
+    import sys
+
+    n = 4 * sys.getrecursionlimit()
+    for unit in ("Veloso Monday ", "Veloso's ", "Kelport-based "):
+        extract(_story(unit, n * len(unit)))  # a RecursionError before
