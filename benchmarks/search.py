@@ -13,6 +13,12 @@ For each corpus size (default 100k; 1M with ``--stories 1000000``):
 - peak RSS of the reindex process tree, index size per story.
 
     python benchmarks/search.py [--stories 100000 1000000] [--keep DIR]
+    python benchmarks/search.py --real kcna --stories 25000   # real text from ../shared
+
+``--real kcna`` takes the 2,111 KCNA stories of 2024 in ``../shared/corpora`` and repeats them
+with other dates (a year earlier per copy, and a line saying so, else a copy would be a
+duplicate) up to ``--stories``: a small archive of real news text, where the fixed cost of each
+query weighs most.
 """
 
 from __future__ import annotations
@@ -218,28 +224,57 @@ def _into_page_cache(*paths: Path) -> None:
                         pass
 
 
-def run(n: int, root: Path, n_queries: int, korean_share: float) -> dict:
+KCNA = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "kcna-stiles-2024" \
+    / "headlines_2024-11-11.json"
+
+
+def _kcna_corpus(path: Path, n: int) -> None:
+    """KCNA's 2024 stories repeated with earlier dates up to ``n`` records (JSON Lines)."""
+    from datetime import UTC, datetime, timedelta
+
+    if not KCNA.exists():
+        sys.exit(f"--real kcna needs {KCNA} (../shared beside the repository)")
+    items = [i for i in json.loads(KCNA.read_text(encoding="utf-8")) if i.get("story_text")]
+    path.mkdir(parents=True, exist_ok=True)
+    with (path / "kcna.jsonl").open("w", encoding="utf-8") as fh:
+        for k in range(n):
+            item, copy = items[k % len(items)], k // len(items)
+            day = datetime.fromtimestamp(item["date"] / 1000, UTC).date() \
+                - timedelta(days=365 * copy)
+            # a line of its own keeps each copy a story (an identical text is a duplicate)
+            text = f"{item['story_text']}\nFiled {day:%B %d, %Y}, item {k}."
+            fh.write(json.dumps({"id": f"{item['link']}?copy={copy}", "title": item["headline"],
+                                 "date": day.isoformat(), "text": text,
+                                 "language": "en"}) + "\n")
+
+
+def run(n: int, root: Path, n_queries: int, korean_share: float, real: str | None = None
+        ) -> dict:
     from dateline import Archive
     from dateline.sample import generate
 
-    corpus = root / f"corpus-{n}-ko{korean_share}"
+    name = f"{n}-{real}" if real else f"{n}-ko{korean_share}"
+    corpus = root / f"corpus-{name}"
     if not corpus.exists():
         partial = corpus.with_suffix(".partial")
         shutil.rmtree(partial, ignore_errors=True)
-        generate(partial, stories=n, seed=1, korean_share=korean_share)
+        if real:
+            _kcna_corpus(partial, n)
+        else:
+            generate(partial, stories=n, seed=1, korean_share=korean_share)
         partial.rename(corpus)  # an interrupted generation is never taken for a corpus
-    arc_path = root / f"archive-{n}-ko{korean_share}"
+    arc_path = root / f"archive-{name}"
     if not arc_path.exists():
         run_measured([sys.executable, "-m", "dateline", "ingest", str(corpus), "--archive",
                       str(arc_path), "--quiet", "--no-index", "--format", "json"])
     secs, tree, largest, _ = run_measured([sys.executable, "-m", "dateline", "reindex",
                                            "--archive", str(arc_path)])
     docs = _texts(arc_path)
-    raw_secs, raw_index = _raw_tantivy(docs, root / f"raw-tantivy-{n}")
-    same_schema_secs = _raw_tantivy_same_schema(docs, root / f"raw-tantivy-schema-{n}")
-    fts_secs, fts = _fts(docs, root / f"fts-{n}.sqlite")
+    raw_secs, raw_index = _raw_tantivy(docs, root / f"raw-tantivy-{name}")
+    same_schema_secs = _raw_tantivy_same_schema(docs, root / f"raw-tantivy-schema-{name}")
+    fts_secs, fts = _fts(docs, root / f"fts-{name}.sqlite")
     queries = _queries(docs, n_queries)
-    _into_page_cache(arc_path / "index", root / f"raw-tantivy-{n}", root / f"fts-{n}.sqlite")
+    _into_page_cache(arc_path / "index", root / f"raw-tantivy-{name}", root / f"fts-{name}.sqlite")
     lat: dict[str, list[float]] = {"dateline": [], "tantivy": [], "fts5": []}
     by_kind: dict[str, dict[str, list[float]]] = {}
     with Archive(arc_path) as arc:
@@ -272,6 +307,7 @@ def run(n: int, root: Path, n_queries: int, korean_share: float) -> dict:
     index_bytes = sum(p.stat().st_size for p in (arc_path / "index").rglob("*") if p.is_file())
     result = {
         "stories": len(docs),
+        "corpus": real or "generated",
         "korean_share": korean_share,
         "dateline_index_s": round(secs, 1),
         "raw_tantivy_index_s": round(raw_secs, 1),
@@ -306,11 +342,14 @@ def main() -> None:
     parser.add_argument("--korean-share", type=float, default=0.0,
                         help="Korean pages in the corpus (0: raw tantivy, which cannot segment "
                         "Korean, indexes the same texts on equal terms)")
+    parser.add_argument("--real", choices=["kcna"], default=None,
+                        help="real text from ../shared instead of generated stories")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="dateline-search-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     for n in args.stories:
-        print(json.dumps(run(n, root, args.queries, args.korean_share), indent=2), flush=True)
+        result = run(n, root, args.queries, args.korean_share, args.real)
+        print(json.dumps(result, indent=2), flush=True)
     if args.keep is None:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -68,6 +68,22 @@ def test_cli_second_ingest_adds_nothing(built: Path) -> None:
     assert summary["new"] == 0 and summary["sources"] == 0 and summary["unchanged_sources"] == 4
 
 
+def test_cli_ingest_summary_gives_the_rate_of_the_whole_run(built: Path, tmp_path: Path) -> None:
+    src = built.parent / "in"
+    proc = run("ingest", str(src), "--archive", str(tmp_path / "new.dateline"), "--workers", "1",
+               "--format", "json")
+    summary = json.loads(proc.stdout)
+    assert summary["new"] > 0 and summary["enrich_index_seconds"] > 0
+    assert summary["total_seconds"] == pytest.approx(
+        summary["seconds"] + summary["enrich_index_seconds"], abs=0.002)
+    assert summary["stories_per_second_in_all"] == pytest.approx(
+        sum(summary[k] for k in ("new", "revised", "duplicate", "unchanged"))
+        / summary["total_seconds"], abs=0.06)
+    table = run("ingest", str(src), "--archive", str(tmp_path / "other.dateline"), "--workers",
+                "1").stdout
+    assert "stories/s in all" in table
+
+
 def test_cli_error_is_one_clear_line(tmp_path: Path) -> None:
     proc = run("stats", "--archive", str(tmp_path / "missing"), ok=False)
     assert proc.returncode != 0

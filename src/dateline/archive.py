@@ -7,6 +7,7 @@ index, derived from the store and rebuildable with :meth:`Archive.reindex`).
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -18,6 +19,10 @@ from dateline.analysis.api import AnalysisMixin
 from dateline.enrich.api import QUOTES_DIR, QUOTES_WATERMARK, EntitiesMixin
 from dateline.errors import ArchiveNotFound, InputError, PermissionDenied
 from dateline.model import IndexRow, StoredStory
+from dateline.search import korean
+from dateline.search.korean_words import KoreanWords
+from dateline.search.semantic_api import SemanticMixin
+from dateline.search.vectors import VECTORS_DIR
 from dateline.store import DB_NAME, RejectRow, Store
 
 if TYPE_CHECKING:
@@ -32,11 +37,11 @@ log = logging.getLogger(__name__)
 INDEX_WATERMARK = "index_seq"
 INDEX_DIR = "index"
 #: folders of the archive derived from the store and made again from it when lost
-DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR)
+DERIVED_DIRS = (INDEX_DIR, QUOTES_DIR, VECTORS_DIR)
 _INDEX_CHUNK = 500  # stories read from the store and handed to the engine at a time
 
 
-class Archive(EntitiesMixin, AnalysisMixin):
+class Archive(EntitiesMixin, AnalysisMixin, SemanticMixin):
     """A dateline archive folder.
 
     >>> archive = Archive("kbs.dateline", create=True)      # doctest: +SKIP
@@ -59,6 +64,9 @@ class Archive(EntitiesMixin, AnalysisMixin):
             self.path.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.path, readonly=readonly)
         self._reset_derived()
+        # a cache, kept even by a read-only archive when its folder can be written
+        self.korean_words = KoreanWords(self.path, writable=os.access(self.path, os.W_OK))
+        korean.use_word_file(self.korean_words)
         self._engine: SearchEngine | None = None
         self._settings: dict[str, Any] = {}
         self._index_current_at: tuple[int, int] | None = None  # see sync_index
@@ -69,7 +77,14 @@ class Archive(EntitiesMixin, AnalysisMixin):
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        self._keep_korean_words()
+        korean.forget_word_file(self.korean_words)
+        self.korean_words.close()
         self.store.close()
+
+    def _keep_korean_words(self) -> None:
+        """Keep in the word file what Kiwi analysed for this process's searches."""
+        self.korean_words.put(korean.take_unsaved())
 
     def __enter__(self) -> Archive:
         return self
@@ -174,16 +189,19 @@ class Archive(EntitiesMixin, AnalysisMixin):
         if self.readonly:
             return
         titles.update(self.store)
-        korean = KoreanAnalysis(self.store).start()
+        analysis = KoreanAnalysis(self.store, words=self.korean_words).start()
         try:
-            self._after_ingest(defer=korean)
+            self._after_ingest(defer=analysis)
             self._after_ingest_analysis(threads=False)
-            korean.take()
+            analysis.take()
         finally:
-            korean.finish()
+            analysis.finish()
         self._after_ingest()
         self.sync_index()
         self._after_ingest_analysis(dups=False)
+        self._keep_korean_words()
+        if self.setting("embed_after_ingest"):
+            self.embed()
 
     # -- stories ------------------------------------------------------------------------------
 
@@ -342,7 +360,22 @@ class Archive(EntitiesMixin, AnalysisMixin):
 
         if self.readonly:
             return 0
-        return KoreanAnalysis(self.store).run()
+        return KoreanAnalysis(self.store, words=self.korean_words).run()
+
+    def learn_korean_words(self) -> int:
+        """Fill the word file (:mod:`dateline.search.korean_words`) from every stored story with
+        Korean text; returns how many words were new.  Ingest keeps it current on its own:
+        this is for an archive whose file was deleted or made by another analyser."""
+        from dateline.enrich.korean_terms import korean_texts
+
+        learnt = 0
+        batch: list[str] = []
+        for story in self.store.iter_stories(with_quotes=False):
+            batch.extend(korean_texts(story))
+            if len(batch) >= 2_000:
+                learnt += self.korean_words.learn(batch)
+                batch = []
+        return learnt + self.korean_words.learn(batch)
 
     def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]:
         """What the engine indexes for each story: the story, its quotes and speakers, the
@@ -453,6 +486,8 @@ class Archive(EntitiesMixin, AnalysisMixin):
         indexed = self.sync_index()
         if (self.path / QUOTES_DIR).exists():
             self.reindex_quotes()
+        self.reindex_vectors()
+        self.learn_korean_words()
         return indexed
 
     def search(
@@ -466,20 +501,41 @@ class Archive(EntitiesMixin, AnalysisMixin):
         offset: int = 0,
         facets: bool = True,
         snippets: bool = True,
+        mode: str | None = None,
     ) -> SearchResults:
-        """Full-text search with the query language of :mod:`dateline.search.query`."""
+        """Search with the query language of :mod:`dateline.search.query`.
+
+        ``mode`` (default: the ``search_mode`` setting): ``keyword`` matches every word (BM25);
+        ``semantic`` finds stories nearest in meaning to the query's words, in any language;
+        ``hybrid`` fuses BM25 over any of the words with the semantic ranking.  Field clauses,
+        dates and exclusions filter in every mode (:mod:`dateline.search.fusion`)."""
+        from dateline.search.fusion import MODES
+
         self.sync_index()
         limit = max(1, min(int(limit), self.setting("max_page_size")))
-        results = self.engine.search(
-            query,
-            date_from=date_from,
-            date_to=date_to,
-            sort=sort,  # type: ignore[arg-type]
-            limit=limit,
-            offset=max(0, int(offset)),
-            facets=facets,
-            snippets=snippets,
-        )
+        mode = mode or self.setting("search_mode")
+        if mode not in MODES:
+            raise InputError(f"unknown search mode {mode!r}", hint=f"use one of: "
+                             f"{', '.join(MODES)}")
+        if mode != "keyword":
+            if sort != "relevance":
+                raise InputError(f"{mode} search ranks by relevance only",
+                                 hint="sort by date in keyword mode")
+            results = self._semantic_search(query, mode, date_from=date_from, date_to=date_to,
+                                            limit=limit, offset=max(0, int(offset)),
+                                            facets=facets, snippets=snippets)
+        else:
+            results = self.engine.search(
+                query,
+                date_from=date_from,
+                date_to=date_to,
+                sort=sort,  # type: ignore[arg-type]
+                limit=limit,
+                offset=max(0, int(offset)),
+                facets=facets,
+                snippets=snippets,
+            )
+        self._keep_korean_words()
         untitled = [h for h in results.hits if not h.title]
         if untitled:
             derived = self.derived_titles([h.id for h in untitled])

@@ -35,6 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("index_batch", 50000, "stories sent to the full-text engine per commit"),
     Setting("search_cache", 1024, "search result pages a process keeps for repeated searches "
             "until the next index commit, with half as many facet sets (0: none)"),
+    Setting("embedding_model", "use-multilingual-static",
+            "embedding model of semantic search (`dateline embed --list` shows them)"),
+    Setting("embed_after_ingest", False, "embed new stories at the end of each ingest (off: "
+            "`dateline embed` does it when asked)"),
+    Setting("search_mode", "keyword", "search mode when none is given: keyword, semantic or "
+            "hybrid"),
     Setting("dup_threshold", 0.8, "Jaccard similarity above which two stories are near-duplicates"),
     Setting("max_query_length", 1000, "longest query the web API accepts, in characters"),
     Setting("max_page_size", 200, "most results one API or CLI page returns"),

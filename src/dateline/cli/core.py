@@ -142,7 +142,11 @@ def ingest(
             with status:
                 arc.update_derived()
             derive_seconds = time.perf_counter() - started
-        summary = {**report.as_dict(), "enrich_index_seconds": round(derive_seconds, 3)}
+        total_seconds = report.seconds + derive_seconds
+        whole_rate = report.counts.stories / total_seconds if total_seconds > 0 else 0.0
+        summary = {**report.as_dict(), "enrich_index_seconds": round(derive_seconds, 3),
+                   "total_seconds": round(total_seconds, 3),
+                   "stories_per_second_in_all": round(whole_rate, 1)}
         if fmt is Format.table:
             c = report.counts
             console.print(
@@ -151,7 +155,8 @@ def ingest(
                 f"[green]{c.new} new[/], {c.revised} revised, {c.duplicate} duplicate, "
                 f"{c.unchanged} unchanged, [red]{c.rejected} rejected[/], {c.warnings} warnings "
                 f"· {report.stories_per_second:.0f} stories/s"
-                + (f"; enriched and indexed in {derive_seconds:.1f} s" if not no_index else ""),
+                + (f"; enriched and indexed in {derive_seconds:.1f} s · {whole_rate:.0f} "
+                   f"stories/s in all ({total_seconds:.1f} s)" if not no_index else ""),
                 highlight=False,
             )
             for line in _identity_notes(c):

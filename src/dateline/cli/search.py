@@ -54,19 +54,23 @@ def search(
     offset: Annotated[int, typer.Option(help="skip this many results")] = 0,
     fmt: FormatOpt = Format.table,
     facets: Annotated[bool, typer.Option("--facets/--no-facets", help="show facet counts")] = False,
+    mode: Annotated[str | None, typer.Option(help="keyword (every word), semantic (by meaning, "
+                                             "any language) or hybrid (both); default: the "
+                                             "search_mode setting")] = None,
 ) -> None:
-    """Full-text search in English and Korean, with highlighted snippets."""
+    """Search in English and Korean, by keyword or by meaning, with highlighted snippets."""
     with open_archive(archive) as arc:
         results = arc.search(query, date_from=parse_day(date_from),
                              date_to=parse_day(date_to, end=True), sort=sort, limit=limit,
-                             offset=offset)
+                             offset=offset, mode=mode)
     for warning in results.warnings:
         console_err.print(f"[yellow]warning:[/] {warning}", highlight=False)
     rows = [_row(h) for h in results.hits]
     if fmt is Format.table:
         verb = "matches" if results.total == 1 else "match"
+        how = "" if results.mode == "keyword" else f"{results.mode}, "
         console.print(f"[bold]{counted(results.total, 'story', 'stories')}[/] {verb} "
-                      f"({results.took_ms:.1f} ms)",
+                      f"({how}{results.took_ms:.1f} ms)",
                       highlight=False)
         for i, h in enumerate(results.hits, offset + 1):
             date = h.date.isoformat() if h.date else "????-??-??"
@@ -83,7 +87,7 @@ def search(
         import json
         import sys
 
-        sys.stdout.write(json.dumps({"total": results.total, "hits": rows,
+        sys.stdout.write(json.dumps({"mode": results.mode, "total": results.total, "hits": rows,
                                      "facets": results.facets, "warnings": results.warnings},
                                     ensure_ascii=False, indent=2) + "\n")
         return
@@ -92,7 +96,7 @@ def search(
 
 @app.command()
 def reindex(archive: ArchiveOpt = None) -> None:
-    """Rebuild the full-text index from the store of record."""
+    """Rebuild the full-text index (and the vector index, when there is one) from the store."""
     with open_archive(archive) as arc:
         n = arc.reindex()
     console.print(f"indexed {counted(n, 'story', 'stories')}", highlight=False)

@@ -15,10 +15,13 @@ import logging
 import queue
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateline.model import UNINDEXED_SEGMENTS, StoredStory
 from dateline.store import Store
+
+if TYPE_CHECKING:
+    from dateline.search.korean_words import KoreanWords
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +36,11 @@ _Result = tuple[list[tuple[Any, ...]], int]
 class KoreanAnalysis:
     """One pass of the Korean analysis over the stories changed since the last one."""
 
-    def __init__(self, store: Store, batch: int = BATCH):
+    def __init__(self, store: Store, batch: int = BATCH, *, words: KoreanWords | None = None):
         self.store = store
         self.batch = batch
+        #: where the Korean words of the analysed stories are kept for searches
+        self.words = words
         #: the pass covers the stories changed after this and up to ``upto``
         self.since = int(store.get_meta(WATERMARK, "0") or 0)
         self.upto = store.max_seq()
@@ -123,10 +128,17 @@ class KoreanAnalysis:
             if _korean(story):
                 todo.append(story)
                 if len(todo) >= self.batch:
-                    yield _rows(todo, korean.analyze_stories), last
+                    yield self._batch(todo, korean.analyze_stories), last
                     todo = []
         if todo or last != self.since:
-            yield _rows(todo, korean.analyze_stories), last
+            yield self._batch(todo, korean.analyze_stories), last
+
+    def _batch(self, stories: list[StoredStory], analyze: Any) -> list[tuple[Any, ...]]:
+        items = _items(stories)
+        if self.words is not None:
+            self.words.learn(text for story in stories for text in korean_texts(story))
+        return [(s.id, s.revision, t.title, t.text, t.proper_nouns, t.title_nouns)
+                for s, t in zip(stories, analyze(items), strict=True) if t is not None]
 
 
 def _korean(story: StoredStory) -> bool:
@@ -136,9 +148,23 @@ def _korean(story: StoredStory) -> bool:
     return has_hangul(story.text)
 
 
-def _rows(stories: list[StoredStory], analyze: Any) -> list[tuple[Any, ...]]:
-    items = [(s.title or "", s.text,
-              [(g.start, g.end) for g in s.segments if g.kind not in UNINDEXED_SEGMENTS])
-             for s in stories]
-    return [(s.id, s.revision, t.title, t.text, t.proper_nouns, t.title_nouns)
-            for s, t in zip(stories, analyze(items), strict=True) if t is not None]
+def korean_texts(story: StoredStory) -> list[str]:
+    """The pieces of ``story`` that are searched as Korean: its title and indexed spans."""
+    if not _korean(story) and not _korean_title(story):
+        return []
+    spans = [(g.start, g.end) for g in story.segments if g.kind not in UNINDEXED_SEGMENTS]
+    return [story.title or "", *(story.text[a:b] for a, b in spans or [(0, len(story.text))])]
+
+
+def _korean_title(story: StoredStory) -> bool:
+    from dateline.search.korean import has_hangul
+
+    return has_hangul(story.title or "")
+
+
+def _items(stories: list[StoredStory]) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    """(title, text, indexed spans) of each story: what the analysis reads."""
+    return [(s.title or "", s.text,
+             [(g.start, g.end) for g in s.segments if g.kind not in UNINDEXED_SEGMENTS]
+             or [(0, len(s.text))])
+            for s in stories]

@@ -102,9 +102,14 @@ class SearchResults:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     took_ms: float = 0.0
+    #: keyword, semantic or hybrid (see :data:`dateline.search.fusion.MODES`)
+    mode: str = "keyword"
+    #: semantic and hybrid modes: stories changed since the vectors were last brought up to date
+    not_embedded: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "mode": self.mode,
             "total": self.total,
             "hits": [
                 {
@@ -122,6 +127,7 @@ class SearchResults:
             "facets": self.facets,
             "warnings": self.warnings,
             "took_ms": self.took_ms,
+            **({"not_embedded": self.not_embedded} if self.not_embedded is not None else {}),
         }
 
 
@@ -210,6 +216,13 @@ class SearchEngine(ABC):
         ``query=None`` counts every story.  Buckets are keyed by their first day (weeks start
         on Monday).  Stories without a date are not counted.
         """
+
+    def filter_ids(self, ids: Sequence[str], query: str | Query | None, *,
+                   date_from: date | None = None, date_to: date | None = None) -> set[str]:
+        """Of the stories ``ids``, those that ``query`` matches within the dates (``None``:
+        any story in the dates).  Semantic search filters its candidates with it, so that
+        fields, languages and dates mean the same in every search mode."""
+        raise NotImplementedError(f"the {self.name} engine cannot filter stories by id")
 
     def close(self) -> None:  # noqa: B027 (optional hook)
         """Release files and locks; the engine is unusable afterwards."""

@@ -7,13 +7,16 @@ roots, numbers, foreign words and hanja — and drop particles and endings, so `
 the same analysis.
 
 The Kiwi model takes seconds to load, so it is loaded lazily, once per process, and only when a
-text actually contains Hangul.  Names the analyser splits (이도훈 → 이도 + 후 + ᆫ) can be taught with
-:func:`add_user_words`; re-index afterwards so documents and queries agree.
+text actually contains Hangul; a search finds the analysis of its words in the archive's word
+file (:mod:`dateline.search.korean_words`) and loads the model only for words it lacks.
+Names the analyser splits (이도훈 → 이도 + 후 + ᆫ) can be taught with :func:`add_user_words`;
+re-index afterwards so documents and queries agree.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import threading
@@ -31,6 +34,8 @@ __all__ = [
     "add_user_words",
     "analyze",
     "analyze_many",
+    "analyze_words",
+    "fingerprint",
     "has_hangul",
     "proper_nouns",
     "terms",
@@ -44,6 +49,11 @@ KEEP_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SH", "SN"})
 _lock = threading.Lock()
 _kiwi: Any = None
 _user_words: dict[str, str] = {}
+#: word files of the open archives (:mod:`dateline.search.korean_words`), asked before Kiwi
+_word_files: list[Any] = []
+#: analyses Kiwi made for short texts while word files were open, not yet kept in them
+_unsaved: dict[str, tuple[KoToken, ...]] = {}
+_UNSAVED_MAX = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +99,46 @@ def add_user_words(words: Iterable[str | tuple[str, str]]) -> int:
             added += 1
     if added:
         _analyze_short.cache_clear()  # a new word may change how a short text reads
+        _unsaved.clear()
     return added
+
+
+@functools.lru_cache(maxsize=1)
+def _kiwi_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kiwipiepy")
+    except PackageNotFoundError:  # pragma: no cover - a declared dependency
+        return "absent"
+
+
+def fingerprint() -> str:
+    """What Kiwi's analyses depend on in this process: its version and the user words."""
+    words = "\n".join(f"{w}\t{t}" for w, t in sorted(_user_words.items()))
+    return f"kiwipiepy {_kiwi_version()}; user words {hashlib.sha1(words.encode()).hexdigest()}"
+
+
+def use_word_file(words: Any) -> None:
+    """Ask ``words`` (a :class:`~dateline.search.korean_words.KoreanWords`) before Kiwi."""
+    with _lock:
+        if words not in _word_files:
+            _word_files.append(words)
+
+
+def forget_word_file(words: Any) -> None:
+    with _lock:
+        if words in _word_files:
+            _word_files.remove(words)
+    _analyze_short.cache_clear()
+
+
+def take_unsaved() -> dict[str, tuple[KoToken, ...]]:
+    """The analyses Kiwi made for short texts since the last call (for the word files)."""
+    with _lock:
+        out = dict(_unsaved)
+        _unsaved.clear()
+    return out
 
 
 def _keep(tokens: Sequence[Any], shift: int = 0) -> list[KoToken]:
@@ -108,7 +157,7 @@ def analyze(text: str) -> list[KoToken]:
     """Search tokens of ``text``; ``[]`` (without loading the model) when it has no Hangul."""
     if not has_hangul(text):
         return []
-    if len(text) <= _SHORT:
+    if len(text) <= SHORT:
         return list(_analyze_short(text))
     if len(text) > PIECE:
         return analyze_many([text])[0]
@@ -116,14 +165,32 @@ def analyze(text: str) -> list[KoToken]:
 
 
 #: texts up to this long are query words and the like, which recur: each is analysed once
-_SHORT = 32
+SHORT = 32
 
 
 @functools.lru_cache(maxsize=8192)
 def _analyze_short(text: str) -> tuple[KoToken, ...]:
     # the words of searches recur, and so do those of the thread pass's queries (a story's
     # most weighted words): a tenth of a 10k archive's thread rebuild was Kiwi reading them
-    return tuple(_keep(_get_kiwi().tokenize(text)))
+    for words in list(_word_files):
+        kept = words.get([text]).get(text)
+        if kept is not None:
+            return kept
+    tokens = tuple(_keep(_get_kiwi().tokenize(text)))
+    if _word_files and len(_unsaved) < _UNSAVED_MAX:
+        _unsaved[text] = tokens
+    return tokens
+
+
+def analyze_words(words: Sequence[str]) -> list[tuple[KoToken, ...]]:
+    """Each of ``words`` analysed alone, as :func:`analyze` would (one Kiwi batch)."""
+    out: list[tuple[KoToken, ...]] = [() for _ in words]
+    todo = [i for i, w in enumerate(words) if has_hangul(w)]
+    if todo:
+        for i, tokens in zip(todo, _get_kiwi().tokenize([words[i] for i in todo]),
+                             strict=True):
+            out[i] = tuple(_keep(tokens))
+    return out
 
 
 def analyze_many(texts: Sequence[str]) -> list[list[KoToken]]:

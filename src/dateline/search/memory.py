@@ -257,6 +257,13 @@ class MemoryEngine(SearchEngine):
             took_ms=(time.perf_counter() - t0) * 1000,
         )
 
+    def filter_ids(self, ids: Sequence[str], query: str | Query | None, *,
+                   date_from: date | None = None, date_to: date | None = None) -> set[str]:
+        wanted = set(ids)
+        if not wanted:
+            return set()
+        return {i for i in self._matching(query, date_from, date_to)[0] if i in wanted}
+
     @staticmethod
     def _snippet(text: str, stems: frozenset[str], ko: frozenset[str]) -> str:
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)

@@ -474,15 +474,17 @@ class TantivyEngine(SearchEngine):
                                               (occur.Must, self._compile(dates))])
         searcher = self._index.searcher()
 
-        def fetch(n: int) -> list[tuple[str, float]]:
-            hits = searcher.search(tq, n, count=False).hits
-            addresses = [address for _, address in hits]
-            numbers = searcher.fast_field_values("id_num", addresses) if addresses else []
-            return [(f"{num:016x}" if num is not None else searcher.doc(address).get_first("id"),
-                     float(score))
-                    for (score, address), num in zip(hits, numbers, strict=True)]
+        return top_ids(lambda n: self._ids(searcher, searcher.search(tq, n, count=False).hits),
+                       limit)
 
-        return top_ids(fetch, limit)
+    @staticmethod
+    def _ids(searcher: Any, hits: list[tuple[Any, Any]]) -> list[tuple[str, float]]:
+        """(story id, score) of hits, the ids read from the ``id_num`` fast field (a stored
+        document is loaded only for an id that is not a story id's 16 hex digits)."""
+        addresses = [address for _, address in hits]
+        numbers = searcher.fast_field_values("id_num", addresses) if addresses else []
+        return [(f"{num:016x}" if num is not None else searcher.doc(address).get_first("id"),
+                 float(score)) for (score, address), num in zip(hits, numbers, strict=True)]
 
     def _word_query(self, word: str) -> Any:
         """The compiled query of one word of :meth:`match_any`, kept: a pass over an archive
@@ -496,6 +498,22 @@ class TantivyEngine(SearchEngine):
         leaf = word_leaf(word, self._analyze)
         query = self._words[word] = self._compile(leaf) if leaf is not None else None
         return query
+    def filter_ids(self, ids: Sequence[str], query: str | Query | None, *,
+                   date_from: date | None = None, date_to: date | None = None) -> set[str]:
+        """See :meth:`SearchEngine.filter_ids`: the query AND any of the ids, one search."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return set()
+        tq, _, _ = self._to_query(query, date_from, date_to)
+        if tq is None:
+            return set()
+        q, occur = self._t.Query, self._t.Occur
+        by_id = q.boolean_query([(occur.Should, q.term_query(self._schema, "id", i))
+                                 for i in wanted])
+        searcher = self._index.searcher()
+        found = searcher.search(q.boolean_query([(occur.Must, tq), (occur.Must, by_id)]),
+                                len(wanted), count=False)
+        return {sid for sid, _ in self._ids(searcher, found.hits)}
 
     def _page(self, searcher: Any, tq: Any, marks: Highlights | None, sort: Sort, limit: int,
               offset: int) -> tuple[list[Hit], int]:

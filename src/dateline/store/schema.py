@@ -189,6 +189,19 @@ MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     # 10: quote languages as ISO 639-1 codes with the labels kept; titles derived from the lead
     #     of untitled stories; views for Datasette and SQL readers (see _upgrade_10)
     lambda conn: _upgrade_10(conn),
+    # 11: which revision of each story an embedding model has embedded, and the story's number
+    #     in that model's vector index (passage keys are num * 64 + passage); the vectors are
+    #     files in the archive folder, derived and rebuildable (dateline embed --rebuild)
+    """
+    CREATE TABLE IF NOT EXISTS embeddings (
+        num       INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: old keys stay unknown
+        model     TEXT NOT NULL,                      -- embedder name@version
+        story_id  TEXT NOT NULL,
+        revision  INTEGER NOT NULL,
+        passages  INTEGER NOT NULL,
+        UNIQUE (model, story_id)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

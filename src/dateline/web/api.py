@@ -93,13 +93,16 @@ def api_search(
     offset: Offset = 0,
     facets: Annotated[str, Query(description="facets to count: all, none, or a comma-separated "
                                  "list of year, month, program, speaker, language")] = "all",
+    mode: Annotated[str | None, Query(description="keyword (every word), semantic (by "
+                                      "meaning, any language) or hybrid (both fused); default: "
+                                      "the archive's search_mode setting")] = None,
 ) -> APIResponse:
     """Stories matching ``q`` (and the filters), best first or by date; snippets are HTML-safe
     with the matched words in ``<mark>``.  Programs that do not show facets save work with
     ``facets=none``."""
     req = search_request(q=q, date_from=date_from, date_to=date_to, year=year, program=program,
                          speaker=speaker, language=language, sort=sort, limit=limit,
-                         offset=offset, limits=limits_of(request), facets=facets)
+                         offset=offset, limits=limits_of(request), facets=facets, mode=mode)
     return ok(data.search_data(arc, req))
 
 
@@ -107,6 +110,17 @@ def api_search(
 def api_story(request: Request, arc: ArchiveDep, story_id: str) -> APIResponse:
     check_query(story_id, limits_of(request), name="story id")
     return ok(data.story_data(arc, story_id))
+
+
+@router.get("/stories/{story_id}/similar",
+            summary="Stories nearest in meaning to a story (more like this)")
+def api_similar(request: Request, arc: ArchiveDep, story_id: str, limit: Limit = 10
+                ) -> APIResponse:
+    """Semantic neighbours of a story in any language, the story and its duplicates left out;
+    ``not_embedded`` counts stories the vector index does not hold yet."""
+    check_query(story_id, limits_of(request), name="story id")
+    limit, _ = check_page(limit, 0, limits_of(request))
+    return ok(data.similar_data(arc, story_id, limit))
 
 
 @router.get("/quotes", summary="Quotes by speaker, role, organisation and topic")

@@ -125,7 +125,7 @@ def search_data(arc: Archive, req: SearchRequest) -> dict[str, Any]:
     query = req.engine_query()
     start, end = req.effective_range()
     results = arc.search(query, date_from=start, date_to=end, sort=req.sort, limit=req.limit,
-                         offset=req.offset, facets=bool(req.facets))
+                         offset=req.offset, facets=bool(req.facets), mode=req.mode)
     data = plain(results)
     data["facets"] = {name: values for name, values in (data.get("facets") or {}).items()
                       if name in req.facets}
@@ -145,11 +145,22 @@ def search_data(arc: Archive, req: SearchRequest) -> dict[str, Any]:
         "limit": req.limit,
         "offset": req.offset,
         "facets": list(req.facets),
+        "mode": results.mode,
     }
     return data
 
 
 # ----------------------------------------------------------------------------- stories
+
+
+def similar_data(arc: Archive, story_id: str, limit: int = 10) -> dict[str, Any]:
+    """Stories nearest in meaning to a story (semantic search's "more like this")."""
+    results = arc.similar(story_id, limit=limit)
+    data = plain(results)
+    for hit in data.get("hits", []):
+        hit["snippets"] = [clean_snippet(s) for s in hit.get("snippets") or []]
+    data["story"] = arc.get(story_id).id
+    return data
 
 
 def _segment_quotes(segments: list[dict[str, Any]], quotes: list[dict[str, Any]]) -> None:

@@ -98,12 +98,13 @@ def search_page(
     sort: Literal["relevance", "-date", "date"] = "relevance",
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1)] = 20,
+    mode: str | None = None,
 ) -> Response:
     limits: Limits = request.app.state.limits
     limit, offset = _page_args(page, size, limits)
     req = search_request(q=q, date_from=date_from, date_to=date_to, year=year, program=program,
                          speaker=speaker, language=language, sort=sort, limit=limit,
-                         offset=offset, limits=limits)
+                         offset=offset, limits=limits, mode=mode or None)
     params = {k: v for k, v in request.query_params.items() if k != "page"}
     if req.is_empty():
         return render(request, "search.html", {"results": None, "req": req, "params": params,
@@ -135,7 +136,8 @@ def story_page(request: Request, arc: ArchiveDep, story_id: str) -> Response:
     story = data.story_data(arc, story_id)
     if story["id"] != story_id:  # a prefix: send the reader to the one address of the story
         return RedirectResponse(f"/stories/{story['id']}", status_code=301)
-    return render(request, "story.html", {"story": story})
+    similar = optional(lambda: data.similar_data(arc, story["id"], 8), "similar stories")
+    return render(request, "story.html", {"story": story, "similar": similar})
 
 
 @router.get("/entities")

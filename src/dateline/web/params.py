@@ -26,6 +26,8 @@ SORTS: tuple[str, ...] = ("relevance", "-date", "date")
 #: spellings of the ``facets`` parameter that ask for every facet, or for none
 ALL_FACETS = frozenset({"", "all", "true", "1", "yes", "on"})
 NO_FACETS = frozenset({"none", "false", "0", "no", "off"})
+MODE_LABELS: dict[str, str] = {"keyword": "Keywords", "semantic": "Meaning",
+                               "hybrid": "Keywords + meaning"}
 SORT_LABELS: dict[str, str] = {
     "relevance": "Best match",
     "-date": "Newest first",
@@ -133,6 +135,8 @@ class SearchRequest:
     offset: int = 0
     #: facets to count (names of :data:`~dateline.search.base.FACETS`); empty: none
     facets: tuple[str, ...] = FACETS
+    #: keyword, semantic or hybrid; None: the archive's search_mode setting
+    mode: str | None = None
 
     def effective_range(self) -> tuple[date | None, date | None]:
         """The date range after the year facet is applied (their intersection)."""
@@ -177,9 +181,15 @@ def search_request(
     offset: int,
     limits: Limits,
     facets: str | None = None,
+    mode: str | None = None,
 ) -> SearchRequest:
     """Check every search parameter and build a :class:`SearchRequest`."""
+    from dateline.search.fusion import MODES
+
     text = check_query(q, limits)
+    if mode is not None and mode not in MODES:
+        raise InputError(f"unknown search mode {mode[:20]!r}",
+                         hint=f"use one of: {', '.join(MODES)}")
     filters: dict[str, str] = {}
     for key, value in (("program", program), ("speaker", speaker), ("language", language)):
         if value and value.strip():
@@ -201,4 +211,4 @@ def search_request(
     limit, offset = check_page(limit, offset, limits)
     return SearchRequest(q=text, date_from=start, date_to=end, year=year_value, filters=filters,
                          sort=check_sort(sort), limit=limit, offset=offset,
-                         facets=parse_facets(facets))
+                         facets=parse_facets(facets), mode=mode or None)

@@ -16,7 +16,7 @@ from dateline.model import SEOUL
 from dateline.transcript.language import LANGUAGE_CODES
 from dateline.web.charts import MONTHS, bar_chart
 from dateline.web.data import safe_snippet
-from dateline.web.params import SORT_LABELS, Limits
+from dateline.web.params import MODE_LABELS, SORT_LABELS, Limits
 
 HERE = Path(__file__).resolve().parent
 
@@ -118,6 +118,7 @@ def make_templates(limits: Limits) -> Jinja2Templates:
         url_query=url_query,
         bar_chart=bar_chart,
         SORT_LABELS=SORT_LABELS,
+        MODE_LABELS=MODE_LABELS,
         SEGMENT_LABELS=SEGMENT_LABELS,
         FACET_LABELS=FACET_LABELS,
         limits=limits,
