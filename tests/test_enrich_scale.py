@@ -203,3 +203,17 @@ def test_a_long_run_of_cut_words_is_read_without_deep_recursion() -> None:
     n = 4 * sys.getrecursionlimit()
     for unit in ("Veloso Monday ", "Veloso's ", "Kelport-based "):
         extract(_story(unit, n * len(unit)))  # a RecursionError before
+
+
+def test_a_story_the_extractor_fails_on_does_not_stop_the_pass(tmp_path) -> None:
+    # a run of 400 names joined by "and" overflows the English scanner's recursion: that
+    # story's error failed the enrichment of every story of the pass
+    from dateline import Archive
+
+    (tmp_path / "a.txt").write_text("Orchard festival opens\n\n" + _NEWS, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Names\n\n" + "Kim Sung and Lee Hwa and " * 600 + "Kim.",
+                                    encoding="utf-8")
+    with Archive(tmp_path / "arc", create=True) as arc:
+        arc.ingest([tmp_path / "a.txt", tmp_path / "b.txt"], workers=1)
+        names = {e.name for e in arc.entities(top=100)}
+    assert "Ida Brannock" in names

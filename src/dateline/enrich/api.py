@@ -94,7 +94,14 @@ class EntitiesMixin:
                         and defer.pending(story)):
                     continue
                 text_nouns, title_nouns = nouns.get((sid, story.revision), (None, None))
-                facts = extractor.extract(story, proper_nouns=text_nouns, title_nouns=title_nouns)
+                try:
+                    facts = extractor.extract(story, proper_nouns=text_nouns,
+                                              title_nouns=title_nouns)
+                except Exception:  # noqa: BLE001 - one story must not stop the pass
+                    # left stale: the next pass tries it again (a run of 400 capitalised names
+                    # joined by "and" overflows the English scanner's recursion)
+                    log.exception("entity extraction failed on story %s; the others go on", sid)
+                    continue
                 rows.append(StoryFactsRow(sid, story.revision,
                                           story.date.isoformat() if story.date else None,
                                           story.program, facts.mentions, facts.quotes))
