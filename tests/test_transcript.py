@@ -157,6 +157,17 @@ def test_parse_repeated_block_is_one_story() -> None:
     assert doc.stories[0].segments[-1].kind == "noise"
 
 
+def test_parse_angle_bracket_before_a_marker_hides_nothing() -> None:
+    # a "<" that opens no marker is passed over; it used to be read as the start of a quote
+    # label running to the colon, which hid the <녹취> inside it
+    text = ("과수원 축제\n<앵커 멘트>\n축제가 열렸습니다.\n<리포트>\n"
+            "방문객이 <<녹취> 김가온(과수원 주인) : \"감사합니다.\"\n")
+    (story,) = parse(text).stories
+    assert [(q.speaker, q.role, q.text) for q in story.quotes] == [
+        ("김가온", "과수원 주인", "감사합니다.")]
+    assert story.segments[-1].kind == "soundbite"
+
+
 @pytest.mark.parametrize(
     ("label", "speaker", "role", "org", "language"),
     [
@@ -177,3 +188,18 @@ def test_parse_world_sound_bite_labels(label: str, speaker: str, role: str, org:
     if org is not None:
         assert q.organization == org
     assert q.text == "Quoted words here."
+
+
+def test_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from dateline.transcript import QUIET_GC_FROM
+
+    text = "Kelport Reopens\n" + "The harbour opened.\n" * (QUIET_GC_FROM // 10)
+    assert gc.isenabled()
+    assert parse(text).stories and gc.isenabled()
+    gc.disable()
+    try:
+        assert parse(text).stories and not gc.isenabled()
+    finally:
+        gc.enable()

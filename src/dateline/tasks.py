@@ -15,6 +15,7 @@ cluster, a worker whose task never ends holds its batch until someone restarts i
 from __future__ import annotations
 
 import ctypes
+import logging
 import threading
 import time
 import traceback
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from dateline.ingest import Job, Known, Result
     from dateline.model import StoredStory
     from dateline.readers import ReaderOptions
+
+log = logging.getLogger(__name__)
 
 #: one batch at a time per worker process: the reader options and the budget are module state
 #: of the parser, and Python code gains nothing from two threads of one process
@@ -97,12 +100,21 @@ def parse_chunk(jobs: list[Job], known: Known, options: ReaderOptions,
 
 
 def extract_entities(
-        batch: list[tuple[StoredStory, Any, Any]]) -> list[StoryFacts]:
-    """The entity enricher on ``(story, text proper nouns, title proper nouns)`` payloads."""
+        batch: list[tuple[StoredStory, Any, Any]]) -> list[StoryFacts | None]:
+    """The entity enricher on ``(story, text proper nouns, title proper nouns)`` payloads;
+    ``None`` for a story it fails on (logged: one story must not stop the pass)."""
     from dateline.enrich import entities
 
-    return [entities.extract(story, proper_nouns=text_nouns, title_nouns=title_nouns)
-            for story, text_nouns, title_nouns in batch]
+    out: list[StoryFacts | None] = []
+    for story, text_nouns, title_nouns in batch:
+        try:
+            out.append(entities.extract(story, proper_nouns=text_nouns,
+                                        title_nouns=title_nouns))
+        except Exception:  # noqa: BLE001 - left stale: the next pass tries it again
+            # (a run of 400 capitalised names joined by "and" overflows the English scanner)
+            log.exception("entity extraction failed on story %s; the others go on", story.id)
+            out.append(None)
+    return out
 
 
 def embed_passages(batch: tuple[str, list[str], int]) -> np.ndarray:

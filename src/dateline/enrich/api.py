@@ -129,7 +129,8 @@ class EntitiesMixin:
             rows = [StoryFactsRow(story.id, story.revision,
                                   story.date.isoformat() if story.date else None,
                                   story.program, facts.mentions, facts.quotes)
-                    for story, facts in zip(sent.popleft(), facts_of, strict=True)]
+                    for story, facts in zip(sent.popleft(), facts_of, strict=True)
+                    if facts is not None]
             es.write_facts(rows, extractor.NAME, extractor.VERSION)
             done += len(rows)
             if defer is not None:

@@ -53,6 +53,7 @@ from dateline.enrich.names import (
     is_given_name_part,
     is_korean_name,
 )
+from dateline.enrich.spans import FirstHit
 
 _TOKEN = (
     r"(?:\d{1,3}(?:st|nd|rd|th)(?=[ ][A-Z])"
@@ -199,64 +200,128 @@ def _offsets(tokens: list[str], pos: int) -> list[int]:
 
 
 def _sequence(col: Collector, text: str, phrase: str, pos: int) -> None:
+    """A run of capitalised words at ``pos``, cut where the rules say and read in parts.
+
+    The run is cut after a possessive, around an ``X-based`` word and before a month or day
+    name; what follows a cut is read as a run of its own.  That rest is a window
+    ``tokens[lo:]`` of one list, gone through in a loop: handing it to a new call, joined and
+    split again, took a time quadratic in the run and overflowed the stack on a long one
+    (``Kim Monday Kim Monday …``).  The loop makes the same cuts in the same order: a token's
+    tests depend on it and the tokens after it, which no cut changes, so each is made once.
+    """
     tokens = phrase.split(" ")
     offsets = _offsets(tokens, pos)
-    # "south Korea" in KCNA's spelling keeps its direction word
-    if tokens[0] == "Korea" and text[max(0, pos - 6):pos].casefold() in ("south ", "north "):
-        tokens[0], offsets[0] = text[pos - 6:pos] + "Korea", pos - 6
-    # drop sentence-initial function words and demonyms, never a direction word of a name
-    while tokens and _droppable(tokens):
-        tokens, offsets = tokens[1:], offsets[1:]
-    for i, tok in enumerate(tokens[:-1]):
-        if _POSSESSIVE.search(tok) and len(tok) > 3 and not _common_possessor(tok, tokens[i + 1:]):
-            tokens[i] = _POSSESSIVE.sub("", tok)
-            _tokens(col, text, tokens[: i + 1], offsets[: i + 1])
-            _sequence(col, text, " ".join(tokens[i + 1:]), offsets[i + 1])
-            return
-    for i, tok in enumerate(tokens):
-        m = _HYPHEN_ADJ.match(tok)
-        if m:  # "Korea-based UN Command": the place, then the rest
+    n = len(tokens)
+    after = _After(tokens)
+    possessive = FirstHit(lambda i: _POSSESSIVE.search(tokens[i]) is not None
+                          and len(tokens[i]) > 3 and not _common_possessor(tokens[i], after, i))
+    hyphened = FirstHit(lambda i: _HYPHEN_ADJ.match(tokens[i]) is not None)
+    lo = 0
+    while True:
+        # "south Korea" in KCNA's spelling keeps its direction word
+        at = offsets[lo]
+        if tokens[lo] == "Korea" and text[max(0, at - 6):at].casefold() in ("south ", "north "):
+            tokens[lo], offsets[lo] = text[at - 6:at] + "Korea", at - 6
+            if lo:  # a token changed that tests before it read: read them again
+                after = _After(tokens)
+                possessive.at = hyphened.at = lo
+        # drop sentence-initial function words and demonyms, never a direction word of a name
+        while lo < n and _droppable(tokens, lo, after):
+            lo += 1
+        i = possessive.first(lo, n - 1)
+        if i is not None:  # "Moon's Berlin speech": two phrases
+            tokens[i] = _POSSESSIVE.sub("", tokens[i])
+            _tokens(col, text, tokens[lo: i + 1], offsets[lo: i + 1])
+            lo = i + 1
+            continue
+        i = hyphened.first(lo, n)
+        if i is not None:  # "Korea-based UN Command": the place, then the rest
+            m = _HYPHEN_ADJ.match(tokens[i])
+            assert m is not None
             _single(col, text, m.group(1), offsets[i], offsets[i] + len(m.group(1)))
-            _tokens(col, text, tokens[:i], offsets[:i])
-            if i + 1 < len(tokens):
-                _sequence(col, text, " ".join(tokens[i + 1:]), offsets[i + 1])
+            _tokens(col, text, tokens[lo:i], offsets[lo:i])
+            if i + 1 < n:
+                lo = i + 1
+                continue
             return
-    # month and day names split a phrase ("Moon Monday")
-    for i, tok in enumerate(tokens):
-        low = tok.casefold().rstrip(".")
-        if (i and (low in COMMON_CAPS or low in FRAGMENTS) and low not in _JOINERS
-                and tokens[i - 1] != "the"
-                and not _known_place(tokens[i - 1:i + 1]) and not _known_place(tokens[i:i + 2])):
-            _tokens(col, text, tokens[:i], offsets[:i])
-            _sequence(col, text, " ".join(tokens[i:]), offsets[i])
+        # month and day names split a phrase ("Moon Monday")
+        for i in range(lo + 1, n):
+            low = tokens[i].casefold().rstrip(".")
+            if ((low in COMMON_CAPS or low in FRAGMENTS) and low not in _JOINERS
+                    and tokens[i - 1] != "the"
+                    and not _known_place(tokens[i - 1:i + 1])
+                    and not _known_place(tokens[i:i + 2])):
+                _tokens(col, text, tokens[lo:i], offsets[lo:i])
+                lo = i
+                break
+        else:
+            _tokens(col, text, tokens[lo:], offsets[lo:])
             return
-    _tokens(col, text, tokens, offsets)
 
 
-def _droppable(tokens: list[str]) -> bool:
-    low = tokens[0].casefold()
+class _After:
+    """What the tokens after each one of a run hold (an organisation or place head, ``of``),
+    worked out once, from the end, at the first need: looked at anew for each token, a long run
+    was read once per token."""
+
+    def __init__(self, tokens: list[str]):
+        self.tokens = tokens
+        self._heads: list[int] | None = None
+
+    def _bits(self, i: int) -> int:
+        if self._heads is None:
+            heads, acc = [0] * len(self.tokens), 0
+            for j in range(len(self.tokens) - 1, -1, -1):
+                heads[j] = acc
+                t = self.tokens[j]
+                low = t.casefold()
+                acc |= ((low in _ORG_LIKE or low in _PLACE_LIKE or t == "of")
+                        | (low.rstrip(".") in _DIRECTION_STOPS) << 1
+                        | (_POSSESSIVE.sub("", t).casefold() in _ORG_LIKE) << 2)
+            self._heads = heads
+        return self._heads[i]
+
+    def head_or_of(self, i: int) -> bool:
+        """A token after ``tokens[i]`` is an organisation or place head, or ``of``."""
+        return bool(self._bits(i) & 1)
+
+    def direction_stop(self, i: int) -> bool:
+        """A token after ``tokens[i]`` is a place or organisation head, or ``provincial``."""
+        return bool(self._bits(i) & 2)
+
+    def org_head(self, i: int) -> bool:
+        """A token after ``tokens[i]``, its possessive left out, is an organisation head."""
+        return bool(self._bits(i) & 4)
+
+
+_DIRECTION_STOPS = _PLACE_LIKE | _ORG_LIKE | {"provincial"}
+
+
+def _droppable(tokens: list[str], lo: int, after: _After) -> bool:
+    """Whether ``tokens[lo]`` is dropped from the start of the run ``tokens[lo:]``."""
+    first = tokens[lo]
+    low = first.casefold()
     if low not in COMMON_CAPS and low not in ORG_EPITHETS and low.rstrip(".") not in FRAGMENTS:
         return False
-    if _is_title_token(tokens[0]) and low not in ORG_EPITHETS:
+    if _is_title_token(first) and low not in ORG_EPITHETS:
         return False
-    bare = [_POSSESSIVE.sub("", t) if len(t) > 3 else t for t in tokens[:3]]
+    bare = [_POSSESSIVE.sub("", t) if len(t) > 3 else t for t in tokens[lo:lo + 3]]
     if _known_place(bare[:2]) or _known_place(bare[:3]):
         return False
-    if low in _DIRECTIONS and len(tokens) > 1 and tokens[1].casefold() not in COMMON_CAPS:
-        rest = {t.casefold().rstrip(".") for t in tokens[1:]}
-        return not (rest & (_PLACE_LIKE | _ORG_LIKE | {"provincial"}))
+    more = len(tokens) - lo > 1
+    if low in _DIRECTIONS and more and tokens[lo + 1].casefold() not in COMMON_CAPS:
+        return not after.direction_stop(lo)
     if low in ORG_EPITHETS:  # "Ruling Democratic Party": drop only before an organisation
-        return len(tokens) > 1 and any(_POSSESSIVE.sub("", t).casefold() in _ORG_LIKE
-                                       for t in tokens[1:])
+        return more and after.org_head(lo)
     return True
 
 
-def _common_possessor(tok: str, rest: list[str]) -> bool:
-    """``Workers' Party``, ``Children's Knitwear Factory``: a possessive inside a name."""
+def _common_possessor(tok: str, after: _After, i: int) -> bool:
+    """``Workers' Party``, ``Children's Knitwear Factory``: a possessive inside a name (the
+    token at ``i``)."""
     stem = _POSSESSIVE.sub("", tok).casefold()
     if stem in _COMMON_POSSESSORS or (tok.endswith(("s'", "s’")) and not gazetteer.is_place(stem)):
-        return any(t.casefold() in _ORG_LIKE or t.casefold() in _PLACE_LIKE for t in rest) or (
-            "of" in rest)
+        return after.head_or_of(i)
     return False
 
 

@@ -26,6 +26,7 @@ from dateline.enrich.names import (
     person_key,
     surname_of,
 )
+from dateline.enrich.spans import KnownNouns
 
 __all__ = ["MAKER", "NAME", "VERSION", "MentionFact", "QuoteFact", "StoryFacts", "extract"]
 
@@ -98,8 +99,7 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,
         if proper_nouns is None:
             proper_nouns = [(f, a + x, a + y) for a, b in spans
                             for f, x, y in ko.proper_nouns(text[a:b])]
-        ko.scan(col, text, [(f, x, y) for f, x, y in proper_nouns
-                            if any(a <= x and y <= b for a, b in spans)], spans)
+        ko.scan(col, text, KnownNouns(proper_nouns).inside(spans), spans)
     else:
         reading = english.reading_text(text)
         for a, b in spans:
@@ -111,8 +111,9 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,
     col.mentions.sort(key=lambda m: (m.start, m.end))
     facts = StoryFacts(mentions=col.mentions)
     # 3. quotes: sound bites from the parser, then reported speech in the narration
+    persons = _PersonKeys(col.mentions)
     for i, q in enumerate(story.quotes):
-        skey = _speaker_key(q.speaker, col.mentions)
+        skey = _speaker_key(q.speaker, persons)
         okey = key_for("org", q.organization) if q.organization else None
         facts.quotes.append(
             QuoteFact(
@@ -156,12 +157,34 @@ def _scan_title(col: Collector, title: str, text: str, korean: bool,
         col.mentions.append(replace(m, start=0, end=0, note=m.note or "title"))
 
 
-def _speaker_key(speaker: str | None, mentions: list[MentionFact]) -> str | None:
+class _PersonKeys:
+    """The keys of a story's person mentions by surface, in order, and each speaker's key once
+    found (built at the first need: looking through all mentions once per sound bite was
+    quadratic on a page of many)."""
+
+    def __init__(self, mentions: list[MentionFact]):
+        self._mentions = mentions
+        self._by_surface: dict[str, list[str]] | None = None
+        self.speakers: dict[str, str] = {}  # speaker → key, for :func:`_speaker_key`
+
+    def of(self, surface: str) -> list[str]:
+        if self._by_surface is None:
+            self._by_surface = {}
+            for m in self._mentions:
+                if m.kind == "person":
+                    self._by_surface.setdefault(m.surface, []).append(m.key)
+        return self._by_surface.get(surface, [])
+
+
+def _speaker_key(speaker: str | None, persons: _PersonKeys) -> str | None:
+    """A sound bite's speaker as a person key: a one-word name takes the key of the first
+    person mention written the same way whose key differs (a full name resolved in the story)."""
     if not speaker:
         return None
-    key = person_key(speaker)
-    if " " not in key:
-        for m in mentions:
-            if m.kind == "person" and m.surface == speaker and m.key != key:
-                return m.key
-    return key
+    found = persons.speakers.get(speaker)
+    if found is None:
+        key = person_key(speaker)
+        if " " not in key:
+            key = next((k for k in persons.of(speaker) if k != key), key)
+        found = persons.speakers[speaker] = key
+    return found

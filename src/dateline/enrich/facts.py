@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dateline.enrich.names import key_for
+from dateline.enrich.spans import TakenSpans
 
 
 @dataclass(slots=True)
@@ -51,10 +52,10 @@ class Collector:
     def __init__(self, text: str):
         self.text = text
         self.mentions: list[MentionFact] = []
-        self._taken: list[tuple[int, int]] = []
+        self._taken = TakenSpans(len(text))  # (a list tested whole at each add: quadratic)
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in self._taken)
+        return self._taken.free(start, end)
 
     def add(
         self,
@@ -79,5 +80,5 @@ class Collector:
             return None
         self.mentions.append(mention)
         if end > start:
-            self._taken.append((start, end))
+            self._taken.take(start, end)
         return mention

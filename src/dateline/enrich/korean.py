@@ -80,11 +80,19 @@ _SURNAMES = frozenset(
 
 
 def proper_nouns(text: str) -> list[tuple[str, int, int]]:
-    """(form, start, end) of each proper noun; adjacent NNP morphemes are joined."""
+    """(form, start, end) of each proper noun; adjacent NNP morphemes are joined.  A long text
+    is read in pieces, as the search analysis reads it (:func:`~dateline.search.korean.cut_span`):
+    Kiwi's time per character grows with the length of one text."""
     if not _search_korean.has_hangul(text):
         return []
     kiwi = _search_korean._get_kiwi()  # noqa: SLF001 - one shared model per process
-    return _search_korean.proper_nouns(kiwi.tokenize(text))
+    spans = _search_korean.cut_span(text, 0, len(text))
+    if len(spans) == 1:
+        return _search_korean.proper_nouns(kiwi.tokenize(text))
+    nouns: list[tuple[str, int, int]] = []
+    for (a, _b), tokens in zip(spans, kiwi.tokenize([text[a:b] for a, b in spans]), strict=True):
+        nouns.extend(_search_korean.proper_nouns(tokens, a))
+    return nouns
 
 
 _BODIES = re.compile(

@@ -9,6 +9,7 @@ segments are never searched (their words are quotes already).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from dateline.enrich.lexicon import ROLE_NOUNS, SPEECH_VERB_RE
@@ -25,14 +26,21 @@ _SUBJECT_LEAD = re.compile(r"^(?:(?:Meanwhile|However|Moreover|Also|But|And|Then
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans in text[start:end], not breaking after abbreviations like ``U.S.``."""
+    """Sentence spans in text[start:end], not breaking after abbreviations like ``U.S.``.
+
+    Only the end of a sentence so far is looked at for an abbreviation (the longest,
+    ``Sept.``, has 5 characters): a sentence run on over many of them is not copied and
+    searched again at each.
+    """
     out: list[tuple[int, int]] = []
     cur = start
     for m in _SENTENCE.finditer(text, start, end):
-        piece = text[cur:m.end()].rstrip()
-        if _ABBREV_DOT.search(piece) and m.end() < end:
+        stop = m.end()  # the sentence so far is text[cur:stop], trailing blanks left out
+        while stop > cur and text[stop - 1].isspace():
+            stop -= 1
+        if _ABBREV_DOT.search(text[max(cur, stop - 12):stop]) and m.end() < end:
             continue
-        if piece.strip():
+        if stop > cur:
             out.append((cur, m.end()))
         cur = m.end()
     if cur < end and text[cur:end].strip():
@@ -48,7 +56,13 @@ def find_reported(story: Any, mentions: list[Any], *, first_idx: int = 1000) -> 
     spans = [(s.start, s.end) for s in story.segments if s.kind in NARRATIVE]
     if not spans and not story.segments:
         spans = [(0, len(text))]
-    persons = [m for m in mentions if m.kind == "person" and m.source != "reporter"]
+    # ``mentions`` are in text order; the people and organisations of a sentence are found by
+    # bisection (a scan of them all per sentence was quadratic on a long story)
+    persons = _InOrder([m for m in mentions if m.kind == "person" and m.source != "reporter"])
+    orgs = _InOrder([m for m in mentions if m.kind == "org"])
+    breaks = _Breaks(text)
+    # reported speech is numbered from 1000, after the sound bites when a story has more
+    first_idx = max(first_idx, len(story.quotes))
     quotes: list[QuoteFact] = []
     last_speaker: tuple[int, str | None, str | None, str | None, str | None] | None = None
     for a, b in spans:
@@ -69,21 +83,20 @@ def find_reported(story: Any, mentions: list[Any], *, first_idx: int = 1000) -> 
             speaker = role = org = None
             skey = None
             confidence = 0.0
-            named = [m for m in persons if s_start <= m.start and m.end <= verb_at]
-            if named and text[named[-1].end:verb_at].strip(" ,'’s") in ("", "also", "then",
-                                                                         "further", "again"):
-                m = named[-1]
+            m = persons.last_within(s_start, verb_at)
+            if m is not None and text[m.end:verb_at].strip(" ,'’s") in ("", "also", "then",
+                                                                        "further", "again"):
                 speaker, skey, role, confidence = m.surface, m.key, m.title, 0.9
             elif _PRONOUN.match(subject):
-                referent = _referent(text, persons, last_speaker, s_start)
+                referent = _referent(persons, breaks, last_speaker, s_start)
                 if referent is None:
                     continue
                 speaker, skey, role, org = referent
                 confidence = 0.6
             elif subject and len(subject.split()) <= 10 and _role_subject(subject):
                 role = subject[4:] if subject.lower().startswith("the ") else subject
-                org = next((m.surface for m in mentions if m.kind == "org"
-                            and s_start <= m.start and m.end <= verb_at), None)
+                first_org = orgs.first_within(s_start, verb_at)
+                org = first_org.surface if first_org is not None else None
                 confidence = 0.7
             else:
                 continue
@@ -100,18 +113,73 @@ def find_reported(story: Any, mentions: list[Any], *, first_idx: int = 1000) -> 
 Speaker = tuple[str | None, str | None, str | None, str | None]
 
 
-def _referent(text: str, persons: list[Any],
+class _InOrder:
+    """Mentions in text order (by start), looked up by position."""
+
+    def __init__(self, mentions: list[Any]):
+        self.mentions = mentions
+        self.starts = [m.start for m in mentions]
+
+    def starting_within(self, a: int, b: int) -> list[Any]:
+        """Those that start in ``[a, b)``, in order."""
+        return self.mentions[bisect_left(self.starts, a):bisect_left(self.starts, b)]
+
+    def last_within(self, a: int, b: int) -> Any | None:
+        """The last (in order) of those that lie in ``[a, b]`` (an empty one may sit at b)."""
+        lo = bisect_left(self.starts, a)
+        for i in range(bisect_right(self.starts, b) - 1, lo - 1, -1):
+            if self.mentions[i].end <= b:
+                return self.mentions[i]
+        return None
+
+    def first_within(self, a: int, b: int) -> Any | None:
+        """The first (in order) of those that lie in ``[a, b]`` (an empty one may sit at b)."""
+        for i in range(bisect_left(self.starts, a), bisect_right(self.starts, b)):
+            if self.mentions[i].end <= b:
+                return self.mentions[i]
+        return None
+
+    def last_ending_by(self, b: int) -> Any | None:
+        """The last (in order) of those that end by ``b``."""
+        for i in range(bisect_right(self.starts, b) - 1, -1, -1):
+            if self.mentions[i].end <= b:
+                return self.mentions[i]
+        return None
+
+
+class _Breaks:
+    """Where the sentences of a text end (``". "``) and its lines start, found once, at the
+    first need, for the sentence around a mention (searched from each mention, a long text
+    without sentence ends was read once per pronoun)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._stops: list[int] | None = None  # where each ". " starts
+        self._lines: list[int] = []  # where each "\n" is
+
+    def sentence_around(self, start: int, end: int) -> tuple[int, int]:
+        """``[s, e)``: from after the last ``". "`` or line break before ``start`` to the next
+        ``". "`` from ``end`` (or the text's end)."""
+        if self._stops is None:
+            self._stops = [m.start() for m in re.finditer(r"\. ", self.text)]
+            self._lines = [m.start() for m in re.finditer("\n", self.text)]
+        stops, lines = self._stops, self._lines
+        i = bisect_right(stops, start - 2) - 1  # the last ". " wholly before start
+        j = bisect_left(lines, start) - 1  # the last line break before start
+        s = max(stops[i] + 2 if i >= 0 else 1, lines[j] + 1 if j >= 0 else 0)
+        k = bisect_left(stops, end)
+        return s, stops[k] if k < len(stops) else len(self.text)
+
+
+def _referent(persons: _InOrder, breaks: _Breaks,
               last_speaker: tuple[int, str | None, str | None, str | None, str | None] | None,
               before: int) -> Speaker | None:
     """Who ``He``/``She`` is: the later of the last reported speaker and the last named
     person; ``None`` when the sentence naming that person names two different people."""
-    earlier = [m for m in persons if m.end <= before]
-    person = earlier[-1] if earlier else None
+    person = persons.last_ending_by(before)
     if person is not None and (last_speaker is None or person.start > last_speaker[0]):
-        s_start = max(text.rfind(". ", 0, person.start) + 2, text.rfind("\n", 0, person.start) + 1)
-        s_end = text.find(". ", person.end)
-        s_end = len(text) if s_end < 0 else s_end
-        keys = {m.key for m in persons if s_start <= m.start < s_end}
+        s_start, s_end = breaks.sentence_around(person.start, person.end)
+        keys = {m.key for m in persons.starting_within(s_start, s_end)}
         if len(keys) > 1:
             return None
         return person.surface, person.key, person.title, None

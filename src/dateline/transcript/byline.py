@@ -18,7 +18,7 @@ _NOT_KO_NAMES = frozenset(
 _SIGN_ANCHOR = re.compile(r"KBS World Radio News|KBS News|KBS ?뉴스")
 _NAME_BEFORE = re.compile(rf"(?<![A-Za-z])({_NAME}), $")
 _THIS_IS_BEFORE = re.compile(r"This (?:is|has been) $")
-_NAME_AFTER = re.compile(rf",? ({_NAME})\b[^\n]*")
+_NAME_AFTER = re.compile(rf",? ({_NAME})\b")  # the sign-off then runs to the end of the line
 _KO_AFTER = re.compile(rf",? ?({_KO_NAME})입니다\.?")
 
 #: introductions in the anchor lead: a keyword, then the name looked for right before/after it
@@ -34,8 +34,13 @@ _NOT_NAME_START = ("Reporter ", "Correspondent ", "Our ", "KBS ")
 
 
 def find_signoffs(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Sign-off spans in ``text[start:end]``: (start, end, reporter name)."""
+    """Sign-off spans in ``text[start:end]``: (start, end, reporter name).
+
+    Linear in the span: no search runs back to a line's start or on to its end once per
+    sign-off (a long line of them would make that quadratic).
+    """
     out: list[tuple[int, int, str]] = []
+    looked_from, line_end = 0, -1  # the first line break (or ``end``) after looked_from
     for m in _SIGN_ANCHOR.finditer(text, start, end):
         lit = m[0]
         if lit == "KBS World Radio News":
@@ -49,12 +54,18 @@ def find_signoffs(text: str, start: int, end: int) -> list[tuple[int, int, str]]
             b = _THIS_IS_BEFORE.search(text[w0:m.start()])
             a = _NAME_AFTER.match(text, m.end(), end) if b else None
             if a:
-                out.append((w0 + b.start(), a.end(), a[1]))  # type: ignore[union-attr]
+                if not looked_from <= a.end() <= line_end:
+                    looked_from, line_end = a.end(), text.find("\n", a.end(), end)
+                    if line_end < 0:
+                        line_end = end
+                out.append((w0 + b.start(), line_end, a[1]))  # type: ignore[union-attr]
         else:
             a = _KO_AFTER.match(text, m.end(), end)
             if a:
-                ls = max(start, text.rfind("\n", 0, m.start()) + 1)
-                s0 = ls if m.start() - ls <= 40 else m.start()
+                # from the line's start (or the span's) when it is at most 40 characters back
+                reach = m.start() - 40
+                nl = text.rfind("\n", max(0, reach - 1), m.start())
+                s0 = max(start, nl + 1) if nl >= 0 else (start if start >= reach else m.start())
                 out.append((s0, a.end(), a[1]))
     return out
 

@@ -21,9 +21,12 @@ from dateline.transcript.text import Line, squash, words
 DATE_LINE = re.compile(r"\A\s*date[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*([^\n]*)")
 
 #: 입력 2015.01.19 (14:21) / 입력 2022-04-07 15:18:25 / 수정2025-05-29 16:25:41
+#: (Never two blank runs in a row with only an optional mark between them, as in ``\s*:?\s*``:
+#: on a long blank run without the mark, the engine would try every way to share the run
+#: between them, a time quadratic in the run's length.)
 TIME_KO = re.compile(
-    r"(입력|수정)\s*:?\s*(\d{4})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\.?"
-    r"(?:[ \t]*\(?[ \t]*(\d{1,2}):(\d{2})(?::(\d{2}))?[ \t]*\)?)?"
+    r"(입력|수정)\s*(?::\s*)?(\d{4})\s*[.\-/]\s*(\d{1,2})\s*[.\-/]\s*(\d{1,2})\.?"
+    r"(?:[ \t]*(?:\([ \t]*)?(\d{1,2}):(\d{2})(?::(\d{2}))?[ \t]*\)?)?"
 )
 #: Written: 2022-09-14 10:55:01Updated: 2022-09-14 11:30:25 / Write: … / Updated: 0000-00-00
 TIME_EN = re.compile(
@@ -80,6 +83,8 @@ class HeaderInfo:
     title: str | None = None
     program: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: the page starts with a ``date`` line (even one with an impossible date)
+    date_line: bool = False
 
 
 def to_datetime(y: str, mo: str, d: str, h: str | None, mi: str | None,
@@ -118,7 +123,10 @@ def find_times(s: str) -> list[tuple[str, datetime | None, int, int]]:
     """Every 입력/수정/Written/Updated time in ``s``: (kind, datetime, start, end), kind being
     ``"published"`` or ``"updated"``."""
     out: list[tuple[str, datetime | None, int, int]] = []
-    for rx in _time_patterns(s):
+    patterns = _time_patterns(s)
+    if not patterns:  # most lines
+        return out
+    for rx in patterns:
         for m in rx.finditer(s):
             kind = "published" if m[1] in _PUBLISHED_WORDS else "updated"
             out.append((kind, to_datetime(m[2], m[3], m[4], m[5], m[6], m[7]),
@@ -174,6 +182,8 @@ def programme_in(s: str) -> str | None:
 
 
 def is_programme_line(s: str) -> bool:
+    if not may_name_programme(s):  # (most lines: no strip and no match needed)
+        return False
     s2 = s.strip(_PROGRAMME_LINE_STRIP)
     return bool(s2) and PROGRAMME.fullmatch(s2) is not None
 
@@ -221,6 +231,7 @@ def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
     m = DATE_LINE.match(text)
     first_title: str | None = None
     if m:
+        info.date_line = True
         try:
             info.date = date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
@@ -255,34 +266,34 @@ def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
 def pick_title(zone: list[Line], text: str) -> str | None:
     """Choose the headline among header lines (see docs/howto-inspect.md for the rules)."""
     start_i = 1 if zone and DATE_LINE.match(text) and zone[0].start <= 1 else 0
-    cands: list[tuple[int, str]] = []  # (line index, cleaned title)
+    seen: dict[str, int] = {}  # how often each headline (casefolded) was written
+    twice: str | None = None
+    last: str | None = None
+    prev: str | None = None  # the last line so far that is no navigation noise
     for i in range(start_i, len(zone)):
         s = zone[i].s
+        if i > start_i and not is_noise_line(zone[i - 1].s):
+            prev = zone[i - 1].s
         if first_time(s):
             # "TITLE News Today 입력 …" on one line
             t, _p = clean_title(s)
             if t and looks_like_title(t):
                 return t
-            # the headline written right before the time line
-            for j in range(i - 1, start_i - 1, -1):
-                prev = zone[j].s
-                if is_noise_line(prev):
-                    continue
+            # the headline written right before the time line (noise lines between them
+            # skipped; remembered as the loop goes, not searched back for each time line)
+            if prev is not None:
                 t, _p = clean_title(prev)
                 if t and looks_like_title(t) and not is_time_line(prev):
                     return t
-                break
             continue
-        if looks_like_title(s):
+        # the first headline written twice, else the last one (once one is written twice,
+        # later lines only matter as time lines)
+        if twice is None and looks_like_title(s):
             t, _p = clean_title(s)
             if t:
-                cands.append((i, t))
-    if not cands:
-        return None
-    seen: dict[str, int] = {}
-    for _i, t in cands:
-        key = t.casefold()
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] == 2:
-            return t
-    return cands[-1][1]
+                last = t
+                key = t.casefold()
+                seen[key] = seen.get(key, 0) + 1
+                if seen[key] == 2:
+                    twice = t
+    return twice or last

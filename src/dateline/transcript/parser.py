@@ -5,11 +5,12 @@ can make it raise."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from operator import attrgetter
 
 from dateline.model import Hints, ParsedDocument, ParsedStory, Quote
 from dateline.transcript.byline import find_reporter, find_signoffs
 from dateline.transcript.header import (
-    DATE_LINE,
     HeaderInfo,
     find_times,
     is_programme_line,
@@ -42,6 +43,7 @@ _CUT_LABEL = re.compile(r"(?:\[[^\]\n]{0,80}|<[^>\n]{0,12})\Z")
 #: the longest text _CUT_LABEL matches ("[" and 80 more): only the text's end needs searching
 _CUT_LABEL_REACH = 81
 _INDEXED = ("anchor", "report", "narration", "soundbite", "byline")
+_START = attrgetter("start")
 
 
 def parse_text(text: str, hints: Hints) -> ParsedDocument:
@@ -112,7 +114,10 @@ def _story(
         return None
     live_end = min(end, tail)
     founds: list[Found] = []
-    story_markers = [m for m in markers if start <= m.start < end]
+    # markers are in order: the story's own lie between two bisections (a scan of all the
+    # page's markers per story would make a page of many stories quadratic)
+    story_markers = markers[bisect_left(markers, start, key=_START):
+                            bisect_left(markers, end, key=_START)]
     body_markers = [m for m in story_markers if m.kind in BODY_KINDS and m.start < live_end]
     for i, mk in enumerate(body_markers):
         if mk.kind not in SOUNDBITE_KINDS:
@@ -166,10 +171,10 @@ def _story(
     # every story of a page shares the page's date (its date line, else its 입력 time)
     page_published = st.published_at or info.published_at
     st.date = info.date or (page_published.date() if page_published else None) or hints.date
-    if info.date is None and pos > 0 and DATE_LINE.match(text) is None and hints.date:
+    if info.date is None and pos > 0 and not info.date_line and hints.date:
         st.date = hints.date
     st.reporter = find_reporter(text, start, live_end, found_signoffs)
-    world = [n for _s, _e, n in found_signoffs if "World Radio" in text[_s:_e]]
+    world = _any_span_holds(text, found_signoffs, "World Radio")
     st.program = page_program or ("KBS World Radio News" if world else None) or hints.program
     indexed = " ".join(s.text for s in segments if s.kind in _INDEXED)
     st.language = detect_language(indexed or story_text) or hints.language
@@ -178,3 +183,21 @@ def _story(
     st.segments = segments
     st.quotes = quotes
     return st
+
+
+def _any_span_holds(text: str, spans: list[tuple[int, int, str]], word: str) -> bool:
+    """Whether ``word`` lies wholly inside one of the ``(start, end, _)`` spans of ``text``.
+
+    Sign-off spans of one line may all run to its end: slicing each one to search it would be
+    quadratic in the line, so this looks up the first ``word`` at or after a span's start, and
+    reuses that answer for the spans that start before it.
+    """
+    looked_from, at = 0, -1  # the first ``word`` at or after looked_from (len(text): none)
+    for start, end, _name in spans:
+        if not looked_from <= start <= at:
+            looked_from, at = start, text.find(word, start)
+            if at < 0:
+                at = len(text)
+        if at + len(word) <= end:
+            return True
+    return False

@@ -22,7 +22,9 @@ from dateline.model import Quote
 from dateline.transcript.text import (
     ALL_QUOTES,
     CLOSE_QUOTES,
+    NON_SPACE,
     OPEN_QUOTES,
+    content_end,
     drop_nested_parens,
     has_hangul,
     split_top_parens,
@@ -357,6 +359,9 @@ def _read_slash_label(label: str) -> Label:
 # --------------------------------------------------------------------------- quoted words
 
 _CLOSE_CAND = re.compile(r"[\"”]")
+#: the blank run after a closing quote mark that may separate it from the next quoted passage:
+#: spaces and tabs around at most one line break
+_GAP = re.compile(r"[ \t\r]*(?:\n[ \t\r]*)?")
 #: what :func:`_colon_at_depth0` looks at: brackets, colons and quote marks
 _LABEL_PUNCT = re.compile(f"[():{ALL_QUOTES}]")
 
@@ -384,21 +389,16 @@ def quoted_run(text: str, pos: int, limit: int) -> tuple[int, int, int, bool]:
                 close = c
                 break
         if close < 0:
-            close = last_any if last_any > cur and text[last_any + 1: limit].strip() == "" \
-                else -1
+            close = last_any if last_any > cur and NON_SPACE.search(
+                text, last_any + 1, limit) is None else -1
         if close < 0:
             if end < 0:
-                end = limit
-                while end > words_start and text[end - 1].isspace():
-                    end -= 1
-                cut = limit >= len(text.rstrip())
+                end = content_end(text, words_start, limit)
+                cut = _blank_from(text, limit)
             break
         end = close
         seg_end = close + 1
-        after = seg_end
-        while (after < limit and text[after] in " \t\r\n"
-               and text.count("\n", seg_end, after + 1) < 2):
-            after += 1
+        after = _GAP.match(text, seg_end, limit).end()  # type: ignore[union-attr]
         if after < limit and text[after] in OPEN_QUOTES:
             cur = after
             continue
@@ -440,6 +440,12 @@ def strip_words(text: str, a: int, b: int) -> tuple[int, int]:
     while b > a and text[b - 1].isspace():
         b -= 1
     return a, b
+
+
+def _blank_from(text: str, pos: int) -> bool:
+    """Whether nothing but whitespace follows ``pos`` (``len(text.rstrip()) <= pos``, without
+    copying the text once per sound bite)."""
+    return NON_SPACE.search(text, pos) is None
 
 
 def _line_end(text: str, pos: int, limit: int) -> int:
@@ -487,7 +493,9 @@ def read_line_soundbite(text: str, mk_start: int, mk_end: int, limit: int) -> Fo
         label_text = body[:c].strip()
         lab = read_label(label_text, "line")
         ws, we = strip_words(text, a + lead + c + 1, le)
-    cut = le >= len(text.rstrip()) and not text[:le].rstrip().endswith(tuple(CLOSE_QUOTES))
+    # cut: the text ends on this line, and not with a closing quote mark (the line's body is
+    # not blank, so its last visible character lies on it)
+    cut = _blank_from(text, le) and text[content_end(text, a, le) - 1] not in CLOSE_QUOTES
     q = Quote(text=text[ws:we], label=label_text, start=ws, end=we)
     _apply(q, lab)
     return Found(mk_start, le, q, cut or lab.cut)

@@ -8,7 +8,7 @@ whitespace, cover the story text.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from operator import attrgetter
 
 from dateline.model import Segment
@@ -18,6 +18,8 @@ from dateline.transcript.text import Line, trim_span
 
 Span = tuple[int, int, str]
 _END = attrgetter("end")
+_START = attrgetter("start")
+_MERGED = frozenset({"header", "noise", "anchor", "report", "narration"})
 
 
 def _place(fixed: list[Span]) -> list[Span]:
@@ -36,10 +38,10 @@ def _line_spans(lines: list[Line], start: int, end: int, header_end: int,
                 tail_start: int) -> list[Span]:
     """Header lines, and noise lines before the tail, of the story ``[start, end)``."""
     out: list[Span] = []
-    # lines are in order and disjoint: visit only those that overlap the story
-    for ln in lines[bisect_right(lines, start, key=_END):]:
-        if ln.start >= end:
-            break
+    # lines are in order and disjoint: visit only those that overlap the story (by index: a
+    # slice of the rest of the page's lines would copy it once per story)
+    for i in range(bisect_right(lines, start, key=_END), bisect_left(lines, end, key=_START)):
+        ln = lines[i]
         s = ln.s
         if not s:
             continue
@@ -97,7 +99,9 @@ def build_segments(
 
     cur = start
     for s, e, k in placed:
-        if s > cur:
+        # (a blank gap, such as the line break between two header lines, makes no segment and
+        # holds no marker: no need to fill it)
+        if s > cur and not text[cur:s].isspace():
             fill(cur, s)
         # markers inside a fixed span still switch the mode
         while ci < len(changes) and changes[ci][0] < e:
@@ -108,16 +112,15 @@ def build_segments(
     if end > cur:
         fill(cur, end)
 
-    out: list[Segment] = []
+    # neighbours of one kind (but sound bites and bylines) merge; the text of each merged
+    # span is cut once at the end (cut at each merge, a long run would cost a quadratic time)
+    merged: list[list] = []  # [start, end, kind]
     for s, e, k in spans:
         s, e = trim_span(text, s, e)
         if e <= s:
             continue
-        if out and out[-1].kind == k and k in ("header", "noise", "anchor", "report",
-                                               "narration"):
-            prev = out[-1]
-            prev.end = e - start
-            prev.text = text[start + prev.start: e]
+        if merged and merged[-1][2] == k and k in _MERGED:
+            merged[-1][1] = e
             continue
-        out.append(Segment(k, text[s:e], s - start, e - start))
-    return out
+        merged.append([s, e, k])
+    return [Segment(k, text[s:e], s - start, e - start) for s, e, k in merged]

@@ -9,7 +9,7 @@ last story as noise.  Stories start at a numbered ``2. Title`` line or at a new 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
@@ -22,22 +22,27 @@ from dateline.transcript.header import (
     is_time_line,
     looks_like_title,
 )
-from dateline.transcript.text import Line, squash
+from dateline.transcript.text import NON_SPACE, Line, content_end, squash
 
 #: bracketed markers: [Anchor Lead] [Anchor] [Pkg] [Report] [Sound bite: …] [Soundbite] <앵커 멘트>
 #: <리포트> <녹취> <인터뷰> and News 9 quotes [Name/Title: "…"] ["…"] (the latter at line start)
-_BRACKET = re.compile(
-    r"""[\[<][ \t]*(?:
+_MARKS = r"""
       (?P<anchor_lead>Anchor[ \t]+Lead[ \t]*\])
      |(?P<anchor>Anchor[ \t]*\]|앵커(?:[ \t]*멘트)?[ \t]*>)
      |(?P<report>(?:Pkg|PKG|Package|Report|Reporter)[ \t]*\]|리포트[ \t]*>)
      |(?P<sb_world>(?i:sound[ \t]*bite)[ \t]*:[^\]\n]*(?:\]|$))
      |(?P<sb>(?i:sound[ \t]*bite)[ \t]*\]|(?:녹취|인터뷰|현장음|현장녹취|녹취[ \t]*인터뷰)[ \t]*>)
-     |(?P<sb_bracket>[^\[\]\n:"“]{1,160}:[ \t]*["“]|["“]
-        |[^\[\]\n:"“/]{1,80}/[^\[\]\n:"“]{1,160}:[ \t])
-    )""",
-    re.M | re.X,
-)
+"""
+#: News 9 quote labels, after ``[`` only (after ``<`` they never ended in ``>``, so never counted)
+_QUOTE_LABEL = r"""
+     |(?P<sb_bracket>(?:[^\[\]\n:"“]{1,160}|(?<=[ \t])):[ \t]*["“]|["“]
+        |(?:[^\[\]\n:"“/]{1,80}|(?<=[ \t]))/[^\[\]\n:"“]{1,160}:[ \t])"""
+#: The blanks after the bracket are taken possessively (``*+``): giving them back one at a time
+#: to the label runs of ``sb_bracket``, which take blanks too, cost 160 steps per blank of a long
+#: run.  Giving blanks back only ever helped a label made of blanks alone (``[ : "…"``,
+#: ``[ /Title: …``); the ``(?<=[ \t])`` branches keep those matching as before.
+_SQUARE = re.compile(r"\[[ \t]*+(?:" + _MARKS + _QUOTE_LABEL + ")", re.M | re.X)
+_ANGLE = re.compile(r"<[ \t]*+(?:" + _MARKS + ")", re.M | re.X)
 #: KBS World Radio's run-together ``Anchor:`` / ``Report:`` (after a line start or a sentence end);
 #: one pattern per word, as a pattern starting with a literal is searched far faster than an
 #: alternation (a match of one word cannot overlap a match of the other)
@@ -95,18 +100,23 @@ def find_markers(text: str) -> list[Marker]:
 
 
 def _bracket_matches(text: str) -> Iterator[re.Match[str]]:
-    """``_BRACKET.finditer(text)``, found faster.
+    """The matches of ``_SQUARE`` and ``_ANGLE`` in ``text``, in order, none overlapping.
 
-    A pattern that starts with a character class makes the regex engine test every position
-    of the text one by one; ``str.find`` jumps from one ``[`` or ``<`` to the next instead, and
-    ``match`` there tries exactly what the search would (the pattern looks at nothing before
-    its start).
+    ``str.find`` jumps from one ``[`` or ``<`` to the next, and the pattern of that bracket is
+    matched there: a search with one pattern starting with a character class would test every
+    position of the text one by one.
+
+    A quote label is looked for after ``[`` only.  (Looked for after ``<`` too, as before, it
+    never counted, since a marker opened by ``<`` must end with ``>``, but it ran over up to
+    240 characters at each ``<``, and the text it spanned hid any ``<녹취>`` inside.)
     """
-    match, find = _BRACKET.match, text.find
+    find = text.find
     square, angle = find("["), find("<")
     while square >= 0 or angle >= 0:
-        at = square if angle < 0 or 0 <= square < angle else angle
-        m = match(text, at)
+        if angle < 0 or 0 <= square < angle:
+            at, m = square, _SQUARE.match(text, square)
+        else:
+            at, m = angle, _ANGLE.match(text, angle)
         pos = m.end() if m else at + 1
         if m:
             yield m
@@ -194,7 +204,14 @@ def _is_title_line(s: str, tkey: str) -> bool:
 
 def _find_repeat(text: str, lines: list[Line], body_start: int,
                  markers: list[Marker]) -> int | None:
-    """The page repeated verbatim further down (without a footer): where the repeat starts."""
+    """The page repeated verbatim further down (without a footer): where the repeat starts.
+
+    The repeat starts where the body's first content line (its first 60 characters, the probe)
+    comes back at the start of a line, or after a short bracketed label (``[Pkg]``) there.
+    Linear in the text: each hit's line is found by bisection, not by a search back to its
+    start, and a line is left at its first hit that cannot start a repeat, as no later hit on
+    it can (see the loop).
+    """
     first = next((m for m in markers if m.start >= body_start and m.kind in BODY_KINDS), None)
     probe_from = first.end if first is not None else body_start
     # the first content line after the first marker
@@ -211,11 +228,25 @@ def _find_repeat(text: str, lines: list[Line], body_start: int,
         return None
     at = text.find(probe, probe_pos + len(probe))
     while at >= 0:
-        line_start = text.rfind("\n", 0, at) + 1
-        before = text[line_start:at].strip()
-        if before == "" or (len(before) < 20 and before[0] in "[<" and before[-1] in "]>"):
-            return _back_over_footer(text, lines, line_start, body_start)
-        at = text.find(probe, at + 1)
+        ln = lines[bisect_right(lines, at, key=_START) - 1]
+        # what stands before the hit on its line, stripped, is text[lead:back + 1]
+        m = NON_SPACE.search(text, ln.start, at)
+        if m is None:
+            return _back_over_footer(text, lines, ln.start, body_start)
+        lead = m.start()
+        if text[lead] in "[<":
+            back = at - 1
+            while text[back].isspace():  # stops at lead at the latest
+                back -= 1
+            if back - lead < 19:  # fewer than 20 characters before the hit
+                if text[back] in "]>":
+                    return _back_over_footer(text, lines, ln.start, body_start)
+                # a later, overlapping hit may still end a short label: try the next one
+                at = text.find(probe, at + 1)
+                continue
+        # What stands before a later hit on this line starts at the same character and ends
+        # no earlier: it cannot start a repeat either, so go on from the next line.
+        at = text.find(probe, ln.end)
     return None
 
 
@@ -243,6 +274,8 @@ def split_stories(text: str, lines: list[Line], markers: list[Marker], body_star
     cuts: list[StoryCut] = [StoryCut(0, live_end)]
     seen_anchor = False
     body_seen = False
+    line_at = -1  # the line of the last anchor marker looked at, and what stands before it
+    before: tuple[str | None, int | None] = (None, None)
     for mk in markers:
         if mk.start >= live_end:
             break
@@ -254,25 +287,13 @@ def split_stories(text: str, lines: list[Line], markers: list[Marker], body_star
         if not seen_anchor:
             seen_anchor = True
             continue
-        # a later anchor marker: what stands on the lines right before it?
-        ls = text.rfind("\n", 0, mk.start) + 1
-        i = bisect_left(lines, ls, key=_START)
-        if i == len(lines) or lines[i].start != ls:
-            continue
-        j = i - 1
-        while j >= 0 and not lines[j].s:
-            j -= 1
-        prev = lines[j] if j >= 0 else None
-        title: str | None = None
-        cut_at: int | None = None
-        if prev is not None and prev.start >= body_start:
-            m = _NUMBERED.match(prev.s)
-            if m and int(m[1]) >= 2:
-                title, cut_at = m[2].strip(), prev.start
-            elif looks_like_title(prev.s) and not is_noise_line(prev.s):
-                title, cut_at = prev.s, prev.start
-            elif _SIGNOFF_LINE.search(prev.s):
-                cut_at = ls
+        # a later anchor marker: what stands on the lines right before it?  (Markers on one
+        # line share the answer: looking once per line keeps the split linear in the text.)
+        i = bisect_right(lines, mk.start, key=_START) - 1
+        ls = lines[i].start
+        if i != line_at:
+            line_at, before = i, _cut_before(lines, i, ls, body_start)
+        title, cut_at = before
         if cut_at is None and mk.kind == "anchor_lead" and body_seen:
             cut_at = ls
         if cut_at is None or cut_at <= cuts[-1].start:
@@ -282,14 +303,34 @@ def split_stories(text: str, lines: list[Line], markers: list[Marker], body_star
         body_seen = False
     # a numbered "2. Title" line at the very end of the live region (page cut after it)
     first = max(body_start, cuts[-1].start + 1)
+    last = content_end(text, 0, live_end)  # nothing but whitespace after it in the region
     for ln in lines:
         if ln.start >= live_end:
             break
         if ln.start < first:
             continue
         m = _NUMBERED.match(ln.s)
-        if m and int(m[1]) >= 2 and not text[ln.end:live_end].strip():
+        if m and int(m[1]) >= 2 and ln.end >= last:
             cuts[-1].end = ln.start
             cuts.append(StoryCut(ln.start, live_end, title=m[2].strip(), header_end=ln.end))
             break
     return cuts
+
+
+def _cut_before(lines: list[Line], i: int, ls: int,
+                body_start: int) -> tuple[str | None, int | None]:
+    """(title, where the story starts) when the last non-blank line before line ``i`` (which
+    starts at ``ls``) starts a new story: a ``2. Title`` line, a headline or a sign-off."""
+    j = i - 1
+    while j >= 0 and not lines[j].s:
+        j -= 1
+    prev = lines[j] if j >= 0 else None
+    if prev is not None and prev.start >= body_start:
+        m = _NUMBERED.match(prev.s)
+        if m and int(m[1]) >= 2:
+            return m[2].strip(), prev.start
+        if looks_like_title(prev.s) and not is_noise_line(prev.s):
+            return prev.s, prev.start
+        if _SIGNOFF_LINE.search(prev.s):
+            return None, ls
+    return None, None

@@ -12,6 +12,9 @@ ALL_QUOTES = "\"“”"
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _PARENS = re.compile(r"[()]")
+#: a character that is no whitespace: ``\s`` in a ``str`` pattern is exactly what ``str.isspace``
+#: and ``str.strip`` take for whitespace
+NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(slots=True)
@@ -61,11 +64,23 @@ def strip_quote_marks(s: str) -> str:
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``[start, end)`` so it neither starts nor ends with whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    if start >= end:
+        return start, end
+    if text[start].isspace():
+        m = NON_SPACE.search(text, start, end)
+        if m is None:
+            return end, end
+        start = m.start()
+    return start, content_end(text, start, end)
+
+
+def content_end(text: str, start: int, end: int) -> int:
+    """Where ``text[start:end]`` ends without its trailing whitespace (``start`` if it is all
+    whitespace, ``end`` if it is empty): one C-level strip, not a walk back one character at
+    a time."""
+    if end <= start or not text[end - 1].isspace():
+        return end
+    return start + len(text[start:end].rstrip())
 
 
 def split_top_parens(s: str) -> tuple[str, list[str], bool]:
