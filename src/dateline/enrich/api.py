@@ -196,7 +196,7 @@ class EntitiesMixin:
     def _refresh_story_index(self, story_ids: list[str]) -> None:
         """Re-send already indexed stories whose entity names changed to the story index (in
         server mode every machine does that from the enrichment sequence: sync_index)."""
-        from dateline.archive import INDEX_WATERMARK
+        from dateline.search.index_api import INDEX_WATERMARK
 
         if self.server:
             return
