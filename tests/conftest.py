@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("DATELINE_SHARED") or ROOT.parent / "shared")
+
+
+def load_script(relative: str, name: str | None = None) -> ModuleType:
+    """A script of the repository (``benchmarks/retrieval.py``) loaded as a module, once, under
+    ``name`` (by default ``dateline_<folder>_<stem>``) in ``sys.modules``: dataclasses look
+    their module up there, and a script may import another by that name."""
+    path = ROOT / relative
+    name = name or f"dateline_{path.parent.name}_{path.stem}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def shared_path(*parts: str) -> Path:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-
-from conftest import ROOT
+from conftest import ROOT, load_script
 from dateline import __all__ as public
 from dateline.settings import SETTINGS
 
 
 def _reference_module():
-    spec = importlib.util.spec_from_file_location("gen_reference", ROOT / "scripts" /
-                                                  "gen_reference.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/gen_reference.py", "gen_reference")
 
 
 def test_reference_is_up_to_date() -> None:

@@ -15,10 +15,8 @@ parse gone quadratic instead of letting it hang the suite.
 from __future__ import annotations
 
 import gc
-import importlib.util
 import random
 import signal
-import sys
 import time
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import load_script
 from dateline.model import Hints
 from dateline.transcript.parser import parse_text
 
@@ -41,12 +40,7 @@ CAP = 15.0
 
 
 def _load(name: str):  # noqa: ANN202 - a module
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, mod)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(f"benchmarks/{name}.py", name)
 
 
 fuzz = _load("_fuzz")

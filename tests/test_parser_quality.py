@@ -6,12 +6,11 @@ Skips when the shared folder (``shared`` beside the repository, or ``$DATELINE_S
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import load_script
 from dateline.transcript import parse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,13 +36,7 @@ FLOORS = {
 
 
 def _scorer():
-    spec = importlib.util.spec_from_file_location(
-        "score_parser", ROOT / "benchmarks" / "score_parser.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("score_parser", mod)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("benchmarks/score_parser.py", "score_parser")
 
 
 @pytest.fixture(scope="module")

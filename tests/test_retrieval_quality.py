@@ -7,27 +7,14 @@ headline with another story; Korean MRR@10 0.970).  Raise the floors when retrie
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
+
+from conftest import load_script
 
 FLOORS = {"english": 0.645, "korean": 0.955}
 
 
-def _benchmark() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "retrieval.py"
-    spec = importlib.util.spec_from_file_location("dateline_benchmark_retrieval", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _benchmark()
+bench = load_script("benchmarks/retrieval.py")
 SHARED = bench.shared_dir()
 
 

@@ -8,11 +8,11 @@ when retrieval improves.
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from conftest import load_script
 
 if importlib.util.find_spec("usearch") is None:  # not imported here: dateline loads it
     pytest.skip("semantic search needs the 'semantic' extra", allow_module_level=True)
@@ -24,17 +24,7 @@ CROSSLINGUAL_TOP10 = 0.65
 TOPICS_NDCG = {"semantic": 0.35, "hybrid": 0.50}
 
 
-def _benchmark() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "semantic_quality.py"
-    spec = importlib.util.spec_from_file_location("dateline_benchmark_semantic_quality", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _benchmark()
+bench = load_script("benchmarks/semantic_quality.py")
 
 
 @pytest.fixture(scope="module")
