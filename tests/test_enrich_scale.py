@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -47,12 +49,13 @@ def _story(unit: str, n: int) -> ParsedStory:
     return story
 
 
-def _seconds(story: ParsedStory) -> float:
+def _seconds(story: ParsedStory, **kwargs: Any) -> float:
+    """CPU seconds of :func:`extract` on ``story`` (the collector paused)."""
     gc.collect()
     gc.disable()
     c0 = time.thread_time()
     try:
-        extract(story)
+        extract(story, **kwargs)
     finally:
         seconds = time.thread_time() - c0
         gc.enable()
@@ -84,16 +87,12 @@ def test_extract_korean_time_grows_linearly() -> None:
     # the proper nouns of each segment were picked from all of the story's, segment by segment
     def seconds(n: int) -> float:
         story, nouns = _korean_story(n)
-        gc.collect()
-        gc.disable()
-        c0 = time.thread_time()
-        try:
-            extract(story, proper_nouns=nouns)
-        finally:
-            spent = time.thread_time() - c0
-            gc.enable()
-        return spent
+        return _seconds(story, proper_nouns=nouns)
 
+    _assert_linear(seconds)
+
+
+def _assert_linear(seconds: Callable[[int], float]) -> None:
     t_small = min(seconds(SMALL) for _ in range(3))
     t_large = min(seconds(LARGE) for _ in range(2))
     assert t_large <= FLOOR or t_large <= GROWTH * t_small, (t_small, t_large)
@@ -105,19 +104,9 @@ def test_extract_one_speaker_of_many_sound_bites_grows_linearly() -> None:
         story = _story("Veloso spoke. ", n)
         story.quotes = [Quote("Yes.", speaker="Veloso", start=a, end=a)
                         for a in range(0, n, 14)]
-        gc.collect()
-        gc.disable()
-        c0 = time.thread_time()
-        try:
-            extract(story)
-        finally:
-            spent = time.thread_time() - c0
-            gc.enable()
-        return spent
+        return _seconds(story)
 
-    t_small = min(seconds(SMALL) for _ in range(3))
-    t_large = min(seconds(LARGE) for _ in range(2))
-    assert t_large <= FLOOR or t_large <= GROWTH * t_small, (t_small, t_large)
+    _assert_linear(seconds)
 
 
 def test_extract_numbers_reported_speech_after_many_sound_bites() -> None:
