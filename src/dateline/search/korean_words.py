@@ -129,8 +129,10 @@ class KoreanWords:
 
     def put(self, analyses: dict[str, tuple[korean.KoToken, ...]]) -> None:
         """Keep ``analyses`` (text → tokens), made by this process's analyser."""
-        db = self._db() if self.writable else None
-        if db is None or not analyses or not self._current(db):
+        if not analyses or not self.writable:
+            return  # before any file is opened: most searches have nothing to keep
+        db = self._db()
+        if db is None or not self._current(db):
             return
         rows = [(text, json.dumps([[t.form, t.start, t.end] for t in tokens],
                                   ensure_ascii=False))
