@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dateline.errors import InputError
+from dateline.registry import Registry
 
 if TYPE_CHECKING:
     from dateline.ingest import Job, Known, Result
@@ -161,22 +162,21 @@ class LocalRunner(InProcessRunner):
             pool.terminate()
 
 
-_RUNNERS: dict[str, type[Runner]] = {}
+def _load_builtins() -> None:
+    from dateline import cluster  # noqa: F401 - registers the Dask runner, imports no dask
+
+
+_RUNNERS: Registry[Runner] = Registry("runner", plural="schemes", key="scheme",
+                                      builtins=_load_builtins)
 
 
 def register_runner(cls: type[Runner]) -> type[Runner]:
     """Register a runner class under its ``scheme`` (usable as a decorator)."""
-    _RUNNERS[cls.scheme] = cls
-    return cls
+    return _RUNNERS.register(cls, replace=True)
 
 
 register_runner(LocalRunner)
 register_runner(InProcessRunner)
-
-
-def _load_builtins() -> None:
-    if "tcp" not in _RUNNERS:
-        from dateline import cluster  # noqa: F401 - registers the Dask runner, imports no dask
 
 
 def get_runner(cluster: str | None = None, *, workers: int | None = None,
@@ -186,11 +186,10 @@ def get_runner(cluster: str | None = None, *, workers: int | None = None,
     runner (the Dask runner's ``send``)."""
     if not cluster or cluster == "local":
         return LocalRunner(None, workers)
-    _load_builtins()
     scheme = cluster.split("://", 1)[0] if "://" in cluster else ""
-    cls = _RUNNERS.get(scheme)
+    cls = _RUNNERS.find(scheme)
     if cls is None:
         raise InputError(f"cannot run work on {cluster!r}",
                          hint="give a Dask scheduler's address (tcp://HOST:8786) or 'local'; "
-                              f"known schemes: {', '.join(sorted(_RUNNERS))}")
+                              f"known schemes: {', '.join(_RUNNERS.names())}")
     return cls(cluster, workers, **options)  # type: ignore[call-arg]

@@ -35,7 +35,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from dateline.errors import InputError
+from dateline.registry import Registry
 
 if TYPE_CHECKING:
     import numpy as np
@@ -168,48 +168,36 @@ def passage_texts(title: str | None, text: str, size: int) -> tuple[list[str],
 
 # ----------------------------------------------------------------------------- registry
 
-_MODELS: dict[str, type[Embedder]] = {}
+def _load_builtins() -> None:
+    # importing the module registers them (the same hook a plug-in uses); it imports no model
+    from dateline.enrich import use_models  # noqa: F401
+
+
+_MODELS: Registry[Embedder] = Registry("embedding model", plural="models",
+                                       builtins=_load_builtins)
 _LOADED: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
 
 
 def register_embedder(model: type[Embedder], *, replace: bool = False) -> type[Embedder]:
     """Make an embedding model available by its ``name`` (usable as a class decorator)."""
-    name = getattr(model, "name", None)
-    if not name:
-        raise ValueError(f"{model!r} has no name")
-    if name in _MODELS and _MODELS[name] is not model and not replace:
-        raise ValueError(f"an embedding model named {name!r} is already registered")
-    _MODELS[name] = model
-    _LOADED.pop(name, None)
+    _MODELS.register(model, replace=replace)
+    _LOADED.pop(model.name, None)
     return model
 
 
 def get_embedder(name: str) -> Embedder:
     """The model registered as ``name``, loaded once per process (models are large)."""
-    _load_builtins()
+    cls = _MODELS.get(name)
     with _LOCK:
         if name not in _LOADED:
-            try:
-                cls = _MODELS[name]
-            except KeyError:
-                raise InputError(
-                    f"no embedding model named {name!r}",
-                    hint=f"available models: {', '.join(sorted(_MODELS))}",
-                ) from None
             _LOADED[name] = cls()
         return _LOADED[name]
 
 
 def available_embedders() -> dict[str, str]:
     """Registered model names and what each is for."""
-    _load_builtins()
-    return {name: cls.description for name, cls in sorted(_MODELS.items())}
-
-
-def _load_builtins() -> None:
-    # importing the module registers them (the same hook a plug-in uses); it imports no model
-    from dateline.enrich import use_models  # noqa: F401
+    return {name: cls.description for name, cls in _MODELS.items()}
 
 
 register_embedder(HashEmbedder)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from dateline.errors import InputError
+from dateline.registry import Registry
 from dateline.search.query import Query
 
 __all__ = [
@@ -325,37 +326,26 @@ def fill_histogram(
 # ----------------------------------------------------------------------------- registry
 
 EngineFactory = Callable[..., SearchEngine]
-_ENGINES: dict[str, type[SearchEngine]] = {}
-
-
-def register_engine(engine: type[SearchEngine], *, replace: bool = False) -> type[SearchEngine]:
-    """Make an engine class available by its ``name`` (usable as a class decorator)."""
-    name = getattr(engine, "name", None)
-    if not name:
-        raise ValueError(f"{engine!r} has no name")
-    if name in _ENGINES and _ENGINES[name] is not engine and not replace:
-        raise ValueError(f"a search engine named {name!r} is already registered")
-    _ENGINES[name] = engine
-    return engine
-
-
-def get_engine(name: str) -> type[SearchEngine]:
-    """The engine class registered as ``name``."""
-    _load_builtins()
-    try:
-        return _ENGINES[name]
-    except KeyError:
-        raise InputError(
-            f"no search engine named {name!r}",
-            hint=f"available engines: {', '.join(sorted(_ENGINES))}",
-        ) from None
-
-
-def available_engines() -> list[str]:
-    _load_builtins()
-    return sorted(_ENGINES)
 
 
 def _load_builtins() -> None:
     # importing the modules registers them (the same hook a plug-in uses)
     from dateline.search import memory, tantivy_engine  # noqa: F401
+
+
+_ENGINES: Registry[SearchEngine] = Registry("search engine", plural="engines",
+                                            builtins=_load_builtins)
+
+
+def register_engine(engine: type[SearchEngine], *, replace: bool = False) -> type[SearchEngine]:
+    """Make an engine class available by its ``name`` (usable as a class decorator)."""
+    return _ENGINES.register(engine, replace=replace)
+
+
+def get_engine(name: str) -> type[SearchEngine]:
+    """The engine class registered as ``name``."""
+    return _ENGINES.get(name)
+
+
+def available_engines() -> list[str]:
+    return _ENGINES.names()
