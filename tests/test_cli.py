@@ -126,3 +126,22 @@ def test_every_command_is_documented_in_readme() -> None:
         names.add(group.name)
     missing = [n for n in sorted(names) if not re.search(rf"dateline {re.escape(n)}\b", docs)]
     assert not missing, f"commands not documented in README.md or docs/: {missing}"
+
+
+#: modules a keyword search from the command line must not load: each costs tens of
+#: milliseconds to seconds of start-up (pydantic came with typer 0.29, which pyproject excludes)
+HEAVY = ("pydantic", "kiwipiepy", "numpy", "pyarrow", "torch", "usearch", "model2vec",
+         "starlette", "uvicorn", "psycopg", "dask", "distributed")
+
+
+def test_cli_search_loads_no_heavy_module(built: Path) -> None:
+    code = ("import sys\nfrom dateline.cli import main\n"
+            f"sys.argv = ['dateline', 'search', 'railway', '--archive', {str(built)!r}]\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "stories match" in proc.stdout or "story matches" in proc.stdout
+    loaded = set(json.loads(proc.stderr.strip().splitlines()[-1].replace("'", '"')))
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
