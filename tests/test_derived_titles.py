@@ -135,3 +135,15 @@ def test_web_marks_derived_titles(untitled: Path) -> None:
         assert {h["id"]: h["title_derived"] for h in hits}[sid] is True
         quotes = client.get("/quotes").text
         assert 'class="derived-title">U.S. Secretary' in quotes
+
+
+def test_the_index_derives_the_titles_a_store_only_ingest_left(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "radio.txt").write_text(RADIO, encoding="utf-8")
+    with Archive(tmp_path / "a.dateline", create=True) as arc:
+        arc.ingest([tmp_path / "in"], workers=1, index=False)
+        kept = "SELECT count(*) FROM story_titles"
+        assert arc.store.conn.execute(kept).fetchone() == (0,)
+        hit = arc.search("railway").hits[0]  # the search brings the index up to date
+        assert arc.store.conn.execute(kept).fetchone() == (1,)  # and the titles with it
+    assert hit.title_derived and hit.title.startswith("U.S. Secretary of State Vel Arrow")

@@ -281,14 +281,12 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
         entities of the stories that need none of it and the near-duplicates are computed;
         the entities of the Korean stories follow, then the index and the story threads."""
         from dateline.enrich.korean_terms import KoreanAnalysis
-        from dateline.store import titles
 
         if self.readonly:
             return
         # each pass one at a time over the whole archive (server mode: other processes wait,
         # then find what this one did)
-        with self.store.backend.lock("titles"):
-            titles.update(self.store)
+        self.update_titles()
         with self.store.backend.lock("korean"):
             analysis = KoreanAnalysis(self.store, words=self.korean_words).start()
             try:

@@ -122,6 +122,16 @@ class IndexMixin:
             self._index_current_at = stamp
         return sent
 
+    def update_titles(self) -> int:
+        """Derive the titles of untitled stories changed since the last pass
+        (:mod:`dateline.store.titles`); returns how many were derived."""
+        from dateline.store import titles
+
+        if self.readonly or self.store.readonly:
+            return 0
+        with self.store.backend.lock("titles"):  # server mode: one pass at a time
+            return titles.update(self.store)
+
     def _sync_index(self) -> int:
         """:meth:`sync_index` of the stories changed since the watermark."""
         if isinstance(self._marks, StoreMarks):
@@ -130,6 +140,7 @@ class IndexMixin:
             watermark, upto = self._marks.get(INDEX_WATERMARK), self.store.max_seq()
         if upto <= watermark:
             return 0
+        self.update_titles()  # hits show them: derived once here, not at every search
         engine = self.engine
         new = engine.doc_count() == 0
         commit_every = self.setting("index_batch")
