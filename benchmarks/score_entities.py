@@ -8,7 +8,7 @@
    *split*, an entity holding several real people is *merged*.
 2. mentions and reported speech: tests/data/entities_gold.jsonl (30 KCNA items + the 2 seeds),
    precision/recall/F1 per type over distinct entities per story (names compared by key).
-3. fresh gold: tests/data/entities_fresh.jsonl (112 items of KBS pages, KCNA, Reuters, Korean
+3. fresh gold: tests/data/entities_fresh.jsonl (137 items of KBS pages, KCNA, Reuters, Korean
    Wikinews and New Year addresses, none used to write the first rules), per language and type,
    the development and held-out parts apart; ``--details`` lists the misses of the development
    part, ``--batch N`` scores one batch alone.
@@ -341,7 +341,7 @@ def main() -> int:
     ap.add_argument("--fresh", action="store_true", help="only the fresh gold")
     ap.add_argument("--details", action="store_true", help="misses of the development part")
     ap.add_argument("--reuters", action="store_true", help="also the Reuters tag check")
-    ap.add_argument("--batch", type=int, help="only this batch of the fresh gold (1, 2 or 3)")
+    ap.add_argument("--batch", type=int, help="only this batch of the fresh gold (1 to 4)")
     args = ap.parse_args()
     shared = _shared(args.shared)
     if not shared.exists():

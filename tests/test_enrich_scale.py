@@ -194,11 +194,32 @@ def test_a_long_run_of_cut_words_is_read_without_deep_recursion() -> None:
         extract(_story(unit, n * len(unit)))  # a RecursionError before
 
 
-def test_a_story_the_extractor_fails_on_does_not_stop_the_pass(tmp_path) -> None:
-    # a run of 400 names joined by "and" overflows the English scanner's recursion: that
-    # story's error failed the enrichment of every story of the pass
-    from dateline import Archive
+def test_a_run_of_names_joined_by_and_is_read_in_linear_time() -> None:
+    # each name handed the rest of the run to a new reading, nested: 400 names overflowed the
+    # stack (the story was skipped) and the time grew with the square of the list
+    def seconds(n: int) -> float:
+        return _seconds(_story("Kim Chol and Ri Yong and ", n))
 
+    _assert_linear(seconds)
+    names = extract(_story("Kim Chol and Ri Yong and ", 400 * 25)).names("person")
+    assert names == ["kim chol", "ri yong"]
+
+
+def test_a_story_the_extractor_fails_on_does_not_stop_the_pass(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # one story's error (a RecursionError of the English scanner once) failed the enrichment
+    # of every story of the pass
+    from dateline import Archive
+    from dateline.enrich import english
+
+    scan = english.scan
+
+    def failing(col: Any, text: str, start: int, end: int) -> None:
+        if "Lee Hwa" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        scan(col, text, start, end)
+
+    monkeypatch.setattr(english, "scan", failing)
     (tmp_path / "a.txt").write_text("Orchard festival opens\n\n" + _NEWS, encoding="utf-8")
     (tmp_path / "b.txt").write_text("Names\n\n" + "Kim Sung and Lee Hwa and " * 600 + "Kim.",
                                     encoding="utf-8")

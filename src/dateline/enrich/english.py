@@ -163,7 +163,25 @@ def scan(col: Collector, text: str, start: int, end: int) -> None:
     for m in _LIST.finditer(chunk):
         _name_list(col, m, start)
     for m in _SEQ.finditer(chunk):
-        _sequence(col, text, m.group(), start + m.start())
+        for phrase, at in _list_items(m.group(), start + m.start()):
+            _sequence(col, text, phrase, at)
+
+
+#: A run that joins more parts than this by ``and`` is a list, read one part at a time.
+_LIST_ANDS = 8
+
+
+def _list_items(phrase: str, pos: int) -> list[tuple[str, int]]:
+    """The run at ``pos`` whole, or each of its parts when it is a list: a run hands what
+    follows its first ``and`` to a new reading, so 400 names joined by ``and`` were read in
+    400 nested calls (the stack overflowed), each going through the rest again (quadratic)."""
+    if phrase.count(" and ") <= _LIST_ANDS:
+        return [(phrase, pos)]
+    items = []
+    for part in phrase.split(" and "):
+        items.append((part, pos))
+        pos += len(part) + len(" and ")
+    return items
 
 
 def _name_list(col: Collector, m: re.Match[str], base: int) -> None:

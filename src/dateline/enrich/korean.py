@@ -99,10 +99,22 @@ _BODIES = re.compile(
     r"(?<![\uac00-\ud7a3])(?:[\uac00-\ud7a3]{1,10}(?:위원회|학회|협회|공사|공단|거래소|재단|"
     r"연구소|대학교|대학|회의소|노조|조합)|[\uac00-\ud7a3]{2,10}청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
     r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
-    r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보)부|대통령실|청와대|국회|국정원|"
+    r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보)부|"
+    r"[\uac00-\ud7a3]{2,10}(?:식품|경제|기술|자치|가족|보훈|정보|통상|자원|안전|통신)부|"
+    r"[\uac00-\ud7a3]{0,6}(?:감독|감사|정보|진흥|개발|연구|평가|심사|보험)원|"
+    r"[\uac00-\ud7a3]{2,8}(?:저축은행|은행)|대통령실|청와대|국회|국정원|"
     r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청))"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
+#: Offices after a body's name that make it part of a person's title (a university before
+#: ``교수`` is the person's affiliation, and a mention).
+_OFFICE_AFTER = re.compile(
+    r"^\s?(?:장관|차관|대변인|부위원장|위원장|청장|처장|원장|실장|국장|비서관|비서|수석|대사)"
+    r"(?![\uac00-\ud7a3])"
+)
+#: Kinds of bank, not banks.
+_COMMON_BANKS = words("저축은행 중앙은행 시중은행 국책은행 지방은행 외국은행 투자은행 상업은행 "
+                      "인터넷은행 대형은행 은행")
 _ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹)인?\s$")
 
 
@@ -124,6 +136,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             joined.append((form, a, b))
         last = (form, text, a, b)
     joined = [j for j in joined if not _TITLE_ONLY.match(j[0])]
+    titled = frozenset(f for f, a, b in joined if _titled(text, a, b))
     rest: list[tuple[str, int, int]] = []
     for form, a, b in joined:  # 1. a name and the word after it: "리비아 공군"
         ext = _EXTENDS.match(text[b:b + 16])
@@ -134,11 +147,14 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             rest.append((form, a, b))
     for a, b in spans or [(0, len(text))]:  # 2. bodies written as common nouns
         for m in _BODIES.finditer(text, a, b):
-            if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES):
+            if _OFFICE_AFTER.match(text[m.end():m.end() + 8]):
+                continue  # "보건복지부 장관": a body named in an office is not a mention of it
+            if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES
+                    or m.group() in _COMMON_BANKS):
                 col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
     for form, a, b in rest:  # 3. the other proper nouns
         glued, b = _with_suffix(form, text, b)
-        kind = "org" if glued in _GLUED_ORGS else kind_of(form + glued, text, a, b)
+        kind = "org" if glued in _GLUED_ORGS else kind_of(form + glued, text, a, b, titled)
         if kind:
             col.add(kind, form + glued, a, b, source="kiwi")
     for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
@@ -169,7 +185,8 @@ def _joinable(form: str, text: str, start: int, end: int) -> bool:
 
 def _fixed(form: str) -> bool:
     """A place or organisation by the gazetteers alone: never the first half of a name."""
-    return gazetteer.is_korean_place(form) or form in PLACE_ALIASES or form in MEDIA_KEYS
+    return (gazetteer.is_korean_place(form) or form in PLACE_ALIASES or form in MEDIA_KEYS
+            or bool(_STRONG_ORG.search(form)))
 
 
 _TITLE_ONLY = re.compile(rf"^(?:{_TITLES})$")
@@ -183,8 +200,16 @@ def _with_suffix(form: str, text: str, end: int) -> tuple[str, int]:
     return (m.group(1), end + len(m.group(1))) if m else ("", end)
 
 
-def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | None:
-    """person / org / place / None for one proper noun at ``text[start:end]``."""
+def _titled(text: str, start: int, end: int) -> bool:
+    """A title next to the proper noun at ``text[start:end]`` (``윤석열 대통령``, ``대표 X``)."""
+    return bool(_TITLE_AFTER.match(text[end:end + 8]) and not _GLUED_TITLE.match(text[end:end + 1])
+                or _TITLE_BEFORE.search(text[max(0, start - 8):start]))
+
+
+def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
+            titled_forms: frozenset[str] = frozenset()) -> str | None:
+    """person / org / place / None for one proper noun at ``text[start:end]``; ``titled_forms``
+    are the proper nouns a title goes with somewhere in the text."""
     if form in _NOT_NAMES or len(form) < 1:
         return None
     after, before = text[end:end + 8], text[max(0, start - 8):start]
@@ -216,6 +241,8 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0) -> str | No
     if _person_form(form):  # three syllables, a surname first: a name unless its end says not
         if form[-1] in "역시군산섬읍면도":
             return "place"
+        if form not in titled_forms and form[-1] in "동리":
+            return "place"  # "도곡동", "고하리": a name that ends so has a title somewhere
         return "org" if form[-1] in "처청당부대" or _ORG_NEXT.match(after) else "person"
     if len(form) >= 3 and _ADMIN_SUFFIX.search(form):
         return "place"  # "영천시 측": a city's government is still the city
