@@ -328,3 +328,20 @@ def test_reindex_rebuilds_the_vectors_too(sem_archive: Archive) -> None:
     assert index_file.stat().st_ino != inode  # a new file
     assert sem_archive.embed_status()["passages"] == before["passages"]
     assert [h.id for h in sem_archive.search(query, mode="semantic", limit=3).hits] == hits
+
+
+def test_story_numbers_are_the_models_own(sem_archive: Archive) -> None:
+    from dateline.store.embeddings import EmbeddingStore
+
+    conn = sem_archive.store.conn
+    (model,) = conn.execute("SELECT model FROM embeddings LIMIT 1").fetchone()
+    nums = dict(conn.execute("SELECT num, story_id FROM embeddings WHERE model = ?", (model,)))
+    other = EmbeddingStore(conn, "another-model@1")
+    other.record([(sid, 1, 1) for sid in list(nums.values())[:2]])
+    theirs = [num for (num,) in conn.execute(
+        "SELECT num FROM embeddings WHERE model = 'another-model@1'")]
+    assert EmbeddingStore(conn, model).stories_of([*nums, *theirs]) == nums
+    assert other.stories_of([*nums, *theirs]) == {
+        n: sid for n, sid in conn.execute(
+            "SELECT num, story_id FROM embeddings WHERE model = 'another-model@1'")}
+    other.forget(list(nums.values())[:2])

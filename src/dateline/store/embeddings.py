@@ -84,10 +84,12 @@ class EmbeddingStore:
         out: dict[int, str] = {}
         for part in chunks(list(nums)):
             marks = ",".join("?" * len(part))
-            for num, sid in self.conn.execute(
-                    f"SELECT num, story_id FROM embeddings WHERE model = ? AND num IN ({marks})",
-                    (self.model, *part)):
-                out[int(num)] = sid
+            # by number alone, the model compared here: with "model = ?" in the query SQLite
+            # chose the (model, story_id) index and read every row of the model (10 ms at 10k)
+            for num, sid, model in self.conn.execute(
+                    f"SELECT num, story_id, model FROM embeddings WHERE num IN ({marks})", part):
+                if model == self.model:
+                    out[int(num)] = sid
         return out
 
     def hit_rows(self, story_ids: Sequence[str]) -> dict[str, tuple[str | None, date | None,
