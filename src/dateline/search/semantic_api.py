@@ -223,7 +223,6 @@ class SemanticMixin:
         its share of the archive asks (and wider while too few pass)."""
         from dateline.search.fusion import filters_query
         from dateline.search.query import And, DateRange, Query
-        from dateline.search.vectors import split_key
 
         vi, es = self._vectors(emb)
         flt = filters_query(split) if split is not None else None
@@ -244,12 +243,7 @@ class SemanticMixin:
             share = count / max(1, self.engine.doc_count())
             k = min(size, WIDEN_LIMIT, int(k / max(share, 1e-3) * 1.5))
         while True:
-            best: dict[int, tuple[float, int]] = {}
-            for keys, sims in vi.search(vectors, k):
-                for key, sim in zip(keys, sims, strict=True):
-                    num, passage = split_key(key)
-                    if num not in best or sim > best[num][0]:
-                        best[num] = (sim, passage)
+            best = vi.nearest_stories(vectors, k)
             by_num = es.stories_of(list(best))
             found = [(by_num[n], s, p) for n, (s, p) in best.items()
                      if n in by_num and by_num[n] not in exclude]

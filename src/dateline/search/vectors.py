@@ -138,6 +138,28 @@ class VectorIndex:
         return [(keys[i, :counts[i]].tolist(), (1.0 - dists[i, :counts[i]]).tolist())
                 for i in range(len(keys))]
 
+    def nearest_stories(self, vectors: Any, k: int) -> dict[int, tuple[float, int]]:
+        """Story number → (similarity, passage) of its best passage among the ``k`` nearest
+        passages of each row of ``vectors``."""
+        import numpy as np
+
+        index = self._reader()
+        if index is None or len(index) == 0 or k <= 0:
+            return {}
+        rows = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        matches = index.search(rows, min(k, len(index)))
+        keys, dists = np.atleast_2d(matches.keys), np.atleast_2d(matches.distances)
+        counts = np.atleast_1d(getattr(matches, "counts", [keys.shape[1]]))
+        found = np.arange(keys.shape[1]) < counts[:, None]  # rows may hold fewer than k
+        keys, sims = keys[found].astype(np.int64), 1.0 - dists[found]
+        # the best passage of each story: the first of its keys, most similar first
+        order = np.argsort(-sims, kind="stable")
+        nums, first = np.unique(keys[order] // KEY_STRIDE, return_index=True)
+        best = order[first]
+        return dict(zip(nums.tolist(), zip(sims[best].tolist(),
+                                           (keys[best] % KEY_STRIDE).tolist(), strict=True),
+                        strict=True))
+
     def vectors(self, keys: list[int]) -> list[Any]:
         """The stored (8-bit) vectors of ``keys``, as float32 rows; ``None`` for a key the
         index does not hold."""
