@@ -149,3 +149,38 @@ def test_korean_scan_joins_a_foreign_name_kiwi_splits() -> None:
     korean.scan(col, text, found)
     assert {(m.kind, m.surface) for m in col.mentions} == {
         ("person", "베르나 솔라비치"), ("person", "파티마 오렌셀"), ("place", "텍사스주")}
+
+
+def _scan_kinds(text: str, words: tuple[str, ...]) -> set[tuple[str, str]]:
+    found = [(w, i, i + len(w)) for w in words for i in _starts(text, w)]
+    col = Collector(text)
+    korean.scan(col, text, sorted(found, key=lambda f: f[1]))
+    return {(m.kind, m.surface) for m in col.mentions}
+
+
+def _starts(text: str, word: str) -> list[int]:
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
+
+
+def test_korean_scan_types_a_name_by_the_evidence_of_all_its_mentions() -> None:
+    # no single mention of "솔바람해운" is typed by its own reading; its context is
+    text = "솔바람해운은 오늘 발표했다. 선장은 솔바람해운 임원에 대한 재판에서 진술했다."
+    assert _scan_kinds(text, ("솔바람해운",)) == {("org", "솔바람해운")}
+    # the untyped mentions take the type the others' words give it
+    text = "타델리아 당선인이 말했다. 타델리아는 내일 떠난다."
+    assert _scan_kinds(text, ("타델리아",)) == {("person", "타델리아")}
+
+
+def test_korean_scan_types_the_members_of_a_list_by_its_head() -> None:
+    text = "누리카, 솔바, 다온 등의 유럽계 업체들이 진출했다."
+    assert _scan_kinds(text, ("누리카", "솔바", "다온")) == {
+        ("org", "누리카"), ("org", "솔바"), ("org", "다온")}
+
+
+def test_korean_scan_keeps_anonymised_people_unnamed() -> None:
+    text = "최모(31)씨와 최씨의 약혼남 박모(33)씨가 다쳤다."
+    assert not {k for k, _ in _scan_kinds(text, ("최모", "최", "박모"))} & {"person"}

@@ -16,8 +16,10 @@ form of a Korean name (three syllables, a surname first).  Anything else is left
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from dateline.enrich import gazetteer
+from dateline.enrich import korean_context as context
 from dateline.enrich.facts import Collector
 from dateline.enrich.known import MEDIA_KEYS, words
 from dateline.enrich.lexicon import ORG_ACRONYMS
@@ -152,11 +154,9 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES
                     or m.group() in _COMMON_BANKS):
                 col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
-    for form, a, b in rest:  # 3. the other proper nouns
-        glued, b = _with_suffix(form, text, b)
-        kind = "org" if glued in _GLUED_ORGS else kind_of(form + glued, text, a, b, titled)
+    for name, a, b, kind in _typed(text, rest, titled):  # 3. the other proper nouns
         if kind:
-            col.add(kind, form + glued, a, b, source="kiwi")
+            col.add(kind, name, a, b, source="kiwi")
     for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
         if not col.free(m.start(), m.end()) or kind_of(m.group()) != "org":
             continue
@@ -166,6 +166,44 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
                     source="acronym")
         else:
             col.add("org", m.group(), m.start(), m.end(), source="acronym")
+
+
+def _typed(text: str, found: list[tuple[str, int, int]],
+           titled: frozenset[str]) -> list[tuple[str, int, int, str | None]]:
+    """(name, start, end, kind) of each proper noun, typed by the votes of all the mentions of
+    its name in the story: each mention's own reading (:func:`kind_of`), the words next to it
+    (:mod:`~dateline.enrich.korean_context`) and the names listed with it.  A name the
+    gazetteers or a body's suffix fix keeps its type whatever the context says."""
+    names = []
+    for form, a, b in found:
+        glued, b = _with_suffix(form, text, b)
+        names.append((form + glued, a, b, glued))
+    votes: dict[str, Counter[str]] = {}
+    own: list[str | None] = []
+    for name, a, b, glued in names:
+        kind = "org" if glued in _GLUED_ORGS else kind_of(name, text, a, b, titled)
+        own.append(kind)
+        v = votes.setdefault(name, Counter())
+        if kind:  # two votes for each cue, one for a list's member
+            v[kind] += 20 if glued in _GLUED_ORGS or _fixed(name) else 2
+        if not _ANONYMOUS.match(name):  # "최씨", "박모(33)씨" are no one's name
+            for cue, n in context.evidence(text, a, b).items():
+                v[cue] += 2 * n
+    spans = [(n, a, b) for n, a, b, _ in names]
+    for run in context.lists(text, spans):  # names in one list: each votes for the others
+        head = context.list_head(text, spans[run[-1]][2])
+        for i in run:
+            others = {k for j in run if j != i and (k := own[j]) is not None}
+            if head:
+                votes[names[i][0]][head] += 2
+            elif len(others) == 1:
+                votes[names[i][0]][others.pop()] += 1
+    return [(name, a, b, context.decide(votes[name], need=2) or own[i])
+            for i, (name, a, b, _) in enumerate(names)]
+
+
+#: A surname alone or with ``모``: someone the story does not name.
+_ANONYMOUS = re.compile(rf"^[{_SURNAMES}]모?$")
 
 
 _GLUED = re.compile(

@@ -193,6 +193,7 @@ PLACE_ALIASES: dict[str, str] = {
     "일본": "japan",
     "러시아": "russia",
     "서울": "seoul",
+    "서울특별시": "seoul",
     "평양": "pyongyang",
     "워싱턴": "washington",
     "남한": "south korea",
