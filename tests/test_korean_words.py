@@ -139,3 +139,36 @@ def test_batched_analysis_of_real_words_is_kiwis_word_by_word() -> None:
     assert len(sample) > 100
     assert korean.analyze_words(sample) == [
         tuple(korean._keep(korean._get_kiwi().tokenize(w))) for w in sample]
+
+
+def test_an_ingest_lets_go_of_the_model_it_loaded(tmp_path: Path) -> None:
+    """The Korean model an ingest loaded (~0.5 GB) is freed before the index and the threads
+    are brought up to date; a process that held it before keeps it; a later search that needs
+    it loads it again and finds the same stories."""
+    code = textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from pathlib import Path
+        from dateline.search import korean
+        from test_korean_words import _archive
+        freed = not korean.loaded()
+        path = _archive(Path({str(tmp_path)!r}) / "a")
+        freed = freed and not korean.loaded()
+        korean.analyze("항구")  # a process holding the model
+        kept_path = _archive(Path({str(tmp_path)!r}) / "b")
+        kept = korean.loaded()
+        korean.unload()
+        from dateline import Archive
+        with Archive(path) as arc:
+            hits = [h.id for h in arc.search('"미사일 발사를"', limit=50).hits]
+        print(json.dumps({{"freed": freed, "kept": kept, "hits": hits,
+                           "reloaded": korean.loaded()}}))
+    """)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["freed"] and out["kept"] and out["reloaded"]
+    assert out["hits"] == _search_hits(tmp_path / "a" / "ko.dateline", '"미사일 발사를"')
+    assert len(out["hits"]) == 1

@@ -463,6 +463,17 @@ def test_contract_match_any_is_an_or_query_of_index_terms(engine: SearchEngine) 
     assert engine.match_any([]) == []
 
 
+def test_contract_match_many_answers_as_match_any_in_order(engine: SearchEngine) -> None:
+    asks = [(["railway", "sanction"], None, None), (["철도"], None, None),
+            (["railway"], date(2018, 6, 1), None), ([], None, None),
+            (["nonexistentword"], None, None), (["sanction"], None, date(2018, 1, 1))]
+    answers = engine.match_many(asks, limit=10)
+    assert answers == [engine.match_any(words, date_from=a, date_to=b, limit=10)
+                       for words, a, b in asks]
+    assert [sid for sid, _ in answers[1]] == ["ko-1"] and answers[3] == []
+    assert engine.match_many(asks, limit=10, threads=2) == answers
+
+
 @pytest.mark.parametrize("name", ENGINES)
 def test_contract_match_any_breaks_ties_by_id_whatever_the_order_of_indexing(
         name: str, tmp_path: Path) -> None:

@@ -181,3 +181,30 @@ def test_thread_of_an_archive_without_links_is_the_story_alone(affairs):
     # never linked (stored without the ingest's analysis step): read-only shows the seed only
     with Archive(affairs.path, readonly=True) as ro:
         assert ro.thread(seed.id).ids == [seed.id]
+
+
+def test_links_do_not_depend_on_the_size_of_the_document_cache(affairs, monkeypatch):
+    """A pass whose document cache fills and is emptied links as one that never fills it: the
+    documents a batch had found in the cache were once dropped with it."""
+    from dateline.analysis import threads
+    from dateline.store import analysis as sql
+
+    def links() -> list[tuple[str, str, float]]:
+        return sorted(affairs.store.conn.execute("SELECT * FROM thread_links").fetchall())
+
+    affairs.update_threads()
+    whole = links()
+    assert whole
+    ids = [sid for sid, *_ in sql.thread_get_docs(affairs.store, [s.id for s in
+                                                                  affairs.stories()])]
+    monkeypatch.setattr(threads, "_DOC_CACHE", 5)
+    cache: dict = {}
+    assert list(threads._load_docs(affairs.store, ids[:4], cache)) == ids[:4]
+    assert list(threads._load_docs(affairs.store, ids[:8], cache)) == ids[:8]  # 4 were kept
+    monkeypatch.setattr(threads, "BATCH", 4)  # several batches, the cache emptied in each
+    threads.update(affairs.store, affairs.engine, rebuild=True)
+    assert links() == whole
+    # the searches of a large index, two at a time and beside the scoring: the same links
+    monkeypatch.setattr(threads, "OVERLAP_FROM", 0)
+    threads.update(affairs.store, affairs.engine, rebuild=True)
+    assert links() == whole

@@ -281,9 +281,11 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
         entities of the stories that need none of it and the near-duplicates are computed;
         the entities of the Korean stories follow, then the index and the story threads."""
         from dateline.enrich.korean_terms import KoreanAnalysis
+        from dateline.search import korean
 
         if self.readonly:
             return
+        had_model = korean.loaded()
         # each pass one at a time over the whole archive (server mode: other processes wait,
         # then find what this one did)
         self.update_titles()
@@ -296,6 +298,10 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
             finally:
                 analysis.finish()
         self._after_ingest(runner=runner)
+        if not had_model:
+            # the index and the threads read the stored analysis: the model this pass loaded
+            # (about 0.5 GB) is not kept through them; a later analysis loads it again
+            korean.unload()
         self.sync_index()
         self._after_ingest_analysis(dups=False)
         self._keep_korean_words()

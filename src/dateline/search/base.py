@@ -203,6 +203,21 @@ class SearchEngine(ABC):
             " OR ".join(words), date_from=date_from, date_to=date_to, limit=n, facets=False,
             snippets=False).hits], limit)
 
+    def match_many(self, asks: Sequence[MatchAsk], *, limit: int = 50,
+                   threads: int = 1) -> list[list[tuple[str, float]] | Exception]:
+        """:meth:`match_any` for each ``(words, date_from, date_to)`` of ``asks``, answers in
+        the same order (an exception in the place of a search that failed).  ``threads``: how
+        many searches may run at once; engines that can search outside the GIL override this
+        (the thread pass asks a batch of stories at a time)."""
+        out: list[list[tuple[str, float]] | Exception] = []
+        for words, date_from, date_to in asks:
+            try:
+                out.append(self.match_any(words, date_from=date_from, date_to=date_to,
+                                          limit=limit))
+            except Exception as exc:  # noqa: BLE001 - the caller decides
+                out.append(exc)
+        return out
+
     @abstractmethod
     def histogram(
         self,
@@ -241,6 +256,10 @@ class SearchEngine(ABC):
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+#: one search of :meth:`SearchEngine.match_many`: (words, date_from, date_to)
+MatchAsk = tuple[Sequence[str], date | None, date | None]
 
 
 def top_ids(fetch: Callable[[int], list[tuple[str, float]]],

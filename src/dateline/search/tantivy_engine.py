@@ -41,6 +41,7 @@ from dateline.search.base import (
     Hit,
     IndexDoc,
     Interval,
+    MatchAsk,
     SearchEngine,
     SearchResults,
     Sort,
@@ -466,19 +467,57 @@ class TantivyEngine(SearchEngine):
                   date_to: date | None = None, limit: int = 50) -> list[tuple[str, float]]:
         """See :meth:`SearchEngine.match_any`: the plan is made without the query language,
         the search counts nothing, and ids are read from a fast field, not from documents."""
+        tq = self._match_query(words, date_from, date_to)
+        if tq is None:
+            return []
+        searcher = self._index.searcher()
+        return top_ids(lambda n: self._ids(searcher, searcher.search(tq, n, count=False).hits),
+                       limit)
+
+    def match_many(self, asks: Sequence[MatchAsk], *, limit: int = 50,
+                   threads: int = 1) -> list[list[tuple[str, float]] | Exception]:
+        """See :meth:`SearchEngine.match_many`: the queries are made here, in order (a word's
+        query may need the Korean analyser), then searched on ``threads`` threads: tantivy
+        searches outside the GIL for most of their time."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        queries = []
+        for words, date_from, date_to in asks:
+            try:
+                queries.append(self._match_query(words, date_from, date_to))
+            except Exception as exc:  # noqa: BLE001 - the caller decides
+                queries.append(exc)
+        searcher = self._index.searcher()
+
+        def run(tq: Any) -> list[tuple[str, float]] | Exception:
+            if tq is None:
+                return []
+            if isinstance(tq, Exception):
+                return tq
+            try:
+                return top_ids(lambda n: self._ids(searcher, searcher.search(
+                    tq, n, count=False).hits), limit)
+            except Exception as exc:  # noqa: BLE001 - the caller decides
+                return exc
+
+        if threads < 2 or len(queries) < 2:
+            return [run(tq) for tq in queries]
+        with ThreadPoolExecutor(threads, thread_name_prefix="dateline-search") as pool:
+            return list(pool.map(run, queries))
+
+    def _match_query(self, words: Sequence[str], date_from: date | None,
+                     date_to: date | None) -> Any:
+        """The query of :meth:`match_any` (None: no word to search)."""
         occur = self._t.Occur
         subs = [(occur.Should, q) for w in words if (q := self._word_query(w)) is not None]
         if not subs:
-            return []
+            return None
         tq = self._t.Query.boolean_query(subs)
         dates = with_dates(None, date_from, date_to)
         if dates is not None:
             tq = self._t.Query.boolean_query([(occur.Must, tq),
                                               (occur.Must, self._compile(dates))])
-        searcher = self._index.searcher()
-
-        return top_ids(lambda n: self._ids(searcher, searcher.search(tq, n, count=False).hits),
-                       limit)
+        return tq
 
     @staticmethod
     def _ids(searcher: Any, hits: list[tuple[Any, Any]]) -> list[tuple[str, float]]:
