@@ -35,7 +35,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -138,8 +140,10 @@ def korean_analysis(folder: Path) -> None:
         arc.close()
 
 
-def enrich_once(stored: Path, folder: Path,
-                cluster: str | None) -> tuple[float, float, int, float]:
+def _on_a_copy(stored: Path, folder: Path, cluster: str | None,
+               work: Callable[[Any, Any], Any]) -> tuple[float, float, Any]:
+    """(wall s, this process's CPU s, what ``work(archive, runner)`` returned) on a fresh copy
+    of the stored archive."""
     from dateline import Archive
 
     shutil.rmtree(folder, ignore_errors=True)
@@ -149,27 +153,23 @@ def enrich_once(stored: Path, folder: Path,
         with arc.runner(cluster) as runner:
             cpu = _self_cpu()
             start = time.perf_counter()
-            report = arc.enrich(runner=runner)
-            return (time.perf_counter() - start, _self_cpu() - cpu, int(report["stories"]),
-                    float(report["stories_per_second"] or 0.0))
+            out = work(arc, runner)
+            return time.perf_counter() - start, _self_cpu() - cpu, out
     finally:
         arc.close()
+
+
+def enrich_once(stored: Path, folder: Path,
+                cluster: str | None) -> tuple[float, float, int, float]:
+    wall, cpu, report = _on_a_copy(stored, folder, cluster,
+                                   lambda arc, runner: arc.enrich(runner=runner))
+    return wall, cpu, int(report["stories"]), float(report["stories_per_second"] or 0.0)
 
 
 def embed_once(stored: Path, folder: Path, cluster: str | None) -> tuple[float, float, int]:
-    from dateline import Archive
-
-    shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(stored, folder)
-    arc = Archive(folder)
-    try:
-        with arc.runner(cluster) as runner:
-            cpu = _self_cpu()
-            start = time.perf_counter()
-            done = arc.embed(runner=runner)
-            return time.perf_counter() - start, _self_cpu() - cpu, done.done
-    finally:
-        arc.close()
+    wall, cpu, done = _on_a_copy(stored, folder, cluster,
+                                 lambda arc, runner: arc.embed(runner=runner))
+    return wall, cpu, done.done
 
 
 def payload_sizes(corpus: Path, n: int = 256) -> dict[str, float]:
