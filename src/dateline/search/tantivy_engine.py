@@ -468,11 +468,7 @@ class TantivyEngine(SearchEngine):
         """See :meth:`SearchEngine.match_any`: the plan is made without the query language,
         the search counts nothing, and ids are read from a fast field, not from documents."""
         tq = self._match_query(words, date_from, date_to)
-        if tq is None:
-            return []
-        searcher = self._index.searcher()
-        return top_ids(lambda n: self._ids(searcher, searcher.search(tq, n, count=False).hits),
-                       limit)
+        return [] if tq is None else self._top(self._index.searcher(), tq, limit)
 
     def match_many(self, asks: Sequence[MatchAsk], *, limit: int = 50,
                    threads: int = 1) -> list[list[tuple[str, float]] | Exception]:
@@ -495,8 +491,7 @@ class TantivyEngine(SearchEngine):
             if isinstance(tq, Exception):
                 return tq
             try:
-                return top_ids(lambda n: self._ids(searcher, searcher.search(
-                    tq, n, count=False).hits), limit)
+                return self._top(searcher, tq, limit)
             except Exception as exc:  # noqa: BLE001 - the caller decides
                 return exc
 
@@ -504,6 +499,11 @@ class TantivyEngine(SearchEngine):
             return [run(tq) for tq in queries]
         with ThreadPoolExecutor(threads, thread_name_prefix="dateline-search") as pool:
             return list(pool.map(run, queries))
+
+    def _top(self, searcher: Any, tq: Any, limit: int) -> list[tuple[str, float]]:
+        """The ``limit`` best (story id, score) of ``tq``, equal scores by id, nothing counted."""
+        return top_ids(lambda n: self._ids(searcher, searcher.search(tq, n, count=False).hits),
+                       limit)
 
     def _match_query(self, words: Sequence[str], date_from: date | None,
                      date_to: date | None) -> Any:

@@ -25,7 +25,7 @@ from typing import Any
 
 from dateline.errors import ArchiveError, MissingExtra
 
-__all__ = ["KEY_STRIDE", "VECTORS_DIR", "VectorIndex", "passage_key", "split_key"]
+__all__ = ["KEY_STRIDE", "VECTORS_DIR", "VectorIndex", "passage_key"]
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,6 @@ EXPANSION_SEARCH = 96
 
 def passage_key(num: int, passage: int) -> int:
     return num * KEY_STRIDE + passage
-
-
-def split_key(key: int) -> tuple[int, int]:
-    return key // KEY_STRIDE, key % KEY_STRIDE
 
 
 def _usearch() -> Any:
@@ -120,22 +116,30 @@ class VectorIndex:
         index = self._reader()
         return 0 if index is None else len(index)
 
-    def search(self, vectors: Any, k: int) -> list[tuple[list[int], list[float]]]:
-        """For each row of ``vectors``, up to ``k`` nearest passage keys and their cosine
-        similarities, nearest first."""
+    def _matches(self, vectors: Any, k: int) -> tuple[Any, Any, Any] | None:
+        """The ``k`` nearest passages of each row of ``vectors``: keys and cosine similarities
+        (a row each, nearest first) and how many of each row are real; None for an empty
+        index."""
         import numpy as np
 
         index = self._reader()
         if index is None or len(index) == 0 or k <= 0:
-            return [([], []) for _ in range(len(vectors))]
-        k = min(k, len(index))
+            return None
         rows = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-        matches = index.search(rows, k)
-        keys = np.atleast_2d(matches.keys)
-        dists = np.atleast_2d(matches.distances)
+        matches = index.search(rows, min(k, len(index)))
+        keys, dists = np.atleast_2d(matches.keys), np.atleast_2d(matches.distances)
         # one row gives Matches (no counts), several give BatchMatches
-        counts = np.atleast_1d(getattr(matches, "counts", [len(matches.keys)]))
-        return [(keys[i, :counts[i]].tolist(), (1.0 - dists[i, :counts[i]]).tolist())
+        counts = np.atleast_1d(getattr(matches, "counts", [keys.shape[1]]))
+        return keys, 1.0 - dists, counts
+
+    def search(self, vectors: Any, k: int) -> list[tuple[list[int], list[float]]]:
+        """For each row of ``vectors``, up to ``k`` nearest passage keys and their cosine
+        similarities, nearest first."""
+        found = self._matches(vectors, k)
+        if found is None:
+            return [([], []) for _ in range(len(vectors))]
+        keys, sims, counts = found
+        return [(keys[i, :counts[i]].tolist(), sims[i, :counts[i]].tolist())
                 for i in range(len(keys))]
 
     def nearest_stories(self, vectors: Any, k: int) -> dict[int, tuple[float, int]]:
@@ -143,15 +147,12 @@ class VectorIndex:
         passages of each row of ``vectors``."""
         import numpy as np
 
-        index = self._reader()
-        if index is None or len(index) == 0 or k <= 0:
+        found = self._matches(vectors, k)
+        if found is None:
             return {}
-        rows = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-        matches = index.search(rows, min(k, len(index)))
-        keys, dists = np.atleast_2d(matches.keys), np.atleast_2d(matches.distances)
-        counts = np.atleast_1d(getattr(matches, "counts", [keys.shape[1]]))
-        found = np.arange(keys.shape[1]) < counts[:, None]  # rows may hold fewer than k
-        keys, sims = keys[found].astype(np.int64), 1.0 - dists[found]
+        keys, sims, counts = found
+        real = np.arange(keys.shape[1]) < counts[:, None]  # rows may hold fewer than k
+        keys, sims = keys[real].astype(np.int64), sims[real]
         # the best passage of each story: the first of its keys, most similar first
         order = np.argsort(-sims, kind="stable")
         nums, first = np.unique(keys[order] // KEY_STRIDE, return_index=True)
