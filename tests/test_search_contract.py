@@ -425,6 +425,22 @@ def test_contract_reopen_keeps_documents(request: pytest.FixtureRequest, tmp_pat
         again.close()
 
 
+def test_contract_small_writer_memory_and_released_writer(tmp_path: Path) -> None:
+    # a bounded writer memory (the quote index's) indexes the same; after the writer is let go
+    # (as an ingest does before its thread pass) the next write takes it again
+    for name in ENGINES:
+        eng = get_engine(name)(tmp_path / name, writer_memory=32_000_000)
+        eng.add(DOCS[:2])
+        eng.commit()
+        eng.release_writer()
+        assert ids(eng, "railway") == {"rail-1", "sanction-1"}
+        eng.add(DOCS[2:])
+        eng.commit()
+        assert eng.doc_count() == len(DOCS)
+        assert ids(eng, "missile") == {"missile-1"}
+        eng.close()
+
+
 def test_contract_histogram_fills_gaps(engine: SearchEngine) -> None:
     months = engine.histogram("date:2018", by="month", date_from=date(2018, 1, 1),
                               date_to=date(2018, 12, 31))

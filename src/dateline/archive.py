@@ -280,6 +280,7 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
         The Korean analysis runs on a thread of its own (Kiwi works outside the GIL) while the
         entities of the stories that need none of it and the near-duplicates are computed;
         the entities of the Korean stories follow, then the index and the story threads."""
+        from dateline import memory
         from dateline.enrich.korean_terms import KoreanAnalysis
         from dateline.search import korean
 
@@ -303,6 +304,10 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
             # (about 0.5 GB) is not kept through them; a later analysis loads it again
             korean.unload()
         self.sync_index()
+        # the index writer's memory (up to 128 MB of buffers, and what the allocator keeps
+        # of it) is not carried through the thread pass; the next write opens it again
+        self.engine.release_writer()
+        memory.give_back()
         self._after_ingest_analysis(dups=False)
         self._keep_korean_words()
         if self.setting("embed_after_ingest"):

@@ -42,6 +42,10 @@ _KIND_NAMES = {"people": "person", "persons": "person", "organisation": "org",
                "organization": "org", "organisations": "org", "organizations": "org",
                "orgs": "org", "places": "place", "location": "place", "locations": "place"}
 _BATCH = 500
+#: the quote index's writer memory: its documents are small, and an ingest builds it while the
+#: Korean model is still loaded (the ingest's memory peak at 100k stories: 128 MB, the
+#: engine's default, cost about 150 MB more there than this)
+_QUOTES_WRITER_MEMORY = 32_000_000
 _MAX_QUERY_HITS = 5000
 
 
@@ -61,7 +65,8 @@ class EntitiesMixin:
         def _indexing(self, name: str) -> AbstractContextManager[None]: ...
 
         def setting(self, name: str, override: Any = None) -> Any: ...
-        def _open_engine(self, folder: str = ..., *, recreate: bool = False) -> SearchEngine: ...
+        def _open_engine(self, folder: str = ..., *, recreate: bool = False,
+                         writer_memory: int | None = None) -> SearchEngine: ...
         def get(self, story_id: str) -> StoredStory: ...
         def index_docs(self, stories: list[StoredStory]) -> list[IndexDoc]: ...
 
@@ -211,7 +216,8 @@ class EntitiesMixin:
 
     @contextmanager
     def _quote_engine(self, *, recreate: bool = False) -> Iterator[SearchEngine]:
-        engine = self._open_engine(QUOTES_DIR, recreate=recreate)
+        engine = self._open_engine(QUOTES_DIR, recreate=recreate,
+                                   writer_memory=_QUOTES_WRITER_MEMORY)
         try:
             yield engine
         finally:

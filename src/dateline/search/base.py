@@ -142,10 +142,12 @@ class SearchEngine(ABC):
     name: ClassVar[str]
 
     def __init__(self, path: Path | None = None, *,  # noqa: B027 - the construction contract
-                 recreate: bool = False) -> None:
+                 recreate: bool = False, writer_memory: int | None = None) -> None:
         """Engines are built as ``get_engine(name)(path)``: ``path`` is the index folder.
         ``recreate=True`` (a rebuild) lets an engine start afresh on an index it cannot read,
-        one built by another version of its schema, instead of refusing it."""
+        one built by another version of its schema, instead of refusing it.
+        ``writer_memory``: about how many bytes the engine may hold for writes not yet flushed
+        (``None``: its own default); an index of small documents needs less."""
 
     @abstractmethod
     def add(self, docs: Iterable[IndexDoc], *, new: bool = False) -> None:

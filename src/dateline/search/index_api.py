@@ -55,11 +55,13 @@ class IndexMixin:
             self._engine = self._open_engine()
         return self._engine
 
-    def _open_engine(self, folder: str = INDEX_DIR, *, recreate: bool = False) -> SearchEngine:
+    def _open_engine(self, folder: str = INDEX_DIR, *, recreate: bool = False,
+                     writer_memory: int | None = None) -> SearchEngine:
         """The archive's engine (the ``engine`` setting) on its index folder ``folder``."""
         from dateline.search import get_engine
 
-        return get_engine(self.setting("engine"))(self.path / folder, recreate=recreate)
+        return get_engine(self.setting("engine"))(self.path / folder, recreate=recreate,
+                                                  writer_memory=writer_memory)
 
     def analyze_korean(self) -> int:
         """Analyse the Korean text of stories changed since the last pass, once, and keep the

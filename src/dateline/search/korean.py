@@ -91,19 +91,14 @@ def loaded() -> bool:
 def unload() -> None:
     """Let go of the Korean model (about 0.5 GB): the next analysis loads it again.  The C
     library is asked to hand the freed memory back to the system (glibc keeps it otherwise)."""
-    import contextlib
-    import ctypes
-    import gc
+    from dateline import memory
 
     global _kiwi
     with _lock:
         if _kiwi is None:
             return
         _kiwi = None
-    gc.collect()
-    # not glibc: no malloc_trim, and the freed memory is reused by this process
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
+    memory.give_back()
 
 
 def add_user_words(words: Iterable[str | tuple[str, str]]) -> int:

@@ -104,7 +104,8 @@ class MemoryEngine(SearchEngine):
 
     name: ClassVar[str] = "memory"
 
-    def __init__(self, path: Path | str | None = None, *, recreate: bool = False) -> None:
+    def __init__(self, path: Path | str | None = None, *, recreate: bool = False,
+                 writer_memory: int | None = None) -> None:
         self._docs: dict[str, _Doc] = {}
         self._pending: list[tuple[str, object]] = []
 

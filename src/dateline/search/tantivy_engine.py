@@ -144,6 +144,8 @@ def _schema(t: Any) -> Any:
     return sb.build()
 
 
+#: the writer's indexing memory unless told (tantivy's heap, shared by its threads)
+_WRITER_MEMORY = 128_000_000
 #: words of candidate searches kept compiled (see TantivyEngine.match_any)
 _WORD_CACHE = 50_000
 #: story ids, 16 hexadecimal digits, also kept as a number (``id_num``)
@@ -164,11 +166,12 @@ def _utc(day: date) -> datetime:
 class TantivyEngine(SearchEngine):
     """Full-text engine on a tantivy index stored in ``path`` (created when missing).
 
-    ``heap_size`` bounds the writer's indexing memory (shared by ``num_threads``); ``add`` commits
-    by itself every ``auto_commit`` documents so a huge rebuild stays durable as it goes.  The
-    writer (and its lock on the folder) is only taken on the first write, so read-only users can
-    search an index another process is writing.  ``recreate`` wipes an index built by another
-    schema version instead of refusing it.
+    ``writer_memory`` bounds the writer's indexing memory (tantivy's heap, shared by
+    ``num_threads``; 128 MB unless given); ``add`` commits by itself every ``auto_commit``
+    documents so a huge rebuild stays durable as it goes.  The writer (and its lock on the
+    folder) is only taken on the first write, so read-only users can search an index another
+    process is writing.  ``recreate`` wipes an index built by another schema version instead
+    of refusing it.
     """
 
     name: ClassVar[str] = "tantivy"
@@ -177,7 +180,7 @@ class TantivyEngine(SearchEngine):
         self,
         path: Path | str,
         *,
-        heap_size: int = 128_000_000,
+        writer_memory: int | None = None,
         num_threads: int | None = None,
         auto_commit: int | None = 100_000,
         recreate: bool = False,
@@ -185,7 +188,7 @@ class TantivyEngine(SearchEngine):
         t = _tantivy()
         self._t = t
         self.path = Path(path)
-        self._heap = heap_size
+        self._heap = writer_memory or _WRITER_MEMORY
         self._threads = num_threads or min(2, os.cpu_count() or 1)
         self._auto_commit = auto_commit
         self._open_dir(recreate)
@@ -199,7 +202,7 @@ class TantivyEngine(SearchEngine):
         self._index_meta = self.path / "meta.json"  # tantivy's: replaced at every commit
         self._seen: int | None = None
         self._settled: tuple[int, int, int] | None = None  # stat of meta.json, when trusted
-        self._words: dict[str, Any] = {}  # compiled word queries (see _word_query)
+        self._words: dict[str, list[Any]] = {}  # compiled word matches (_word_clauses)
         self._reload_lock = threading.Lock()
 
     def _open_dir(self, recreate: bool) -> None:
@@ -352,19 +355,25 @@ class TantivyEngine(SearchEngine):
         analyzer = self._an[EN if name == "en" else EXACT]
         return [str(tok) for tok in analyzer.analyze(text)]
 
+    def _clauses(self, leaf: AnyOf) -> list[Any]:
+        """The compiled field matches of ``leaf``, one query each."""
+        q, schema = self._t.Query, self._schema
+        out = []
+        for m in leaf.matches:
+            if len(m.tokens) == 1:
+                sub = q.term_query(schema, m.field, m.tokens[0])
+            else:
+                sub = q.phrase_query(schema, m.field, list(m.tokens))
+            if m.boost != 1.0:
+                sub = q.boost_query(sub, m.boost)
+            out.append(sub)
+        return out
+
     def _compile(self, node: PlanNode) -> Any:
         t, q, schema = self._t, self._t.Query, self._schema
         occur = t.Occur
         if isinstance(node, AnyOf):
-            subs = []
-            for m in node.matches:
-                if len(m.tokens) == 1:
-                    sub = q.term_query(schema, m.field, m.tokens[0])
-                else:
-                    sub = q.phrase_query(schema, m.field, list(m.tokens))
-                if m.boost != 1.0:
-                    sub = q.boost_query(sub, m.boost)
-                subs.append(sub)
+            subs = self._clauses(node)
             if len(subs) == 1:
                 return subs[0]
             return q.boolean_query([(occur.Should, s) for s in subs])
@@ -509,7 +518,9 @@ class TantivyEngine(SearchEngine):
                      date_to: date | None) -> Any:
         """The query of :meth:`match_any` (None: no word to search)."""
         occur = self._t.Occur
-        subs = [(occur.Should, q) for w in words if (q := self._word_query(w)) is not None]
+        # one flat disjunction of every word's field matches (not one nested per word): the
+        # same scores, found in about half the time on a 100k index
+        subs = [(occur.Should, q) for w in words for q in self._word_clauses(w)]
         if not subs:
             return None
         tq = self._t.Query.boolean_query(subs)
@@ -528,9 +539,9 @@ class TantivyEngine(SearchEngine):
         return [(f"{num:016x}" if num is not None else searcher.doc(address).get_first("id"),
                  float(score)) for (score, address), num in zip(hits, numbers, strict=True)]
 
-    def _word_query(self, word: str) -> Any:
-        """The compiled query of one word of :meth:`match_any`, kept: a pass over an archive
-        asks for the same words again and again."""
+    def _word_clauses(self, word: str) -> list[Any]:
+        """The compiled field matches of one word of :meth:`match_any`, kept: a pass over an
+        archive asks for the same words again and again."""
         try:
             return self._words[word]
         except KeyError:
@@ -538,8 +549,9 @@ class TantivyEngine(SearchEngine):
         if len(self._words) >= _WORD_CACHE:
             self._words.clear()
         leaf = word_leaf(word, self._analyze)
-        query = self._words[word] = self._compile(leaf) if leaf is not None else None
-        return query
+        clauses = self._words[word] = self._clauses(leaf) if leaf is not None else []
+        return clauses
+
     def filter_ids(self, ids: Sequence[str], query: str | Query | None, *,
                    date_from: date | None = None, date_to: date | None = None) -> set[str]:
         """See :meth:`SearchEngine.filter_ids`: the query AND any of the ids, one search."""
