@@ -103,3 +103,105 @@ def test_the_parse_budget_holds_in_a_worker_thread(monkeypatch: pytest.MonkeyPat
     [(fast_sources, _), (late_sources, _)] = out[0]  # type: ignore[index]
     assert "longer than 0.5 s" not in repr(fast_sources)
     assert "longer than 0.5 s" in repr(late_sources)
+
+
+# -- the local runner's task pool (pure-Python tasks on forked processes) -----------------------
+
+
+def _pid_and_square(batch: list[int]) -> tuple[int, list[int]]:
+    import os
+
+    return os.getpid(), [x * x for x in batch]
+
+
+def _die_on_13(batch: list[int]) -> list[int]:
+    import os
+
+    if 13 in batch and os.environ.get("DATELINE_TEST_PARENT") != str(os.getpid()):
+        os._exit(3)  # a worker killed while it holds this batch (out of memory, a signal)
+    return [x * x for x in batch]
+
+
+def _fail_on_7(batch: list[int]) -> list[int]:
+    if 7 in batch:
+        raise ValueError("seven")
+    return batch
+
+
+@pytest.fixture
+def spread(monkeypatch: pytest.MonkeyPatch) -> set[object]:
+    from dateline import tasks
+
+    chosen: set[object] = set(tasks.SPREAD)
+    monkeypatch.setattr(tasks, "SPREAD", chosen)
+    return chosen
+
+
+def test_local_runner_spreads_pure_python_tasks_over_processes_in_order(
+        spread: set[object]) -> None:
+    import os
+
+    spread.add(_pid_and_square)
+    batches = [list(range(i, i + 3)) for i in range(0, 60, 3)]
+    out = list(LocalRunner(None, 2).map(_pid_and_square, iter(batches)))
+    assert [squares for _, squares in out] == [_square_all(b) for b in batches]
+    pids = {pid for pid, _ in out}
+    assert len(pids) == 2 and os.getpid() not in pids
+    # one batch alone runs here; a task not marked as pure Python always does
+    assert {pid for pid, _ in LocalRunner(None, 2).map(_pid_and_square, [[1]])} == {os.getpid()}
+    spread.discard(_pid_and_square)
+    assert {pid for pid, _ in LocalRunner(None, 2).map(_pid_and_square, batches)} == {
+        os.getpid()}
+
+
+def test_a_dead_task_worker_loses_and_doubles_nothing(spread: set[object],
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    import os
+
+    monkeypatch.setenv("DATELINE_TEST_PARENT", str(os.getpid()))
+    spread.add(_die_on_13)
+    batches = [[i, i + 1] for i in range(0, 40, 2)]
+    assert list(LocalRunner(None, 2).map(_die_on_13, batches)) == [_square_all(b)
+                                                                   for b in batches]
+    assert "an enrichment process died (exit code 3)" in caplog.text
+
+
+def test_an_error_in_a_spread_task_is_raised_by_the_coordinator(spread: set[object]) -> None:
+    spread.add(_fail_on_7)
+    batches = [[i] for i in range(10)]
+    got: list[list[int]] = []
+    with pytest.raises(ValueError, match="seven"):
+        for result in LocalRunner(None, 2).map(_fail_on_7, batches):
+            got.append(result)
+    assert got == batches[:7]
+
+
+def test_entities_spread_over_processes_are_the_ones_made_in_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # more than two batches of stories, English and Korean: the forked extraction stores the
+    # same mentions and quotes as the extraction in this process
+    from dateline import workers
+    from dateline.sample import generate
+
+    pools: list[int] = []
+    made = workers.TaskPool.__init__
+
+    def counted(self: workers.TaskPool, n: int, folder: object = None) -> None:
+        pools.append(n)
+        made(self, n, folder)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers.TaskPool, "__init__", counted)
+    generate(tmp_path / "corpus", stories=1300, seed=5, korean_share=0.1)
+    query = ("SELECT story_id, revision, idx, kind, key, surface, start, \"end\", title, "
+             "source FROM entity_mentions ORDER BY 1, 2, 3")
+    quotes = "SELECT * FROM entity_quotes ORDER BY 1, 2, 3"
+    found = []
+    for n in (1, 2):
+        with Archive(tmp_path / f"a{n}.dateline", create=True) as arc:
+            arc.ingest([tmp_path / "corpus"], workers=n)
+            found.append((arc.store.conn.execute(query).fetchall(),
+                          arc.store.conn.execute(quotes).fetchall()))
+    assert pools and set(pools) == {2}  # the workers=1 archive forked none
+    assert len(found[0][0]) > 5000 and found[0][1]
+    assert found[0] == found[1]

@@ -215,14 +215,15 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
         return report
 
     def runner(self, cluster: str | None = None, *, workers: int | None = None) -> Runner:
-        """Where CPU-heavy batches run: this machine (``workers`` parser processes, the
-        ``workers`` setting unless given) or the Dask cluster at ``cluster`` (the ``cluster``
-        setting unless given, e.g. ``tcp://HOST:8786``).  Close it after use (``with``)."""
+        """Where CPU-heavy batches run: this machine (``workers`` parser and entity-extraction
+        processes, the ``workers`` setting unless given) or the Dask cluster at ``cluster``
+        (the ``cluster`` setting unless given, e.g. ``tcp://HOST:8786``).  Close it after use
+        (``with``)."""
         from dateline.runner import get_runner
 
         return get_runner(self.setting("cluster", cluster),
                           workers=workers or self.setting("workers") or None,
-                          send=self.setting("cluster_send"))
+                          send=self.setting("cluster_send"), folder=self.path)
 
     def rebuild(self, *, workers: int | None = None,
                 progress: Callable[[Progress], None] | None = None,
@@ -275,7 +276,7 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
 
     def update_derived(self, *, runner: Runner | None = None) -> None:
         """Bring everything derived from the store up to date: enrichers, then indexes
-        (the entity extraction and the embedding on ``runner`` when given).
+        (the entity extraction and the embedding on ``runner``; this machine's unless given).
 
         The Korean analysis runs on a thread of its own (Kiwi works outside the GIL) while the
         entities of the stories that need none of it and the near-duplicates are computed;
@@ -285,6 +286,10 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
         from dateline.search import korean
 
         if self.readonly:
+            return
+        if runner is None:
+            with self.runner() as own:
+                self.update_derived(runner=own)
             return
         had_model = korean.loaded()
         # each pass one at a time over the whole archive (server mode: other processes wait,

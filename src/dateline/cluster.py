@@ -83,7 +83,8 @@ class DaskRunner(Runner):
     scheme: ClassVar[str] = "tcp"
 
     def __init__(self, address: str | None = None, workers: int | None = None, *,
-                 send: str = "auto", client: Any = None, timeout: float = 10.0):
+                 send: str = "auto", client: Any = None, timeout: float = 10.0,
+                 **options: Any):
         distributed = _distributed()
         self.address = address or ""
         if send not in {"auto", "paths", "bytes"}:

@@ -19,8 +19,9 @@ Built in, registered like a third-party runner would be::
         def map(self, task, batches): ...
 
 - ``local`` (:class:`LocalRunner`): this machine; parsing on the forked parser processes of
-  :mod:`dateline.workers` (in this process with one worker), enrichment and embedding in this
-  process (they use both cores already: Kiwi and the model runtimes have threads of their own);
+  :mod:`dateline.workers` (in this process with one worker), the entity extraction on as many
+  forked processes (``workers.TaskPool``), embedding in this process (the model runtimes
+  have threads of their own);
 - ``tcp`` (:class:`dateline.cluster.DaskRunner`): a Dask distributed cluster
   (``--cluster tcp://HOST:8786``; the ``cluster`` extra);
 - :class:`InProcessRunner`: everything in this process, one batch at a time; the test double
@@ -34,6 +35,7 @@ run alone is rejected with the reason (``ingest._killed``) and the rest goes on.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 from abc import ABC, abstractmethod
@@ -125,21 +127,24 @@ class InProcessRunner(Runner):
 
 
 class LocalRunner(InProcessRunner):
-    """This machine: ``workers`` forked parser processes (one: in this process); enrichment
-    and embedding batches in this process."""
+    """This machine: ``workers`` forked parser processes (one: in this process); the entity
+    extraction (the tasks of ``tasks.SPREAD``) on as many forked processes when a pass has
+    more than one batch; embedding batches in this process.  ``folder``: the archive's
+    folder, whose files the forked processes let go of."""
 
     scheme: ClassVar[str] = "local"
 
     def __init__(self, address: str | None = None, workers: int | None = None,
-                 **options: Any):
+                 folder: Path | str | None = None, **options: Any):
         self._workers = workers or os.cpu_count() or 1
+        self._folder = folder
 
     @property
     def workers(self) -> int:
         return self._workers
 
     def describe(self) -> str:
-        return f"local ({self._workers} parser process{'es' if self._workers > 1 else ''})"
+        return f"local ({self._workers} process{'es' if self._workers > 1 else ''})"
 
     @contextlib.contextmanager
     def parse(self, jobs: Iterator[Job], options: ReaderOptions, *, budget: float,
@@ -157,6 +162,32 @@ class LocalRunner(InProcessRunner):
         pool = Workers(self._workers, folder, options, budget, lookup)
         try:
             yield pool.map(jobs)
+            pool.close()
+        finally:
+            pool.terminate()
+
+
+    def map(self, task: Callable[[T], R], batches: Iterable[T]) -> Iterator[R]:
+        from dateline import tasks
+
+        if self._workers <= 1 or task not in tasks.SPREAD:
+            return super().map(task, batches)
+        return self._spread(task, batches)
+
+    def _spread(self, task: Callable[[T], R], batches: Iterable[T]) -> Iterator[R]:
+        from dateline.workers import TaskPool
+
+        todo = iter(batches)
+        first = next(todo, None)
+        if first is None:
+            return
+        second = next(todo, None)
+        if second is None:  # one batch: not worth a process
+            yield task(first)
+            return
+        pool = TaskPool(self._workers, self._folder)
+        try:
+            yield from pool.map(task, itertools.chain((first, second), todo))
             pool.close()
         finally:
             pool.terminate()
@@ -182,10 +213,10 @@ register_runner(InProcessRunner)
 def get_runner(cluster: str | None = None, *, workers: int | None = None,
                **options: Any) -> Runner:
     """The runner for ``cluster`` (``tcp://HOST:8786``: a Dask scheduler; empty or
-    ``local``: this machine with ``workers`` parser processes); ``options`` go to a remote
-    runner (the Dask runner's ``send``)."""
+    ``local``: this machine with ``workers`` processes); ``options`` go to the runner (the
+    Dask runner's ``send``, the local runner's ``folder``; each ignores the others)."""
     if not cluster or cluster == "local":
-        return LocalRunner(None, workers)
+        return LocalRunner(None, workers, **options)
     scheme = cluster.split("://", 1)[0] if "://" in cluster else ""
     cls = _RUNNERS.find(scheme)
     if cls is None:

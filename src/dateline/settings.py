@@ -29,7 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
             "or a postgresql://user@host/dbname URL (server mode)"),
     Setting("index_dir", "", "server mode: this machine's folder of derived indexes and "
             "settings (default: ~/.cache/dateline/<hash of the archive URL>)"),
-    Setting("workers", 0, "parser processes for ingest (0: one per core)"),
+    Setting("workers", 0, "parser and entity-extraction processes (0: one per core)"),
     Setting("batch_size", 1024, "sources stored per transaction during ingest"),
     Setting("parse_timeout", 30.0, "seconds the parser may spend on one record (a text file, one "
             "JSON/CSV record); a record over it is stored as one plain story with a warning "

@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -99,6 +100,11 @@ def parse_chunk(jobs: list[Job], known: Known, options: ReaderOptions,
             ingest._deadline = None
 
 
+#: the tasks in pure Python, one core each: the local runner spreads them over processes (the
+#: Korean analysis and the embedding models have threads of their own)
+SPREAD: set[Callable[..., Any]] = set()
+
+
 def extract_entities(
         batch: list[tuple[StoredStory, Any, Any]]) -> list[StoryFacts | None]:
     """The entity enricher on ``(story, text proper nouns, title proper nouns)`` payloads;
@@ -115,6 +121,9 @@ def extract_entities(
             log.exception("entity extraction failed on story %s; the others go on", story.id)
             out.append(None)
     return out
+
+
+SPREAD.add(extract_entities)
 
 
 def embed_passages(batch: tuple[str, list[str], int]) -> np.ndarray:

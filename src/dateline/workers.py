@@ -32,7 +32,7 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -271,6 +271,148 @@ class Workers:
             proc.join()
         for conn in self.conns:
             conn.close()
+
+
+class TaskPool:
+    """Forked processes running ``task(batch)`` for the batches of :meth:`map`, the results in
+    the order of the batches: the local runner's pure-Python enrichment on every core.
+
+    Each worker holds up to :data:`AHEAD` batches, so it computes the next while the
+    coordinator stores the results of the one before.  A worker that dies (killed, out of
+    memory) stops the pool: the batches not yet answered, and all that follow, run in this
+    process instead, so nothing is lost or done twice.  An exception a task raises is raised
+    here, as it would be in this process."""
+
+    #: batches each worker may hold before the coordinator takes their results
+    AHEAD = 2
+
+    def __init__(self, n: int, folder: Path | str | None = None):
+        self._ctx = mp.get_context("fork")
+        self._folder = str(folder) if folder else ""
+        self.conns: list[Connection] = []
+        self.procs: list[BaseProcess] = []
+        for _ in range(n):
+            here, there = self._ctx.Pipe()
+            proc = self._ctx.Process(
+                target=_serve_tasks, args=(there, [*self.conns, here], self._folder, os.getpid()),
+                daemon=True, name="dateline-enrich")
+            gc.freeze()  # the parent's garbage is not collected (finalised) in the child
+            try:
+                proc.start()
+            finally:
+                gc.unfreeze()
+            there.close()
+            self.conns.append(here)
+            self.procs.append(proc)
+
+    def map(self, task: Callable[[Any], Any], batches: Iterable[Any]) -> Iterator[Any]:
+        """``task(batch)`` for every batch, in order."""
+        todo = iter(batches)
+        n = len(self.conns)
+        flight: deque[tuple[Any, int]] = deque()  # (batch, worker) sent, not yet answered
+        turn = 0
+        while True:
+            while len(flight) < self.AHEAD * n:
+                batch = next(todo, _END)
+                if batch is _END:
+                    break
+                try:
+                    self.conns[turn].send((task, batch))
+                except OSError:
+                    flight.append((batch, -1))  # run here, in its turn
+                else:
+                    flight.append((batch, turn))
+                turn = (turn + 1) % n
+            if not flight:
+                return
+            batch, worker = flight.popleft()
+            answer = self._answer(worker)
+            if answer is None:  # the worker died: this batch and all after run here
+                log.warning("an enrichment process died (%s); the rest of the pass runs in "
+                            "this process", self._exit_of(worker))
+                self.terminate()
+                yield task(batch)
+                for batch, _ in flight:
+                    yield task(batch)
+                for batch in todo:
+                    yield task(batch)
+                return
+            status, value = answer
+            if status == "error":
+                raise value
+            yield value
+
+    def _answer(self, worker: int) -> tuple[str, Any] | None:
+        """The next answer of ``worker`` (None: it died)."""
+        if worker < 0:
+            return None
+        try:
+            while True:
+                answer: tuple[str, Any] = self.conns[worker].recv()
+                if answer[0] != "beat":
+                    return answer
+        except (EOFError, OSError):
+            return None
+
+    def _exit_of(self, worker: int) -> str:
+        if worker < 0:
+            return "its pipe was closed"
+        proc = self.procs[worker]
+        proc.join(timeout=1)
+        code = proc.exitcode
+        return (f"killed by signal {-code}" if code is not None and code < 0
+                else f"exit code {code}")
+
+    def close(self) -> None:
+        """Let the workers finish and exit."""
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for proc in self.procs:
+            proc.join(timeout=5)
+
+    def terminate(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self.procs:
+            proc.join()
+        for conn in self.conns:
+            conn.close()
+
+
+#: the end of the batches
+_END = object()
+
+
+def _serve_tasks(conn: Connection, inherited: list[Connection], folder: str,
+                 parent: int) -> None:
+    """A worker of :class:`TaskPool`: runs ``task(batch)`` for each message until ``None``
+    or the end of the pipe; the answers go out from a thread of their own, so the next batch
+    is read (and the coordinator unblocked) while an answer waits to be taken."""
+    _detach(inherited, folder, parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator handles Ctrl-C
+    outbox: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_all, args=(conn, outbox, threading.Event()),
+                              name="dateline-results", daemon=True)
+    sender.start()
+    try:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:  # the coordinator is gone
+                return
+            if message is None:
+                return
+            task, batch = message
+            try:
+                outbox.put(("ok", task(batch)))
+            except Exception as exc:  # noqa: BLE001 - raised again by the coordinator
+                log.debug("%s", traceback.format_exc())
+                outbox.put(("error", exc))
+    finally:
+        outbox.put(None)
+        sender.join()
 
 
 def _load_for_workers() -> None:

@@ -96,7 +96,8 @@ def ingest(
     date_field: DateField = None,
     url_field: UrlField = None,
     id_field: IdField = None,
-    workers: Annotated[int, typer.Option(help="parser processes (0: one per core)")] = 0,
+    workers: Annotated[int, typer.Option(
+        help="parser and entity-extraction processes (0: one per core)")] = 0,
     cluster: ClusterOpt = None,
     no_index: Annotated[bool, typer.Option("--no-index", help="store only; `dateline enrich` "
                                            "and `dateline reindex` catch up later")] = False,

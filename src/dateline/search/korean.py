@@ -83,6 +83,24 @@ def _get_kiwi() -> Any:
     return _kiwi
 
 
+def _forget_in_child() -> None:
+    """In a forked child: the parent's model may be mid-analysis on a thread the child does
+    not have (and its thread pool is gone), its lock may be held, and its word files hold
+    SQLite connections that must not cross a fork.  The child starts without them (a model
+    it needs is loaded again); what they hold is left alone, never freed here."""
+    global _lock, _kiwi, _word_files
+    _forgotten.append((_kiwi, _word_files))
+    _lock = threading.Lock()
+    _kiwi = None
+    _word_files = []
+
+
+#: what a forked child inherited and must not use, nor free (see _forget_in_child)
+_forgotten: list[Any] = []
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def loaded() -> bool:
     """Whether this process holds the Korean model."""
     return _kiwi is not None
