@@ -88,3 +88,35 @@ def test_shingles_skip_short_texts_and_lsh_params():
 def test_jaccard():
     assert dups.jaccard({1, 2, 3}, {2, 3, 4}) == pytest.approx(0.5)
     assert dups.jaccard(set(), {1}) == 0.0
+
+
+def test_shingle_hashes_are_the_crc32_of_each_word_whatever_the_cache():
+    import zlib
+
+    import numpy as np
+
+    text = fictional_text(5, 60) + " Ünïcode 대통령 words"
+    cold, warm = dups.Shingler(), dups.Shingler()
+    warm.hashes(fictional_text(5, 30))  # some of the words already known
+    words = cold.words(text)
+    t = np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64)
+    n = len(t) - dups.SHINGLE + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(dups.SHINGLE):
+            acc = (acc ^ (t[i : i + n] * cold._mult[i])) * np.uint64(0x9E3779B97F4A7C15)
+    expected = np.unique(acc >> np.uint64(32))
+    assert np.array_equal(cold.hashes(text), expected)
+    assert np.array_equal(warm.hashes(text), expected)
+
+
+@pytest.mark.parametrize("size", [1, 7, 300, 5000])
+def test_signature_is_datasketchs_minhash(size):
+    import numpy as np
+
+    signer = dups.Signer(*dups.lsh_params(0.8))
+    rng = np.random.default_rng(size)
+    hashes = np.unique(rng.integers(0, 2**32, size=size, dtype=np.uint64))
+    ours, theirs = signer.signature(hashes), signer.reference_signature(hashes)
+    assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs)
+    assert signer.band_keys(ours) == signer.band_keys(theirs)

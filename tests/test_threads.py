@@ -208,3 +208,43 @@ def test_links_do_not_depend_on_the_size_of_the_document_cache(affairs, monkeypa
     monkeypatch.setattr(threads, "OVERLAP_FROM", 0)
     threads.update(affairs.store, affairs.engine, rebuild=True)
     assert links() == whole
+
+
+def test_link_scores_are_the_formula_and_do_not_depend_on_the_batch():
+    import math
+    from datetime import date
+
+    from dateline.analysis import threads
+    from dateline.analysis.threads import _Doc, link_scores
+
+    def doc(sid, day, vec, ents=(), spk=()):
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return _Doc(sid, day, {}, frozenset(ents), frozenset(spk),
+                    {t: v / norm for t, v in vec.items()})
+
+    a = doc("a", date(2020, 1, 1), {"summit": 2.0, "hanoi": 1.0, "trump": 1.5}, {"e1", "e2"},
+            {"kim"})
+    b = doc("b", date(2020, 1, 31), {"summit": 1.0, "hanoi": 2.0, "talks": 1.0}, {"e2"},
+            {"kim"})
+    c = doc("c", None, {"flood": 1.0, "summit": 0.5})
+    d = doc("d", date(2021, 6, 1), {"zebra": 1.0})
+
+    def expected(x, y):
+        text = sum(v * y.vec.get(t, 0.0) for t, v in x.vec.items())
+        sim = text
+        if x.entities and y.entities:
+            shared = len(x.entities & y.entities)
+            sim = (threads.W_TEXT * text + threads.W_ENTITY * shared
+                   / math.sqrt(len(x.entities) * len(y.entities)))
+        if x.speakers & y.speakers:
+            sim += threads.SPEAKER_BONUS
+        if x.date and y.date:
+            sim /= 1 + abs((x.date - y.date).days) / threads.TIME_SCALE
+        return min(sim, 1.0)
+
+    pairs = [(a, b), (a, c), (b, c), (a, d), (c, d)]
+    together = link_scores(pairs)
+    for (x, y), score in zip(pairs, together, strict=True):
+        assert score == pytest.approx(expected(x, y), abs=1e-12)
+        assert link_scores([(x, y)])[0] == score  # bit for bit, alone or in a batch
+    assert together[0] > 0.3 and together[3] == 0.0

@@ -125,12 +125,12 @@ class Shingler:
         cache = self._cache
         if len(cache) > self._cache_max:
             cache.clear()
-        ids = []
-        for w in words:
-            h = cache.get(w)
-            if h is None:
-                h = cache[w] = zlib.crc32(w.encode("utf-8"))
-            ids.append(h)
+        ids = list(map(cache.get, words))  # most words are known: one C-level pass
+        if None in ids:
+            for i, h in enumerate(ids):
+                if h is None:
+                    w = words[i]
+                    ids[i] = cache[w] = zlib.crc32(w.encode("utf-8"))
         t = np.asarray(ids, dtype=np.uint64)
         n = len(t) - self.size + 1
         acc = np.zeros(n, dtype=np.uint64)
@@ -159,7 +159,11 @@ def lsh_params(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
 
 
 class Signer:
-    """MinHash signatures (datasketch) and their LSH band keys."""
+    """MinHash signatures and their LSH band keys.
+
+    The signature is datasketch's ``MinHash`` (affine32 scheme, seed 1, the shingle hashes as
+    their own hash values), computed here with numpy from datasketch's permutations: the same
+    values (tested), without building a ``MinHash`` and hashing every value in Python."""
 
     def __init__(self, bands: int, rows: int, num_perm: int = NUM_PERM):
         try:
@@ -175,10 +179,28 @@ class Signer:
         self.num_perm = num_perm
         self.bands, self.rows = bands, rows
         self._perms = MinHash(num_perm=num_perm, seed=1, scheme="affine32").permutations
+        a, b = self._perms
+        self._a = np.asarray(a, dtype=np.uint32)
+        self._b = np.asarray(b, dtype=np.uint32)
         rng = np.random.default_rng(7)
         self._mult = rng.integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
 
     def signature(self, hashes: Any) -> Any:
+        """The MinHash signature (``num_perm`` uint32 values) of a non-empty array of 32-bit
+        shingle hashes: each value pre-mixed by the MurmurHash3 finalizer, then
+        ``min(a·h + b mod 2**32)`` for each permutation ``(a, b)``."""
+        np = self.np
+        h = np.asarray(hashes, dtype=np.uint32)
+        with np.errstate(over="ignore"):
+            h = h ^ (h >> np.uint32(16))
+            h = h * np.uint32(0x85EBCA6B)
+            h = h ^ (h >> np.uint32(13))
+            h = h * np.uint32(0xC2B2AE35)
+            h = h ^ (h >> np.uint32(16))
+            return (h[:, None] * self._a + self._b).min(axis=0)
+
+    def reference_signature(self, hashes: Any) -> Any:
+        """:meth:`signature` as datasketch computes it (what the tests compare it with)."""
         m = self.MinHash(num_perm=self.num_perm, seed=1, hashfunc=int,
                          permutations=self._perms, scheme="affine32")
         m.update_batch(hashes)

@@ -34,6 +34,7 @@ recall are in ``docs/quality.md``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -168,6 +169,13 @@ class _Doc:
     entities: frozenset[str] = frozenset()
     speakers: frozenset[str] = frozenset()
     vec: dict[str, float] = field(default_factory=dict)
+    #: the terms of ``vec`` in alphabetical order and their weights in that order (the rows
+    #: of :func:`link_scores`, made once per document rather than once per batch)
+    terms: list[str] = field(default_factory=list)
+    weights: Any = None
+    #: ``entities`` and ``speakers`` in alphabetical order
+    entity_list: list[str] = field(default_factory=list)
+    speaker_list: list[str] = field(default_factory=list)
 
 
 def _words(tokenize: Tokenizer, story: StoredStory,
@@ -188,34 +196,47 @@ def _words(tokenize: Tokenizer, story: StoredStory,
                                                          *lead_terms])
 
 
-class _Idf:
+class _Idf(dict[str, float]):
     """Inverse document frequencies from ``thread_df``, fetched as needed and cached for one
-    :func:`update` pass (or one call)."""
+    :func:`update` pass (or one call): ``idf[term]``, computed once per term."""
 
     def __init__(self, store: Store):
+        super().__init__()
         self.store = store
         self.n = sql.thread_doc_count(store)
-        self._df: dict[str, int] = {}
 
     def load(self, terms: Iterable[str]) -> None:
-        missing = [t for t in set(terms) if t not in self._df]
+        missing = [t for t in set(terms) if t not in self]
         if missing:
             found = sql.thread_df_of(self.store, missing)
-            self._df.update({t: found.get(t, 0) for t in missing})
+            self.update({t: self._weight(found.get(t, 0)) for t in missing})
+
+    def __missing__(self, term: str) -> float:
+        return self._weight(0)
 
     def __call__(self, term: str) -> float:
+        return self[term]
+
+    def _weight(self, df: int) -> float:
         """0 for words in more than MAX_DF of the stories (the archive's own boilerplate:
         datelines, honorifics, agency names)."""
-        df = self._df.get(term, 0)
         if self.n >= 50 and df > MAX_DF * self.n:
             return 0.0
         return math.log((self.n + 1) / (df + 0.5)) + 1.0
 
 
 def _vectorize(doc: _Doc, idf: _Idf) -> dict[str, float]:
-    vec = {t: w for t, c in doc.counts.items() if (w := (1 + math.log(c)) * idf(t)) > 0}
+    import numpy as np
+
+    log = math.log
+    vec = {t: w for t, c in doc.counts.items() if (w := (1 + log(c)) * idf[t]) > 0}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     doc.vec = {t: v / norm for t, v in vec.items()}
+    doc.terms = sorted(doc.vec)
+    doc.weights = np.fromiter(map(doc.vec.__getitem__, doc.terms), dtype=np.float64,
+                              count=len(doc.terms))
+    doc.entity_list = sorted(doc.entities)
+    doc.speaker_list = sorted(doc.speakers)
     return doc.vec
 
 
@@ -236,31 +257,39 @@ def link_scores(pairs: Sequence[tuple[_Doc, _Doc]], *, use_entities: bool = True
     left = np.fromiter((rows[a.id] for a, _ in pairs), dtype=np.int64, count=len(pairs))
     right = np.fromiter((rows[b.id] for _, b in pairs), dtype=np.int64, count=len(pairs))
 
-    def matrix(values: list[dict[str, float]]) -> Any:
-        columns = {t: i for i, t in enumerate(sorted({t for v in values for t in v}))}
-        indptr, indices, data = [0], [], []
-        for v in values:
-            for t in sorted(v, key=columns.__getitem__):
-                indices.append(columns[t])
-                data.append(v[t])
-            indptr.append(len(indices))
-        return sparse.csr_matrix((np.array(data, dtype=np.float64), indices, indptr),
-                                 shape=(len(values), max(1, len(columns))))
+    def matrix(rows: list[list[str]], values: list[Any] | None = None) -> Any:
+        """One row per document: its (alphabetically sorted) terms, in the columns of the
+        alphabetically sorted vocabulary, so each row's entries are in its terms' order."""
+        columns = {t: i for i, t in enumerate(sorted(set().union(*rows)))}
+        sizes = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        indices = np.fromiter(map(columns.__getitem__, itertools.chain.from_iterable(rows)),
+                              dtype=np.int32, count=int(indptr[-1]))
+        data = (np.concatenate(values) if values and indptr[-1]
+                else np.ones(int(indptr[-1]), dtype=np.float64))
+        return sparse.csr_matrix((data, indices, indptr),
+                                 shape=(len(rows), max(1, len(columns))))
 
     def common(m: Any) -> Any:
         return np.asarray(m[left].multiply(m[right]).sum(axis=1)).ravel()
 
-    text = common(matrix([d.vec for d in docs.values()]))
+    for d in docs.values():
+        if d.weights is None:  # not vectorised by _vectorize (made by hand)
+            d.terms = sorted(d.vec)
+            d.weights = np.array([d.vec[t] for t in d.terms], dtype=np.float64)
+            d.entity_list, d.speaker_list = sorted(d.entities), sorted(d.speakers)
+    text = common(matrix([d.terms for d in docs.values()], [d.weights for d in docs.values()]))
     sim = text
     if use_entities:
-        ents = matrix([dict.fromkeys(d.entities, 1.0) for d in docs.values()])
+        ents = matrix([d.entity_list for d in docs.values()])
         sizes = np.diff(ents.indptr).astype(np.float64)
         both = (sizes[left] > 0) & (sizes[right] > 0)
         shared = common(ents)
         ent = np.divide(shared, np.sqrt(sizes[left] * sizes[right]), out=np.zeros(len(pairs)),
                         where=both)
         sim = np.where(both, W_TEXT * text + W_ENTITY * ent, text)
-    speakers = common(matrix([dict.fromkeys(d.speakers, 1.0) for d in docs.values()]))
+    speakers = common(matrix([d.speaker_list for d in docs.values()]))
     sim = sim + np.where(speakers > 0, SPEAKER_BONUS, 0.0)
     days = np.array([d.date.toordinal() if d.date else -1 for d in docs.values()],
                     dtype=np.float64)
