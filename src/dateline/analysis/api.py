@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from dateline.errors import InputError, NotFound
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dateline.analysis.cooccur import CoOccurrence
     from dateline.analysis.dups import DupCluster, DupReport
     from dateline.analysis.terms import DistinctiveTerms
@@ -183,7 +185,8 @@ class AnalysisMixin:
             return
         from dateline.errors import MissingExtra
 
-        steps = [("near-duplicates", self.update_near_duplicates)] if dups else []
+        steps: list[tuple[str, Callable[[], object]]] = (
+            [("near-duplicates", self.update_near_duplicates)] if dups else [])
         if threads:
             steps.append(("threads", self.update_threads))
         for what, step in steps:

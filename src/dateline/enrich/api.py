@@ -56,9 +56,10 @@ class EntitiesMixin:
         store: Store
         path: Path
         readonly: bool
-        engine: SearchEngine
         _marks: Marks
 
+        @property
+        def engine(self) -> SearchEngine: ...
         @property
         def server(self) -> bool: ...
         def _indexes_writable(self) -> bool: ...

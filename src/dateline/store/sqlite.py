@@ -385,9 +385,9 @@ class Store:
             for r in self.conn.execute(
                     f"{self._quote_select} WHERE story_id IN ({marks}) ORDER BY story_id, "
                     "revision, idx", part):
-                story = out.get(r[0])
-                if story is not None and story.revision == r[1]:
-                    story.quotes.append(_row_to_quote(r))
+                owner = out.get(r[0])
+                if owner is not None and owner.revision == r[1]:
+                    owner.quotes.append(_row_to_quote(r))
         return out
 
     def iter_stories(self, *, include_duplicates: bool = False, after_seq: int = 0,
