@@ -56,7 +56,38 @@ SILENCE_MARGIN = 30.0
 JobRef = int | tuple[int, int]
 
 
-class Workers:
+class _Pool:
+    """Forked processes, each with the parent's end of its pipe; a ``None`` message asks a
+    process to finish."""
+
+    conns: list[Connection]
+    procs: list[BaseProcess]
+
+    def _exit_code(self, i: int) -> str:
+        self.procs[i].join(timeout=1)
+        code = self.procs[i].exitcode
+        return (f"killed by signal {-code}" if code is not None and code < 0
+                else f"exit code {code}")
+
+    def close(self) -> None:
+        """Let the workers finish and exit."""
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for proc in self.procs:
+            proc.join(timeout=5)
+
+    def terminate(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self.procs:
+            proc.join()
+        for conn in self.conns:
+            conn.close()
+
+
+class Workers(_Pool):
     """Parser processes; results come back in the order of the jobs.
 
     Not ``multiprocessing.Pool``: its worker-handler thread wakes up whenever the shared
@@ -249,31 +280,8 @@ class Workers:
                     continue
                 feed(i)
 
-    def _exit_code(self, i: int) -> str:
-        self.procs[i].join(timeout=1)
-        code = self.procs[i].exitcode
-        return (f"killed by signal {-code}" if code is not None and code < 0
-                else f"exit code {code}")
 
-    def close(self) -> None:
-        """Let the workers finish and exit."""
-        for conn in self.conns:
-            with contextlib.suppress(OSError):
-                conn.send(None)
-        for proc in self.procs:
-            proc.join(timeout=5)
-
-    def terminate(self) -> None:
-        for proc in self.procs:
-            if proc.is_alive():
-                proc.terminate()
-        for proc in self.procs:
-            proc.join()
-        for conn in self.conns:
-            conn.close()
-
-
-class TaskPool:
+class TaskPool(_Pool):
     """Forked processes running ``task(batch)`` for the batches of :meth:`map`, the results in
     the order of the batches: the local runner's pure-Python enrichment on every core.
 
@@ -355,30 +363,7 @@ class TaskPool:
             return None
 
     def _exit_of(self, worker: int) -> str:
-        if worker < 0:
-            return "its pipe was closed"
-        proc = self.procs[worker]
-        proc.join(timeout=1)
-        code = proc.exitcode
-        return (f"killed by signal {-code}" if code is not None and code < 0
-                else f"exit code {code}")
-
-    def close(self) -> None:
-        """Let the workers finish and exit."""
-        for conn in self.conns:
-            with contextlib.suppress(OSError):
-                conn.send(None)
-        for proc in self.procs:
-            proc.join(timeout=5)
-
-    def terminate(self) -> None:
-        for proc in self.procs:
-            if proc.is_alive():
-                proc.terminate()
-        for proc in self.procs:
-            proc.join()
-        for conn in self.conns:
-            conn.close()
+        return "its pipe was closed" if worker < 0 else self._exit_code(worker)
 
 
 #: the end of the batches
