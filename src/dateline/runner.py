@@ -166,7 +166,6 @@ class LocalRunner(InProcessRunner):
         finally:
             pool.terminate()
 
-
     def map(self, task: Callable[[T], R], batches: Iterable[T]) -> Iterator[R]:
         from dateline import tasks
 

@@ -377,27 +377,7 @@ def _serve_tasks(conn: Connection, inherited: list[Connection], folder: str,
     is read (and the coordinator unblocked) while an answer waits to be taken."""
     _detach(inherited, folder, parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator handles Ctrl-C
-    outbox: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
-    sender = threading.Thread(target=_send_all, args=(conn, outbox, threading.Event()),
-                              name="dateline-results", daemon=True)
-    sender.start()
-    try:
-        while True:
-            try:
-                message = conn.recv()
-            except EOFError:  # the coordinator is gone
-                return
-            if message is None:
-                return
-            task, batch = message
-            try:
-                outbox.put(("ok", task(batch)))
-            except Exception as exc:  # noqa: BLE001 - raised again by the coordinator
-                log.debug("%s", traceback.format_exc())
-                outbox.put(("error", exc))
-    finally:
-        outbox.put(None)
-        sender.join()
+    _answer_all(conn, lambda message: message[0](message[1]))
 
 
 def _load_for_workers() -> None:
@@ -428,6 +408,14 @@ def _serve(conn: Connection, inherited: list[Connection], folder: str, options: 
     ingest._budget = budget
     if budget:
         signal.signal(signal.SIGALRM, ingest._on_alarm)
+    _answer_all(conn, lambda message: [ingest._work(job, message[1]) for job in message[0]])
+
+
+def _answer_all(conn: Connection, answer: Callable[[Any], Any]) -> None:
+    """A worker's loop: ``answer(message)`` for each message until ``None`` or the end of the
+    pipe, sent back as ``("ok", value)`` or ``("error", exception)`` from a thread of its own
+    (so the next message is read while an answer waits to be taken), with heartbeats while
+    a message is being answered."""
     outbox: queue.SimpleQueue[tuple[str, Any] | None] = queue.SimpleQueue()
     busy = threading.Event()
     sender = threading.Thread(target=_send_all, args=(conn, outbox, busy),
@@ -441,10 +429,9 @@ def _serve(conn: Connection, inherited: list[Connection], folder: str, options: 
                 return
             if message is None:
                 return
-            jobs, known = message
             busy.set()
             try:
-                outbox.put(("ok", [ingest._work(job, known) for job in jobs]))
+                outbox.put(("ok", answer(message)))
             except Exception as exc:  # noqa: BLE001 - the parent re-raises it
                 log.debug("%s", traceback.format_exc())
                 outbox.put(("error", exc))

@@ -214,9 +214,6 @@ class _Idf(dict[str, float]):
     def __missing__(self, term: str) -> float:
         return self._weight(0)
 
-    def __call__(self, term: str) -> float:
-        return self[term]
-
     def _weight(self, df: int) -> float:
         """0 for words in more than MAX_DF of the stories (the archive's own boilerplate:
         datelines, honorifics, agency names)."""
@@ -226,18 +223,23 @@ class _Idf(dict[str, float]):
 
 
 def _vectorize(doc: _Doc, idf: _Idf) -> dict[str, float]:
-    import numpy as np
-
     log = math.log
     vec = {t: w for t, c in doc.counts.items() if (w := (1 + log(c)) * idf[t]) > 0}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     doc.vec = {t: v / norm for t, v in vec.items()}
+    _sort_rows(doc)
+    return doc.vec
+
+
+def _sort_rows(doc: _Doc) -> None:
+    """``doc``'s rows of :func:`link_scores`: its terms, entities and speakers sorted."""
+    import numpy as np
+
     doc.terms = sorted(doc.vec)
     doc.weights = np.fromiter(map(doc.vec.__getitem__, doc.terms), dtype=np.float64,
                               count=len(doc.terms))
     doc.entity_list = sorted(doc.entities)
     doc.speaker_list = sorted(doc.speakers)
-    return doc.vec
 
 
 def link_scores(pairs: Sequence[tuple[_Doc, _Doc]], *, use_entities: bool = True) -> Any:
@@ -276,9 +278,7 @@ def link_scores(pairs: Sequence[tuple[_Doc, _Doc]], *, use_entities: bool = True
 
     for d in docs.values():
         if d.weights is None:  # not vectorised by _vectorize (made by hand)
-            d.terms = sorted(d.vec)
-            d.weights = np.array([d.vec[t] for t in d.terms], dtype=np.float64)
-            d.entity_list, d.speaker_list = sorted(d.entities), sorted(d.speakers)
+            _sort_rows(d)
     text = common(matrix([d.terms for d in docs.values()], [d.weights for d in docs.values()]))
     sim = text
     if use_entities:
