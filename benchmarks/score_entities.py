@@ -341,7 +341,7 @@ def main() -> int:
     ap.add_argument("--fresh", action="store_true", help="only the fresh gold")
     ap.add_argument("--details", action="store_true", help="misses of the development part")
     ap.add_argument("--reuters", action="store_true", help="also the Reuters tag check")
-    ap.add_argument("--batch", type=int, help="only this batch of the fresh gold (1 to 5)")
+    ap.add_argument("--batch", type=int, help="only this batch of the fresh gold (1 to 6)")
     args = ap.parse_args()
     shared = _shared(args.shared)
     if not shared.exists():

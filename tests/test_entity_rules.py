@@ -184,3 +184,44 @@ def test_korean_scan_types_the_members_of_a_list_by_its_head() -> None:
 def test_korean_scan_keeps_anonymised_people_unnamed() -> None:
     text = "최모(31)씨와 최씨의 약혼남 박모(33)씨가 다쳤다."
     assert not {k for k, _ in _scan_kinds(text, ("최모", "최", "박모"))} & {"person"}
+
+
+def test_korean_scan_finds_names_the_analyser_cut_by_their_title_or_list() -> None:
+    # the analyser gives none of these names whole but 정다빈; "하지만" is no name
+    text = ("솔나라 대통령은 황솔빈 감사원장, 문다온 외교부 대변인을 임명했다. 하지만 대변인 "
+            "김누리는 임솔찬, 정다빈, 안솔민을 만났다.")
+    found = [("정다빈", text.index("정다빈"), text.index("정다빈") + 3)]
+    col = Collector(text)
+    korean.scan(col, text, found)
+    persons = {m.surface for m in col.mentions if m.kind == "person"}
+    assert persons == {"황솔빈", "문다온", "김누리", "임솔찬", "정다빈", "안솔민"}
+
+
+def test_korean_scan_keeps_a_name_out_of_the_body_after_it() -> None:
+    text = "조다온 외교부 대변인은 유감을 표했다."
+    assert _scan_kinds(text, ("조다온",)) == {("person", "조다온")}
+
+
+def test_korean_scan_finds_areas_sites_and_media_written_as_common_nouns() -> None:
+    text = ("수도권과 동해안, 서해남부 해상에 이어 국도 7호선과 솔내고속도로가 막혔고 "
+            "국립솔내박물관은 문을 닫았다고 솔내뉴스가 전했다. 대한민국 검찰은 수사했다.")
+    kinds = _scan_kinds(text, ("솔내", "대한민국"))
+    assert {s for k, s in kinds if k == "place"} >= {
+        "수도권", "동해안", "서해남부", "국도 7호선", "솔내고속도로", "국립솔내박물관"}
+    assert {s for k, s in kinds if k == "org"} >= {"솔내뉴스", "대한민국 검찰"}
+
+
+@pytest.mark.parametrize("form, context, kind", [
+    ("한솔강", "한솔강 지류에서", "place"),           # a river
+    ("소행성", "혜성과 소행성의 충돌", None),          # not a name, though a surname starts it
+    ("봉다온", "봉다온의 영화", "person"),             # a surname of the longer list
+])
+def test_korean_name_forms_told_from_common_nouns(form: str, context: str,
+                                                  kind: str | None) -> None:
+    at = context.index(form)
+    assert korean.kind_of(form, context, at, at + len(form)) == kind
+
+
+def test_korean_scan_keeps_a_regnal_number_with_the_name() -> None:
+    text = "타델리아 2세가 즉위했다."
+    assert _scan_kinds(text, ("타델리아",)) == {("person", "타델리아 2세")}

@@ -34,7 +34,8 @@ _ORG_SUFFIX = re.compile(
 )
 _PLACE_SUFFIX = re.compile(
     r"(?:역|시|군|구|동|읍|면|리|도|섬|산|강|해|궁|성|공항|항|광장|타워|돔|경기장|구장|공원|"
-    r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만|저수지|발전소|원전|주)$"
+    r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만|저수지|발전소|원전|주|"
+    r"체육관|박물관|미술관|기념관)$"
 )
 #: Titles that make the proper noun next to them a person.
 _TITLES = (
@@ -63,8 +64,11 @@ _GLUED_TITLE = re.compile(r"^[\uac00-\ud7a3]")
 _EXTENDS = re.compile(
     r"^ ([\uac00-\ud7a3]{0,8}(?:(?P<org>위원회|이사회|안보리|연맹|연합|공군|육군|해군|의회|"
     r"한림원|주식회사|"
-    r"과학원|학술원|협회|학회|재단|공사|방송|신문|일보|통신|경찰|외교부|국방부|내무부)|"
-    r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주)))"
+    r"과학원|학술원|협회|학회|재단|공사|방송|신문|일보|통신|경찰|검찰|외교부|국방부|내무부|"
+    r"외무성|방위성|재무성|법무성|총무성|후생노동성|경제산업성|국토교통성|문부과학성|총리실|"
+    r"외무부|국가안보국|중앙정보국|연방수사국)|"
+    r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주|화산|반도))|"
+    r"시|현|섬)"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 _REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
@@ -78,6 +82,7 @@ _NOT_NAMES = words(
 _SURNAMES = frozenset(
     "김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방"
     "공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용리"
+    "봉피팽빈견옹좌범승엽예태형감목복갈"
 )
 
 
@@ -101,18 +106,31 @@ _BODIES = re.compile(
     r"(?<![\uac00-\ud7a3])(?:[\uac00-\ud7a3]{1,10}(?:위원회|학회|협회|공사|공단|거래소|재단|"
     r"연구소|대학교|대학|회의소|노조|조합)|[\uac00-\ud7a3]{2,10}청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
     r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
-    r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보)부|"
+    r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보|건설교통|정보통신|산업자원|"
+    r"행정자치|교육인적자원|교육과학기술|문화관광|재정경제|농림수산식품|지식경제|안전행정|"
+    r"미래창조과학|국가보훈)부|"
     r"[\uac00-\ud7a3]{2,10}(?:식품|경제|기술|자치|가족|보훈|정보|통상|자원|안전|통신)부|"
-    r"[\uac00-\ud7a3]{0,6}(?:감독|감사|정보|진흥|개발|연구|평가|심사|보험)원|"
-    r"[\uac00-\ud7a3]{2,8}(?:저축은행|은행)|대통령실|청와대|국회|국정원|"
+    r"[\uac00-\ud7a3]{0,6}(?:감독|감사|정보|진흥|개발|연구|평가|심사|보험|과학)원|검찰|"
+    r"(?:외무|방위|재무|법무|총무|후생노동|경제산업|국토교통|문부과학)성|"
+    r"[\uac00-\ud7a3]{2,8}(?:저축은행|은행)|대통령실|총리실|청와대|국회|국정원|"
+    r"(?:국가안보|중앙정보|연방수사|정보|통계|기상)국|메이저리그|마이너리그|프리미어리그|분데스리가|"
     r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청))"
+    r"(?=$|[^\uac00-\ud7a3]|(?!의원)[은는이가을를의에와과도로])"
+)
+#: Areas, coasts, sea areas and roads written as common nouns: ``수도권``, ``동해안``, ``서해남부``,
+#: ``국도 7호선``, ``중앙고속도로``
+_AREAS = re.compile(
+    r"(?<![\uac00-\ud7a3])(?:(?:수도|충청|호남|영남|강원|영동|영서|제주|대경|동남|서남)권|"
+    r"[동서남]해안|(?:동해|서해|남해)(?:남부|북부|중부)|국도 \d{1,2}호선|"
+    r"[\uac00-\ud7a3]{2,8}(?:박물관|미술관|기념관|체육관)|"
+    r"[\uac00-\ud7a3]{2,6}고속도로)"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 #: Offices after a body's name that make it part of a person's title (a university before
 #: ``교수`` is the person's affiliation, and a mention).
 _OFFICE_AFTER = re.compile(
     r"^\s?(?:장관|차관|대변인|부위원장|위원장|청장|처장|원장|실장|국장|비서관|비서|수석|대사)"
-    r"(?![\uac00-\ud7a3])"
+    r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에과와도께](?![\uac00-\ud7a3]))"
 )
 #: Kinds of bank, not banks.
 _COMMON_BANKS = words("저축은행 중앙은행 시중은행 국책은행 지방은행 외국은행 투자은행 상업은행 "
@@ -142,7 +160,9 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
     rest: list[tuple[str, int, int]] = []
     for form, a, b in joined:  # 1. a name and the word after it: "리비아 공군"
         ext = _EXTENDS.match(text[b:b + 16])
-        if ext and b + 1 not in starts:  # not when the next word is a name of its own
+        if ext and b + 1 not in starts and not (_person_form(form) and not _fixed(form)):
+            # not when the next word is a name of its own, nor after a person's name:
+            # "조태영 외교부 대변인" is the spokesman of the ministry
             col.add("org" if ext.group("org") else "place", f"{form} {ext.group(1)}", a,
                     b + ext.end(), source="kiwi")
         else:
@@ -154,9 +174,15 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES
                     or m.group() in _COMMON_BANKS):
                 col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
+        for m in _AREAS.finditer(text, a, b):
+            col.add("place", m.group(), m.start(), m.end(), source="kiwi-suffix")
     for name, a, b, kind in _typed(text, rest, titled):  # 3. the other proper nouns
+        regnal = _REGNAL.match(text[b:b + 5]) if kind == "person" else None
+        if regnal:  # "엘리자베스 2세"
+            name, b = f"{name} {regnal.group().strip()}", b + regnal.end()
         if kind:
             col.add(kind, name, a, b, source="kiwi")
+    _unsplit_names(col, text, spans or [(0, len(text))])  # 4. names Kiwi cut in pieces
     for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
         if not col.free(m.start(), m.end()) or kind_of(m.group()) != "org":
             continue
@@ -166,6 +192,81 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
                     source="acronym")
         else:
             col.add("org", m.group(), m.start(), m.end(), source="acronym")
+
+
+#: Offices written with a body glued before them (``감사원장``, ``외교부 대변인``, ``부회장``)
+_OFFICES = ("장관|차관|원장|청장|처장|총장|회장|사장|대변인|위원장|의원|대표|대사|국장|실장|"
+            "본부장|단장")
+_PARTICLE = r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에게|와|과|도|께서)(?![\uac00-\ud7a3]))"
+#: Three syllables, a surname first, that may be a name the analyser cut
+_NAME_LIKE = re.compile(rf"(?<![\uac00-\ud7a3])[{''.join(sorted(_SURNAMES))}][\uac00-\ud7a3]{{2}}")
+#: After a name: a title a space after it, a body between allowed (``황찬현 감사원장``,
+#: ``조태영 외교부 대변인``)
+_TITLE_FOLLOWS = re.compile(
+    rf" (?:[\uac00-\ud7a3]{{1,7}}[부청처원회당실국성] )?"
+    rf"(?:[\uac00-\ud7a3]{{0,6}}(?:{_OFFICES})|(?:{_TITLES}))(?![\uac00-\ud7a3]{{2}})")
+#: Before a name: a title (``대변인 김철수는``)
+_TITLE_PRECEDES = re.compile(
+    rf"(?:[\uac00-\ud7a3]{{0,6}}(?:{_OFFICES})|(?<![\uac00-\ud7a3])(?:{_TITLES})) $")
+_PARTICLE_AT = re.compile(_PARTICLE)
+#: A Korean name in a list, a comma apart (``임태훈, 정재원, 안승민을``)
+_LISTED = re.compile(rf"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{{3}}){_PARTICLE}")
+_LIST_COMMA = re.compile(r"(?:은|는|이|가|을|를|의|와|과)?, ")
+
+
+def _unsplit_names(col: Collector, text: str, spans: list[tuple[int, int]]) -> None:
+    """Korean names the analyser cut into common nouns (황찬현 → 황 + 찬 + 현, 안승민 → 안 + 승 +
+    민): three syllables of a name's form, a surname first, with a title next to them or in a
+    list of names a comma apart from a person already found."""
+    for a, b in spans:
+        for m in _NAME_LIKE.finditer(text, a, b):
+            start, end = m.span()
+            if (text.startswith(" ", end) and _TITLE_FOLLOWS.match(text, end)
+                    or text.startswith(" ", start - 1) and _PARTICLE_AT.match(text, end)
+                    and _TITLE_PRECEDES.search(text, max(0, start - 12), start)):
+                _add_split_name(col, text, start, end)
+    persons = sorted((m.start, m.end) for m in col.mentions if m.kind == "person")
+    for start, end in persons:  # the list around each person: the names a comma apart
+        for step in (1, -1):
+            at = (start, end)
+            while True:
+                nxt = _list_neighbour(text, at, step)
+                if nxt is None or not _add_split_name(col, text, *nxt):
+                    break
+                at = nxt
+
+
+def _list_neighbour(text: str, at: tuple[int, int], step: int) -> tuple[int, int] | None:
+    """The three-syllable word a comma after (``step`` 1) or before (-1) the name at ``at``."""
+    if step > 0:
+        m = _LIST_COMMA.match(text, at[1])
+        if not m:
+            return None
+        named = _LISTED.match(text, m.end())
+        return named.span(1) if named else None
+    if text[max(0, at[0] - 2):at[0]] != ", ":
+        return None
+    start = at[0] - 5
+    named = _LISTED.match(text, start) if start >= 0 else None
+    return named.span(1) if named and named.end(1) == at[0] - 2 else None
+
+
+#: Syllables that end a word with its particle or ending (``진출을``, ``하면서``, ``선거가``),
+#: never a name's last one, or hardly ever
+_NOT_LAST = frozenset("을를의에는로서면며다들한기가께과와은지")
+#: Syllables of endings, not of given names (``했다``, ``됐습니``)
+_NOT_INSIDE = frozenset("는을를의에었았겠했됐습니")
+#: Words of three syllables that start as a surname does and are seen before a title
+_NOT_SPLIT_NAMES = frozenset(["하지만", "지난해", "마지막", "지난주", "이번주", "다음주"])
+
+
+def _add_split_name(col: Collector, text: str, start: int, end: int) -> bool:
+    form = text[start:end]
+    if (not _person_form(form) or form[-1] in _NOT_LAST or form[1] in _NOT_INSIDE
+            or _fixed(form) or form in _NOT_NAMES or form in _NOT_SPLIT_NAMES
+            or _TITLE_ONLY.match(form) or not col.free(start, end)):
+        return False
+    return col.add("person", form, start, end, source="kiwi-split") is not None
 
 
 def _typed(text: str, found: list[tuple[str, int, int]],
@@ -207,11 +308,18 @@ _ANONYMOUS = re.compile(rf"^[{_SURNAMES}]모?$")
 
 
 _GLUED = re.compile(
-    r"^(부대|대학교|대학|대|위원회|공항|광장|성|섬|궁|역|주)(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+    r"^(부대|대학교|대학|대|위원회|뉴스|신문|일보|방송|통신|공항|광장|공원|체육관|박물관|미술관|"
+    r"기념관|경기장|성|섬|궁|역|주)(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 
 
-_HANGUL_BODIES = tuple(k for k in MEDIA_KEYS if len(k) >= 2 and _HANGUL.match(k))
+_HANGUL_BODIES = frozenset(k for k in MEDIA_KEYS if len(k) >= 2 and _HANGUL.match(k))
+_HANGUL_BODY_LENGTHS = sorted({len(k) for k in _HANGUL_BODIES})
+
+
+def _starts_with_body(form: str) -> bool:
+    """``form`` is a known body's name with more after it (``롯데쇼핑``, ``삼성전자``)."""
+    return any(form[:n] in _HANGUL_BODIES for n in _HANGUL_BODY_LENGTHS if n < len(form))
 
 
 def _joinable(form: str, text: str, start: int, end: int) -> bool:
@@ -228,7 +336,8 @@ def _fixed(form: str) -> bool:
 
 
 _TITLE_ONLY = re.compile(rf"^(?:{_TITLES})$")
-_GLUED_ORGS = frozenset(["부대", "대학교", "대학", "대", "위원회"])
+_GLUED_ORGS = frozenset(["부대", "대학교", "대학", "대", "위원회", "뉴스", "신문", "일보", "방송",
+                         "통신"])
 _LATIN = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
 
 
@@ -261,7 +370,7 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
     if glued_title and title_after and len(title_after.group().strip()) < 2:
         title_after = None  # "천" + "왕성": one glued syllable is no title
     titled = bool(title_after or _TITLE_BEFORE.search(before) or _REGNAL.match(after))
-    if form in MEDIA_KEYS or any(form.startswith(k) for k in _HANGUL_BODIES if len(form) > len(k)):
+    if form in MEDIA_KEYS or _starts_with_body(form):
         return "org"  # "롯데쇼핑", "삼성전자"
     if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:
         return "place"
@@ -277,8 +386,10 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
                                        or _TITLE_BEFORE.search(before)):
         return "person"  # "윤석열 대통령", "박대통령"; not "용산소방서장"
     if _person_form(form):  # three syllables, a surname first: a name unless its end says not
-        if form[-1] in "역시군산섬읍면도":
-            return "place"
+        if form[-1] in "역시군산섬읍면도강" or form.endswith("해안"):
+            return "place"  # "한탄강", "남해안"
+        if form.endswith(("행성", "왕성")) or form[-1] == "염":
+            return None  # planets, salts: "소행성", "황산염"
         if form not in titled_forms and form[-1] in "동리":
             return "place"  # "도곡동", "고하리": a name that ends so has a title somewhere
         return "org" if form[-1] in "처청당부대" or _ORG_NEXT.match(after) else "person"
