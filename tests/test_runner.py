@@ -154,6 +154,29 @@ def test_local_runner_spreads_pure_python_tasks_over_processes_in_order(
         os.getpid()}
 
 
+_warmed_in: list[int] = []
+
+
+def _warm_here() -> None:
+    import os
+
+    _warmed_in.append(os.getpid())
+
+
+def test_a_spread_task_is_warmed_once_here_before_the_processes_fork(
+        spread: set[object], monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from dateline import tasks
+
+    monkeypatch.setattr(tasks, "WARM", {**tasks.WARM, _pid_and_square: _warm_here})
+    spread.add(_pid_and_square)
+    _warmed_in.clear()
+    out = list(LocalRunner(None, 2).map(_pid_and_square, [[i] for i in range(8)]))
+    assert _warmed_in == [os.getpid()]  # in the coordinator, once, and not in the processes
+    assert os.getpid() not in {pid for pid, _ in out}
+
+
 def test_a_dead_task_worker_loses_and_doubles_nothing(spread: set[object],
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        caplog: pytest.LogCaptureFixture) -> None:
@@ -182,6 +205,7 @@ def test_entities_spread_over_processes_are_the_ones_made_in_one(
     # more than two batches of stories, English and Korean: the forked extraction stores the
     # same mentions and quotes as the extraction in this process
     from dateline import workers
+    from dateline.enrich import api as enrich_api
     from dateline.sample import generate
 
     pools: list[int] = []
@@ -198,6 +222,8 @@ def test_entities_spread_over_processes_are_the_ones_made_in_one(
     quotes = "SELECT * FROM entity_quotes ORDER BY 1, 2, 3"
     found = []
     for n in (1, 2):
+        # the facts written in one transaction at the end (1), and every 700 stories (2)
+        monkeypatch.setattr(enrich_api, "_WRITE_STORIES", 5000 if n == 1 else 700)
         with Archive(tmp_path / f"a{n}.dateline", create=True) as arc:
             arc.ingest([tmp_path / "corpus"], workers=n)
             found.append((arc.store.conn.execute(query).fetchall(),

@@ -75,3 +75,26 @@ def test_background_checkpoints_copy_the_wal_while_the_writer_goes_on(tmp_path: 
     assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == _CHECKPOINT_PAGES
     assert not any(t.name == "dateline-checkpoints" for t in threading.enumerate())
     store.close()
+
+
+def test_a_stored_story_pickles_whole_and_compactly() -> None:
+    import pickle
+    from dataclasses import replace
+    from datetime import date
+
+    from dateline.model import Quote, Segment, StoredStory
+
+    text = "Anchor: Ports reopen.\nReporter: Ships sail again."
+    story = StoredStory(
+        "abc", "url:x#0", 2, "Ports", date(2020, 1, 2), None, None, "News Today", "Kim Sol",
+        "en", "https://example.org/x", text, 7, "x.json", 0, "h", None,
+        [Segment("anchor", text[:21], 0, 21),
+         Segment("report", "Ships sail again", 32, 49),  # not the slice: kept as it is
+         ], [Quote("Ships sail again.", speaker="Kim Sol")], 9)
+    back = pickle.loads(pickle.dumps(story))
+    assert text[32:49] == "Ships sail again."
+    assert back == story and back.segments[1].text == "Ships sail again"
+    sliced = replace(story, segments=[Segment("anchor", text[:21], 0, 21),
+                                      Segment("report", text[32:49], 32, 49)])
+    grown = len(pickle.dumps(sliced)) - len(pickle.dumps(replace(story, segments=[])))
+    assert grown < 21 + 17  # a segment costs its kind and offsets, not its text again

@@ -15,7 +15,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
@@ -200,6 +200,15 @@ class StoredStory:
     def indexed_text(self) -> str:
         return indexed_text(self.text, [(s.kind, s.start, s.end) for s in self.segments])
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled compactly (stories go to the extraction processes by the batch): a segment's
+        text, a slice of the story's text, is not carried twice, nor field names."""
+        text = self.text
+        segments = [(g.kind, g.start, g.end, None if g.text == text[g.start:g.end] else g.text)
+                     for g in self.segments]
+        return (_stored_story, (tuple(getattr(self, name) for name in _STORED_FIELDS),
+                                segments))
+
     @property
     def display_title(self) -> tuple[str | None, bool]:
         """(title, derived): the story's title, or one derived from its lead when it has
@@ -308,3 +317,15 @@ def story_to_inspect(story: ParsedStory) -> dict[str, Any]:
             for q in story.quotes
         ],
     }
+
+
+#: the fields of a stored story that pickle as they are (see ``StoredStory.__reduce__``)
+_STORED_FIELDS = tuple(f.name for f in fields(StoredStory) if f.name != "segments")
+
+
+def _stored_story(values: tuple[Any, ...],
+                  segments: list[tuple[str, int, int, str | None]]) -> StoredStory:
+    story = StoredStory(**dict(zip(_STORED_FIELDS, values, strict=True)))
+    story.segments = [Segment(kind, story.text[a:b] if seg_text is None else seg_text, a, b)
+                      for kind, a, b, seg_text in segments]
+    return story

@@ -184,6 +184,11 @@ class LocalRunner(InProcessRunner):
         if second is None:  # one batch: not worth a process
             yield task(first)
             return
+        from dateline import tasks
+
+        warm = tasks.WARM.get(task)
+        if warm is not None:  # loaded once here, shared by the forked processes
+            warm()
         pool = TaskPool(self._workers, self._folder)
         try:
             yield from pool.map(task, itertools.chain((first, second), todo))
