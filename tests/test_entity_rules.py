@@ -225,3 +225,16 @@ def test_korean_name_forms_told_from_common_nouns(form: str, context: str,
 def test_korean_scan_keeps_a_regnal_number_with_the_name() -> None:
     text = "타델리아 2세가 즉위했다."
     assert _scan_kinds(text, ("타델리아",)) == {("person", "타델리아 2세")}
+
+
+def test_korean_scan_finds_agencies_hospitals_and_island_chains() -> None:
+    text = "YG엔터테인먼트와 솔빛병원은 밝혔다. 다온 열도에서 솔내헌법재판소는 물었다."
+    kinds = _scan_kinds(text, ("다온",))
+    assert {s for k, s in kinds if k == "org"} == {"YG엔터테인먼트", "솔빛병원", "솔내헌법재판소"}
+    assert {s for k, s in kinds if k == "place"} == {"다온 열도"}
+
+
+def test_a_korean_city_is_one_place_with_or_without_its_status() -> None:
+    assert key_for("place", "울산광역시") == key_for("place", "울산") == "울산"
+    assert key_for("place", "세종특별자치시") == key_for("place", "세종")
+    assert key_for("place", "광역시") == "광역시"  # a status alone stays what it is

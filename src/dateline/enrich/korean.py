@@ -68,7 +68,7 @@ _EXTENDS = re.compile(
     r"외무성|방위성|재무성|법무성|총무성|후생노동성|경제산업성|국토교통성|문부과학성|총리실|"
     r"외무부|국가안보국|중앙정보국|연방수사국)|"
     r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주|화산|반도))|"
-    r"시|현|섬)"
+    r"시|현|섬|제도|열도|자치구)"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 _REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
@@ -108,13 +108,15 @@ _BODIES = re.compile(
     r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
     r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보|건설교통|정보통신|산업자원|"
     r"행정자치|교육인적자원|교육과학기술|문화관광|재정경제|농림수산식품|지식경제|안전행정|"
-    r"미래창조과학|국가보훈)부|"
+    r"미래창조과학|국가보훈|국토해양)부|"
     r"[\uac00-\ud7a3]{2,10}(?:식품|경제|기술|자치|가족|보훈|정보|통상|자원|안전|통신)부|"
     r"[\uac00-\ud7a3]{0,6}(?:감독|감사|정보|진흥|개발|연구|평가|심사|보험|과학)원|검찰|"
     r"(?:외무|방위|재무|법무|총무|후생노동|경제산업|국토교통|문부과학)성|"
     r"[\uac00-\ud7a3]{2,8}(?:저축은행|은행)|대통령실|총리실|청와대|국회|국정원|"
     r"(?:국가안보|중앙정보|연방수사|정보|통계|기상)국|메이저리그|마이너리그|프리미어리그|분데스리가|"
-    r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청))"
+    r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청)|"
+    r"(?:[A-Z]{1,5} ?|[\uac00-\ud7a3]{1,8})엔터테(?:인|이)먼트|"
+    r"[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|병원|적십자사))"
     r"(?=$|[^\uac00-\ud7a3]|(?!의원)[은는이가을를의에와과도로])"
 )
 #: Areas, coasts, sea areas and roads written as common nouns: ``수도권``, ``동해안``, ``서해남부``,
@@ -315,6 +317,7 @@ _GLUED = re.compile(
 
 _HANGUL_BODIES = frozenset(k for k in MEDIA_KEYS if len(k) >= 2 and _HANGUL.match(k))
 _HANGUL_BODY_LENGTHS = sorted({len(k) for k in _HANGUL_BODIES})
+_SITE_HEAD = re.compile(r"[\uac00-\ud7a3](?:공원|체육관|박물관|미술관|기념관|경기장|공항|광장)$")
 
 
 def _starts_with_body(form: str) -> bool:
@@ -370,6 +373,8 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
     if glued_title and title_after and len(title_after.group().strip()) < 2:
         title_after = None  # "천" + "왕성": one glued syllable is no title
     titled = bool(title_after or _TITLE_BEFORE.search(before) or _REGNAL.match(after))
+    if _SITE_HEAD.search(form):
+        return "place"  # "서울대공원", "진도체육관": a site, though a body's name starts it
     if form in MEDIA_KEYS or _starts_with_body(form):
         return "org"  # "롯데쇼핑", "삼성전자"
     if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:

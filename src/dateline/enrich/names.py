@@ -317,10 +317,15 @@ def surname_of(key: str) -> str | None:
     return tokens[-1]
 
 
+#: A Korean city's or province's status after its name (``울산광역시`` is ``울산``)
+_KOREAN_STATUS = re.compile(r"(?<=[\uac00-\ud7a3]{2})(?:특별시|광역시|특별자치시|특별자치도)$")
+
+
 def place_key(name: str) -> str:
     key = casefold_key(name)
     if key.startswith("the "):
         key = key[4:]
+    key = _KOREAN_STATUS.sub("", key)
     return PLACE_ALIASES.get(key, key)
 
 
