@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, shared_path
 from dateline.enrich.entities import MAKER, extract
-from dateline.enrich.names import person_key, place_key, romanisation_key
+from dateline.enrich.names import key_for, person_key, place_key, romanisation_key
 from dateline.enrich.resolve import resolve
 from dateline.model import ParsedStory, Quote, Segment
 
@@ -87,6 +87,17 @@ def test_resolve_surname_case_and_overrides() -> None:
     _, aliases = resolve(names, [("merge", "person", "mike pompeo", "lee dohoon")])
     by_key = {a[1]: a[2] for a in aliases}
     assert by_key["lee dohun"] == by_key["mike pompeo"]
+
+
+def test_resolve_names_a_korean_person_as_most_often_written() -> None:
+    # a name written apart once (one key: a Korean name's key has no spaces) is not the
+    # fuller name of the one written whole 281 times; a foreign name of two words keeps its
+    # space
+    assert key_for("person", "김 솔빈") == key_for("person", "김솔빈") == "김솔빈"
+    names = [("person", "김솔빈", "김솔빈", 281), ("person", "김솔빈", "김 솔빈", 1),
+             ("person", "리즈 트러스", "리즈 트러스", 2)]
+    entities, _ = resolve(names, [])
+    assert {e[2] for e in entities} == {"김솔빈", "리즈 트러스"}
 
 
 def test_archive_entity_profile_merge_split_survive_reenrichment(tmp_path: Path) -> None:

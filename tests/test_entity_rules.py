@@ -215,6 +215,7 @@ def test_korean_scan_finds_areas_sites_and_media_written_as_common_nouns() -> No
     ("한솔강", "한솔강 지류에서", "place"),           # a river
     ("소행성", "혜성과 소행성의 충돌", None),          # not a name, though a surname starts it
     ("봉다온", "봉다온의 영화", "person"),             # a surname of the longer list
+    ("성실히", "성실히 일했다", None),                 # an adverb, though a surname starts it
 ])
 def test_korean_name_forms_told_from_common_nouns(form: str, context: str,
                                                   kind: str | None) -> None:
@@ -238,3 +239,8 @@ def test_a_korean_city_is_one_place_with_or_without_its_status() -> None:
     assert key_for("place", "울산광역시") == key_for("place", "울산") == "울산"
     assert key_for("place", "세종특별자치시") == key_for("place", "세종")
     assert key_for("place", "광역시") == "광역시"  # a status alone stays what it is
+
+
+def test_korean_scan_tells_construction_work_from_a_corporation() -> None:
+    text = "솔내도시공사는 관개공사와 확장공사를 맡았다."
+    assert _scan_kinds(text, ()) == {("org", "솔내도시공사")}

@@ -135,6 +135,9 @@ _OFFICE_AFTER = re.compile(
     r"^\s?(?:장관|차관|대변인|부위원장|위원장|청장|처장|원장|실장|국장|비서관|비서|수석|대사)"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에과와도께](?![\uac00-\ud7a3]))"
 )
+#: Construction work, not a corporation (both are ``공사``): ``확장공사``, ``관개공사``
+_WORKS = re.compile(r"(?:확장|건설|관개|토목|보수|복구|개건|증설|정비|기초|배수|하수|물길|수리|"
+                    r"준설|포장|착공)공사$")
 #: Kinds of bank, not banks.
 _COMMON_BANKS = words("저축은행 중앙은행 시중은행 국책은행 지방은행 외국은행 투자은행 상업은행 "
                       "인터넷은행 대형은행 은행")
@@ -175,7 +178,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             if _OFFICE_AFTER.match(text[m.end():m.end() + 8]):
                 continue  # "보건복지부 장관": a body named in an office is not a mention of it
             if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES
-                    or m.group() in _COMMON_BANKS):
+                    or m.group() in _COMMON_BANKS or _WORKS.search(m.group())):
                 col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
         for m in _AREAS.finditer(text, a, b):
             col.add("place", m.group(), m.start(), m.end(), source="kiwi-suffix")
@@ -421,4 +424,5 @@ _LOANWORD_SYLLABLES = frozenset(
 def _person_form(form: str) -> bool:
     """Three syllables, a surname first, given-name syllables (``지머맨`` is a loanword)."""
     return (is_hangul_name(form) and len(form) == 3 and form[0] in _SURNAMES
-            and not _LOANWORD_SYLLABLES.intersection(form[1:]))
+            and not _LOANWORD_SYLLABLES.intersection(form[1:]) and form[-1] != "히")
+    # (an adverb ends so, "성실히"; a given name does not)

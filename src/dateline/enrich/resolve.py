@@ -122,15 +122,22 @@ def resolve(names: list[tuple[str, str, str, int]],
 
 
 def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -> tuple[str, str]:
-    """(representative key, display name): the best-written surface of the longest-used key."""
+    """(representative key, display name): the best-written surface of the longest-used key.
+
+    A name of several words is the fuller one (``Moon Jae-in`` over ``Moon``), unless it is
+    only another name written apart (``김 일성`` once beside ``김일성`` 281 times: the count
+    decides between those)."""
     keys = sorted(group.keys)
-    full = [k for k in keys if " " in k] or keys
+    full = [k for k in keys if " " in k and k.replace(" ", "") not in group.keys] or keys
     rep_key = full[0]
+    written = [s for key in full for s in surfaces.get((group.kind, key), {})]
+    solid = {s for s in written if " " not in s.strip()}
     best: tuple[tuple[int, int, int, int], str] | None = None  # (rank, surface)
     for key in full:
         for surface, count in surfaces.get((group.kind, key), {}).items():
             q = name_quality(surface)
-            rank = (int(" " in surface.strip()), q[0], count, q[1])
+            spaced = " " in surface.strip() and surface.replace(" ", "") not in solid
+            rank = (int(spaced), q[0], count, q[1])
             if best is None or rank > best[0]:
                 best = (rank, surface)
     if group.kind != "person" and rep_key in DISPLAY:
