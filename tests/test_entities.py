@@ -100,6 +100,14 @@ def test_resolve_names_a_korean_person_as_most_often_written() -> None:
     assert {e[2] for e in entities} == {"김솔빈", "리즈 트러스"}
 
 
+def test_northern_and_southern_spellings_share_a_key() -> None:
+    assert person_key("리솔빈") == person_key("이솔빈") == "이솔빈"
+    assert person_key("류다온") == person_key("유다온")
+    assert key_for("org", "조선로동당") == key_for("org", "조선노동당")
+    assert key_for("org", "솔내녀성동맹") == key_for("org", "솔내여성동맹")
+    assert person_key("리즈트러스") == "리즈트러스"  # not a Korean name's form: left as written
+
+
 def test_archive_entity_profile_merge_split_survive_reenrichment(tmp_path: Path) -> None:
     from dateline import Archive
 

@@ -286,11 +286,26 @@ def is_hangul_name(text: str) -> bool:
     return bool(_HANGUL.match(text)) and 2 <= len(text) <= 4
 
 
+#: Surnames as the North writes them and as the South does (the South writes an initial ㄹ as
+#: ㄴ, or as ㅇ before i and y): ``리승만`` is ``이승만``
+_SOUTHERN_SURNAMES = {"리": "이", "류": "유", "림": "임", "량": "양", "렴": "염", "로": "노",
+                      "라": "나", "려": "여", "룡": "용", "륙": "육"}
+#: Words of bodies' names as the North writes them, the South's spelling in the key
+#: (``조선로동당`` = ``조선노동당``)
+_SOUTHERN_WORDS = re.compile("로동|녀성|력사|련합|련맹|령도|로인|례술|리론|락원")
+_SOUTHERN_WORD = {"로동": "노동", "녀성": "여성", "력사": "역사", "련합": "연합", "련맹": "연맹",
+                  "령도": "영도", "로인": "노인", "례술": "예술", "리론": "이론", "락원": "낙원"}
+
+
 def person_key(name: str) -> str:
-    """``Lee Do-hoon`` → ``lee dohoon``; ``Mike Pompeo`` → ``mike pompeo``; Hangul kept whole."""
+    """``Lee Do-hoon`` → ``lee dohoon``; ``Mike Pompeo`` → ``mike pompeo``; Hangul kept whole,
+    a Korean name's surname as the South writes it (``리설주`` → ``이설주``)."""
     text = name.strip()
     if _HANGUL.match(text.replace(" ", "")):
-        return text.replace(" ", "")
+        key = text.replace(" ", "")
+        if len(key) == 3 and key[0] in _SOUTHERN_SURNAMES:
+            key = _SOUTHERN_SURNAMES[key[0]] + key[1:]
+        return key
     key = casefold_key(text)
     tokens = key.split()
     if len(tokens) >= 2 and is_korean_name(tokens):
@@ -348,6 +363,7 @@ def org_key(name: str) -> str:
     if key in ORG_ALIASES:
         return ORG_ALIASES[key]
     key = _QUALIFIER_BEFORE.sub("", _QUALIFIER_AFTER.sub("", key))
+    key = _SOUTHERN_WORDS.sub(lambda m: _SOUTHERN_WORD[m.group()], key)
     return ORG_ALIASES.get(key, key)
 
 
