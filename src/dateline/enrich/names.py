@@ -292,9 +292,9 @@ _SOUTHERN_SURNAMES = {"리": "이", "류": "유", "림": "임", "량": "양", "�
                       "라": "나", "려": "여", "룡": "용", "륙": "육"}
 #: Words of bodies' names as the North writes them, the South's spelling in the key
 #: (``조선로동당`` = ``조선노동당``)
-_SOUTHERN_WORDS = re.compile("로동|녀성|력사|련합|련맹|령도|로인|례술|리론|락원")
 _SOUTHERN_WORD = {"로동": "노동", "녀성": "여성", "력사": "역사", "련합": "연합", "련맹": "연맹",
                   "령도": "영도", "로인": "노인", "례술": "예술", "리론": "이론", "락원": "낙원"}
+_SOUTHERN_WORDS = re.compile("|".join(_SOUTHERN_WORD))
 
 
 def person_key(name: str) -> str:

@@ -130,8 +130,8 @@ def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -
     keys = sorted(group.keys)
     full = [k for k in keys if " " in k and k.replace(" ", "") not in group.keys] or keys
     rep_key = full[0]
-    written = [s for key in full for s in surfaces.get((group.kind, key), {})]
-    solid = {s for s in written if " " not in s.strip()}
+    solid = {s for key in full for s in surfaces.get((group.kind, key), {})
+             if " " not in s.strip()}
     best: tuple[tuple[int, int, int, int], str] | None = None  # (rank, surface)
     for key in full:
         for surface, count in surfaces.get((group.kind, key), {}).items():
