@@ -174,6 +174,7 @@ class LocalRunner(InProcessRunner):
         return self._spread(task, batches)
 
     def _spread(self, task: Callable[[T], R], batches: Iterable[T]) -> Iterator[R]:
+        from dateline import tasks
         from dateline.workers import TaskPool
 
         todo = iter(batches)
@@ -184,8 +185,6 @@ class LocalRunner(InProcessRunner):
         if second is None:  # one batch: not worth a process
             yield task(first)
             return
-        from dateline import tasks
-
         warm = tasks.WARM.get(task)
         if warm is not None:  # loaded once here, shared by the forked processes
             warm()

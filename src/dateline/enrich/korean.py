@@ -252,7 +252,7 @@ def _list_neighbour(text: str, at: tuple[int, int], step: int) -> tuple[int, int
         return named.span(1) if named else None
     if text[max(0, at[0] - 2):at[0]] != ", ":
         return None
-    start = at[0] - 5
+    start = at[0] - 5  # three syllables, then ", "
     named = _LISTED.match(text, start) if start >= 0 else None
     return named.span(1) if named and named.end(1) == at[0] - 2 else None
 
