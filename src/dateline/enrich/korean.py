@@ -22,7 +22,12 @@ from collections import Counter
 from dateline.enrich import gazetteer
 from dateline.enrich import korean_context as context
 from dateline.enrich.facts import Collector
-from dateline.enrich.known import MEDIA_KEYS, words
+from dateline.enrich.known import (
+    KOREAN_BODIES,
+    KOREAN_BODIES_AMBIGUOUS,
+    MEDIA_KEYS,
+    words,
+)
 from dateline.enrich.lexicon import ORG_ACRONYMS
 from dateline.enrich.names import ORG_ALIASES, PLACE_ALIASES, casefold_key, is_hangul_name
 from dateline.search import korean as _search_korean
@@ -36,7 +41,7 @@ _ORG_SUFFIX = re.compile(
 _PLACE_SUFFIX = re.compile(
     r"(?:역|시|군|구|동|읍|면|리|도|섬|산|강|해|궁|성|공항|항|광장|타워|돔|경기장|구장|공원|"
     r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만|저수지|발전소|원전|주|"
-    r"체육관|박물관|미술관|기념관)$"
+    r"체육관|박물관|미술관|기념관|기지|헬기장)$"
 )
 #: Titles that make the proper noun next to them a person.
 _TITLES = (
@@ -68,7 +73,8 @@ _EXTENDS = re.compile(
     r"과학원|학술원|협회|학회|재단|공사|방송|신문|일보|통신|경찰|검찰|외교부|국방부|내무부|"
     r"외무성|방위성|재무성|법무성|총무성|후생노동성|경제산업성|국토교통성|문부과학성|총리실|"
     r"외무부|국가안보국|중앙정보국|연방수사국)|"
-    r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주|화산|반도))|"
+    r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주|화산|반도|"
+    r"동상|요금소|휴게소|터미널|해수욕장|나들목|광장|헬기장|(?:장군|대왕|열사|선생) 동상))|"
     r"시|현|섬|제도|열도|자치구)"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
@@ -141,6 +147,32 @@ _WORKS = re.compile(r"(?:확장|건설|관개|토목|보수|복구|개건|증설
 #: Kinds of bank, not banks.
 _COMMON_BANKS = words("저축은행 중앙은행 시중은행 국책은행 지방은행 외국은행 투자은행 상업은행 "
                       "인터넷은행 대형은행 은행")
+def _trie(names: list[str]) -> str:
+    """An alternation of ``names`` factored by their common beginnings (``삼성(?:전자|물산)``),
+    longest first: the regular expression engine tries one branch per letter, not per name."""
+    heads: dict[str, list[str]] = {}
+    for name in names:
+        heads.setdefault(name[0], []).append(name[1:])
+    out = []
+    for head, rests in sorted(heads.items()):
+        longer = [r for r in rests if r]
+        if not longer:
+            out.append(re.escape(head))
+        else:
+            out.append(f"{re.escape(head)}(?:{_trie(longer)}){'?' if '' in rests else ''}")
+    return "|".join(out)
+
+
+_KNOWN_SCANNED = sorted(n for n in KOREAN_BODIES - KOREAN_BODIES_AMBIGUOUS
+                        if len(n.replace(" ", "")) >= 3)
+#: The names of :data:`KOREAN_BODIES` found wherever they are written (three letters or more,
+#: not a common word), the longest that fits, a particle or no letter after them.
+_KNOWN_BODIES = re.compile(
+    rf"(?=[{''.join(sorted({re.escape(n[0]) for n in _KNOWN_SCANNED}))}])"
+    r"(?<![\uac00-\ud7a3A-Za-z0-9])(?:" + _trie(_KNOWN_SCANNED) + ")"
+    r"(?=$|[^\uac00-\ud7a3A-Za-z0-9]|(?:은|는|이|가|을|를|의|에|와|과|도|로|으로|에서|에게|"
+    r"측|만|까지|부터|처럼|보다|이나|라는|이라는)(?![\uac00-\ud7a3]))"
+)
 _ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹)인?\s$")
 
 
@@ -156,6 +188,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         # "나세르 칸아니": a proper noun nothing types and the next one a space after are one name
         if (prev and text[prev[2]:a] == " " and not _fixed(prev[0]) and not _fixed(form)
                 and not _TITLE_ONLY.match(form)
+                and not (_ADMIN_SUFFIX.search(prev[0]) and _ADMIN_SUFFIX.search(form))
                 and last is not None and _joinable(*last)):
             joined[-1] = (f"{prev[0]} {form}", prev[1], b)
         else:
@@ -166,9 +199,13 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
     rest: list[tuple[str, int, int]] = []
     for form, a, b in joined:  # 1. a name and the word after it: "리비아 공군"
         ext = _EXTENDS.match(text[b:b + 16])
-        if ext and b + 1 not in starts and not (_person_form(form) and not _fixed(form)):
+        if ext and ext.group("org") and (ext.group(1) == "공사" or _WORKS.search(ext.group(1))):
+            ext = None  # "비자림로 확장공사": the work on a road, not a corporation
+        if ext and b + 1 not in starts and (not _person_form(form) or _fixed(form)
+                                            or ext.group(1).endswith("동상")):
             # not when the next word is a name of its own, nor after a person's name:
-            # "조태영 외교부 대변인" is the spokesman of the ministry
+            # "조태영 외교부 대변인" is the spokesman of the ministry, but "이순신 장군 동상" a
+            # statue
             col.add("org" if ext.group("org") else "place", f"{form} {ext.group(1)}", a,
                     b + ext.end(), source="kiwi")
         else:
@@ -179,9 +216,11 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
                 continue  # "보건복지부 장관": a body named in an office is not a mention of it
             if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES
                     or m.group() in _COMMON_BANKS or _WORKS.search(m.group())):
-                col.add("org", m.group(), m.start(), m.end(), source="kiwi-suffix")
+                _add_body(col, text, m.start(), m.end())
         for m in _AREAS.finditer(text, a, b):
             col.add("place", m.group(), m.start(), m.end(), source="kiwi-suffix")
+        for m in _KNOWN_BODIES.finditer(text, a, b):  # "교보문고", "롯데 자이언츠"
+            col.add("org", m.group(), m.start(), m.end(), source="known")
     for name, a, b, kind in _typed(text, rest, titled):  # 3. the other proper nouns
         regnal = _REGNAL.match(text[b:b + 5]) if kind == "person" else None
         if regnal:  # "엘리자베스 2세"
@@ -198,6 +237,25 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
                     source="acronym")
         else:
             col.add("org", m.group(), m.start(), m.end(), source="acronym")
+
+
+def _add_body(col: Collector, text: str, start: int, end: int) -> None:
+    """A body found by its head, with the place written before it (``대한민국 기상청``, ``서울
+    종암경찰서``): one organisation; a country there is a place as well."""
+    before = _PLACE_BEFORE.search(text, max(0, start - 12), start)
+    place = before.group(1) if before else ""
+    if (before and (gazetteer.is_korean_place(place) or place in _SHORT_COUNTRIES)
+            and col.add("org", text[before.start(1):end], before.start(1), end,
+                        source="kiwi-suffix")):
+        if place in _SHORT_COUNTRIES or place in gazetteer.korean_country_names():
+            col.add("place", place, before.start(1), before.end(1), source="kiwi", force=True)
+        return
+    col.add("org", text[start:end], start, end, source="kiwi-suffix")
+
+
+_PLACE_BEFORE = re.compile(r"(?<![\uac00-\ud7a3\w])([\uac00-\ud7a3]{1,8}) $")
+#: Countries written short before a body's name (``미 국무부``, ``북한 외무성``).
+_SHORT_COUNTRIES = frozenset(["한국", "북한", "남한", "조선", "미"])
 
 
 #: Offices written with a body glued before them (``감사원장``, ``외교부 대변인``, ``부회장``)
@@ -315,13 +373,15 @@ _ANONYMOUS = re.compile(rf"^[{_SURNAMES}]모?$")
 
 _GLUED = re.compile(
     r"^(부대|대학교|대학|대|위원회|뉴스|신문|일보|방송|통신|공항|광장|공원|체육관|박물관|미술관|"
-    r"기념관|경기장|성|섬|궁|역|주)(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+    r"기념관|경기장|반도|기지|헬기장|대교|성|섬|궁|역|주)(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|에서|에게|와|과|"
+    r"도|로|으로|까지|부터|만|에서는|에서도|에는|에도|으로는|로는|와의|과의)(?![\uac00-\ud7a3]))"
 )
 
 
 _HANGUL_BODIES = frozenset(k for k in MEDIA_KEYS if len(k) >= 2 and _HANGUL.match(k))
 _HANGUL_BODY_LENGTHS = sorted({len(k) for k in _HANGUL_BODIES})
-_SITE_HEAD = re.compile(r"[\uac00-\ud7a3](?:공원|체육관|박물관|미술관|기념관|경기장|공항|광장)$")
+_SITE_HEAD = re.compile(r"[\uac00-\ud7a3](?:공원|체육관|박물관|미술관|기념관|경기장|공항|광장|"
+                        r"요금소|휴게소|터미널|해수욕장)$")
 
 
 def _starts_with_body(form: str) -> bool:
@@ -339,7 +399,7 @@ def _joinable(form: str, text: str, start: int, end: int) -> bool:
 def _fixed(form: str) -> bool:
     """A place or organisation by the gazetteers alone: never the first half of a name."""
     return (gazetteer.is_korean_place(form) or form in PLACE_ALIASES or form in MEDIA_KEYS
-            or bool(_STRONG_ORG.search(form)))
+            or form in KOREAN_BODIES or bool(_STRONG_ORG.search(form)))
 
 
 _TITLE_ONLY = re.compile(rf"^(?:{_TITLES})$")
@@ -350,7 +410,9 @@ _LATIN = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
 
 def _with_suffix(form: str, text: str, end: int) -> tuple[str, int]:
     """``밸모럴`` + ``성``, ``아크`` + ``부대``: a common-noun head glued to a proper noun."""
-    m = _GLUED.match(text[end:end + 4])
+    m = _GLUED.match(text[end:end + 8])
+    if m and m.group(1) == "주" and text.startswith("의", end + 1) and not gazetteer.is_place(form):
+        return "", end  # "김정일주의": an ism, not a state
     return (m.group(1), end + len(m.group(1))) if m else ("", end)
 
 
@@ -379,7 +441,7 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
     titled = bool(title_after or _TITLE_BEFORE.search(before) or _REGNAL.match(after))
     if _SITE_HEAD.search(form):
         return "place"  # "서울대공원", "진도체육관": a site, though a body's name starts it
-    if form in MEDIA_KEYS or _starts_with_body(form):
+    if form in MEDIA_KEYS or form in KOREAN_BODIES or _starts_with_body(form):
         return "org"  # "롯데쇼핑", "삼성전자"
     if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:
         return "place"
@@ -394,6 +456,8 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
     if titled and len(form) <= 12 and (len(form) <= 1 or _person_form(form) or not glued_title
                                        or _TITLE_BEFORE.search(before)):
         return "person"  # "윤석열 대통령", "박대통령"; not "용산소방서장"
+    if len(form) >= 4 and form[-1] == "현" and _HANGUL_WORD.match(form) and not titled:
+        return "place"  # "이바라키현": a prefecture
     if _person_form(form):  # three syllables, a surname first: a name unless its end says not
         if form[-1] in "역시군산섬읍면도강" or form.endswith("해안"):
             return "place"  # "한탄강", "남해안"
@@ -401,19 +465,29 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
             return None  # planets, salts: "소행성", "황산염"
         if form not in titled_forms and form[-1] in "동리":
             return "place"  # "도곡동", "고하리": a name that ends so has a title somewhere
-        return "org" if form[-1] in "처청당부대" or _ORG_NEXT.match(after) else "person"
+        if form[-1] in "처청당부대" or _ORG_NEXT.match(after):
+            return "org"
+        # given names seldom end so: "배수장", "마립간", "황금평" are no one's name, nor verbs
+        # the analyser took for names in older texts ("배치된", "위하여")
+        return None if form[-1] in _NOT_GIVEN_LAST else "person"
     if len(form) >= 3 and _ADMIN_SUFFIX.search(form):
         return "place"  # "영천시 측": a city's government is still the city
     if len(form) >= 2 and (_ORG_SUFFIX.search(form) or _ORG_NEXT.match(after)):
         return "org"
     if len(form) >= 3 and _PLACE_SUFFIX.search(form):
         return "place"
-    if " " in form and all(2 <= len(p) <= 5 and _HANGUL_WORD.match(p)
-                                          for p in form.split()):
+    if " " in form and all(2 <= len(p) <= 5 and _HANGUL_WORD.match(p) and p[-1] not in _NOT_NAME_END
+                           and p not in KOREAN_BODIES and not p.endswith(("공화국", "왕국"))
+                           for p in form.split()):
         return "person"  # two words, nothing else said: "리즈 트러스", "나세르 칸아니"
     return None
 
 
+#: Last syllables of words that start with a surname but that Korean given names seldom end in.
+_NOT_GIVEN_LAST = frozenset("장간통련평절" "된고여껏던는을를의에며면다들께과와")
+#: Last syllables of the words of a two-word name that end verbs, adjectives and nouns of
+#: people instead (``자랑찬 위훈``, ``국영농목장 로동자``, ``그리운 장군님``).
+_NOT_NAME_END = frozenset("찬된는던껏까님자운")
 #: Syllables of transliterated foreign words that Korean given names do not use.
 _LOANWORD_SYLLABLES = frozenset(
     "스트크프즈츠드르브므흐슨튼든른븐즌맨먼런턴던슈쥬츄퓨뷰"
