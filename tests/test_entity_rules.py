@@ -292,3 +292,8 @@ def test_korean_scan_keeps_places_in_a_row_and_roadworks_apart() -> None:
     assert {("place", "다온리"), ("place", "솔내반도"), ("place", "이바라키현")} <= kinds
     assert not {s for _, s in kinds if s.startswith("솔면 ")}  # two units, not one name
     assert not {s for k, s in kinds if k == "org"}
+
+
+def test_korean_scan_joins_no_verb_into_a_cut_name() -> None:
+    text = "불합리하게 배치된 청장년 로력을 줄였다."
+    assert not {s for _, s in _scan_kinds(text, ())}

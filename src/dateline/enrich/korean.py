@@ -326,7 +326,8 @@ _NOT_SPLIT_NAMES = frozenset(["하지만", "지난해", "마지막", "지난주"
 
 def _add_split_name(col: Collector, text: str, start: int, end: int) -> bool:
     form = text[start:end]
-    if (not _person_form(form) or form[-1] in _NOT_LAST or form[1] in _NOT_INSIDE
+    if (not _person_form(form) or form[-1] in _NOT_LAST or form[-1] in _NOT_GIVEN_LAST
+            or form[1] in _NOT_INSIDE
             or _fixed(form) or form in _NOT_NAMES or form in _NOT_SPLIT_NAMES
             or _TITLE_ONLY.match(form) or not col.free(start, end)):
         return False
