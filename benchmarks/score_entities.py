@@ -185,18 +185,15 @@ def _reuters(shared: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def fresh_items(shared: Path) -> list[tuple[dict[str, Any], list[Any]]]:
-    """(gold item, parsed stories with the item's title) for every line of the fresh gold."""
+def gold_sources(shared: Path, path: Path = FRESH) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(gold item, its raw title, text and url) for every line of a fresh gold file."""
     import sqlite3
-
-    from dateline.model import Hints
-    from dateline.transcript import parse
 
     corpora = shared / "corpora"
     kcna: dict[str, Any] | None = None
     reuters: dict[str, dict[str, str]] | None = None
     out = []
-    for line in FRESH.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         title, text, url = None, "", None
         if item["corpus"] == "kbs-pages":
@@ -219,9 +216,17 @@ def fresh_items(shared: Path) -> list[tuple[dict[str, Any], list[Any]]]:
         else:
             path = corpora / "nk-newyear-speeches" / "data" / item["id"]
             text = path.read_text(encoding="utf-8")[: item["end"]]
-        stories = parse(text, Hints(title=title, url=url)).stories
-        out.append((item, stories))
+        out.append((item, {"title": title, "text": text, "url": url}))
     return out
+
+
+def fresh_items(shared: Path) -> list[tuple[dict[str, Any], list[Any]]]:
+    """(gold item, parsed stories with the item's title) for every line of the fresh gold."""
+    from dateline.model import Hints
+    from dateline.transcript import parse
+
+    return [(item, parse(raw["text"], Hints(title=raw["title"], url=raw["url"])).stories)
+            for item, raw in gold_sources(shared, FRESH)]
 
 
 def _gold_keys(kind: str, entity: dict[str, Any]) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -199,6 +200,26 @@ def test_quality_gate_fresh_gold_per_language_and_type(tmp_path: Path,
     for (lang, part), floors in FRESH_FLOORS.items():
         for kind, floor in floors.items():
             assert scores[f"{lang}/{part}"][kind]["f1"] >= floor, (lang, part, kind, scores)
+
+
+@pytest.mark.parametrize("name", ["entities_fresh.jsonl", "entities_fresh_next.jsonl"])
+def test_fresh_gold_points_at_what_it_names(name: str) -> None:
+    # each annotation's `at` is where the reader saw it: a typo in the gold would score as a miss
+    shared = shared_path("corpora", "ko-wikinews")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import score_entities
+
+    wrong = []
+    for item, raw in score_entities.gold_sources(shared.parents[1], ROOT / "tests" / "data" / name):
+        for kind in ("persons", "orgs", "places"):
+            for entity in item[kind]:
+                where, offset = entity["at"]
+                forms = [entity["name"], *entity.get("also", [])]
+                # a line break or a no-break space in the source reads as a space
+                if not any(re.match(r"\s+".join(map(re.escape, form.split())), raw[where][offset:])
+                           for form in forms):
+                    wrong.append((item["id"], entity["name"], raw[where][offset:offset + 20]))
+    assert not wrong
 
 
 def test_quality_gate_speaker_linking() -> None:
