@@ -165,9 +165,9 @@ FLOORS = {"person": 0.90, "org": 0.80, "place": 0.82, "reported": 0.55}
 FRESH_FLOORS = {
     ("en", "all"): {"person": 0.93, "org": 0.88, "place": 0.95},
     ("en", "heldout"): {"person": 0.90, "org": 0.85, "place": 0.95},
-    # batches 6 and 7 (fresh, harder than the earlier ones) joined at entities@5 and @6
-    ("ko", "all"): {"person": 0.79, "org": 0.81, "place": 0.87},
-    ("ko", "heldout"): {"person": 0.76, "org": 0.78, "place": 0.86},
+    # batches 6, 7 and 8 (fresh, harder than the earlier ones) joined at entities@5, @6, @7
+    ("ko", "all"): {"person": 0.82, "org": 0.82, "place": 0.87},
+    ("ko", "heldout"): {"person": 0.80, "org": 0.80, "place": 0.86},
 }
 
 
@@ -182,7 +182,7 @@ def test_quality_gate_mentions_on_shared_gold() -> None:
 
 
 #: Batches of the fresh gold the gate scores: a batch joins once it has been measured.
-GATED_BATCHES = (1, 2, 3, 4, 5, 6, 7)
+GATED_BATCHES = (1, 2, 3, 4, 5, 6, 7, 8)
 
 
 def test_quality_gate_fresh_gold_per_language_and_type(tmp_path: Path,
@@ -205,12 +205,15 @@ def test_quality_gate_fresh_gold_per_language_and_type(tmp_path: Path,
 @pytest.mark.parametrize("name", ["entities_fresh.jsonl", "entities_fresh_next.jsonl"])
 def test_fresh_gold_points_at_what_it_names(name: str) -> None:
     # each annotation's `at` is where the reader saw it: a typo in the gold would score as a miss
+    path = ROOT / "tests" / "data" / name
+    if not path.exists():
+        pytest.skip(f"{name}: no batch waits to be scored")
     shared = shared_path("corpora", "ko-wikinews")
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import score_entities
 
     wrong = []
-    for item, raw in score_entities.gold_sources(shared.parents[1], ROOT / "tests" / "data" / name):
+    for item, raw in score_entities.gold_sources(shared.parents[1], path):
         for kind in ("persons", "orgs", "places"):
             for entity in item[kind]:
                 where, offset = entity["at"]

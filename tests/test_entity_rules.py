@@ -137,7 +137,54 @@ def test_korean_scan_joins_a_name_and_its_head() -> None:
     col = Collector(text)
     korean.scan(col, text, found)
     assert {(m.kind, m.surface) for m in col.mentions} == {
-        ("org", "리비아 공군"), ("org", "UN 안전보장이사회"), ("place", "타델리아 해양박물관")}
+        ("org", "리비아 공군"), ("place", "리비아"),  # a country before a body is a place too
+        ("org", "UN 안전보장이사회"), ("place", "타델리아 해양박물관")}
+
+
+def _scanned(text: str, found: list[str]) -> set[tuple[str, str]]:
+    col = Collector(text)
+    korean.scan(col, text, [(f, text.index(f), text.index(f) + len(f)) for f in found])
+    return {(m.kind, m.surface) for m in col.mentions}
+
+
+def test_korean_scan_drops_a_particle_the_analyser_kept() -> None:
+    # Kiwi sometimes tags a name with its particle as one proper noun
+    assert ("place", "포르투갈") in _scanned("포르투갈의 나다르 선수가 이겼다.", ["포르투갈의"])
+    assert ("person", "한솔민") in _scanned("결승에서 한솔민이 나다르를 꺾었다.", ["한솔민이"])
+    assert ("place", "유라시아주") not in _scanned("유라시아주의 운동이 커졌다.", ["유라시아주의"])
+
+
+def test_korean_scan_keeps_a_korean_name_apart_from_the_word_before() -> None:
+    got = _scanned("두잇리서치 최종호 대표는 말했다. 부조종사 고한결(37)씨가 다쳤다.",
+                   ["두잇리서치", "최종호", "부조종사", "고한결"])
+    assert ("person", "최종호") in got and ("person", "고한결") in got
+    assert not {s for k, s in got if " " in s}
+
+
+def test_korean_scan_joins_a_three_part_and_a_hyphenated_foreign_name() -> None:
+    text = "위원장 에이미 코니 바렐의 지명 뒤 아네타 크롬-카렌바흐 자를란트 주 총리가 왔다."
+    got = _scanned(text, ["에이미 코니", "바렐의", "아네타", "크롬", "카렌바흐", "자를란트"])
+    assert ("person", "에이미 코니 바렐") in got
+    assert ("person", "아네타 크롬-카렌바흐") in got and ("place", "자를란트 주") in got
+
+
+def test_korean_scan_finds_well_known_people_and_never_a_ship() -> None:
+    got = _scanned("시진핑이 방문했고 세월호 유가족과 나로호 발사를 말했다.", ["세월호", "나로호"])
+    assert got == {("person", "시진핑")}
+
+
+def test_korean_scan_follows_a_place_down_to_its_villages() -> None:
+    text = "충청남도 연기군 금남면 도암리 농장과 울진군 북면 야산, 서울시 역삼동에서 났다."
+    got = _scanned(text, ["충청남도", "연기군", "금남면", "울진군", "서울시"])
+    assert {("place", "도암리"), ("place", "북면"), ("place", "역삼동")} <= got
+    assert ("place", "농장과") not in got
+
+
+def test_korean_scan_reads_embassies_armies_and_chambers() -> None:
+    got = _scanned("주러시아 대한민국 대사관과 이스라엘군, 미 상원이 밝혔다.",
+                   ["러시아", "대한민국", "이스라엘", "미"])
+    assert {("org", "대한민국 대사관"), ("place", "대한민국"), ("org", "이스라엘군"),
+            ("place", "이스라엘"), ("org", "미 상원")} <= got
 
 
 def test_korean_scan_joins_a_foreign_name_kiwi_splits() -> None:
@@ -297,3 +344,29 @@ def test_korean_scan_keeps_places_in_a_row_and_roadworks_apart() -> None:
 def test_korean_scan_joins_no_verb_into_a_cut_name() -> None:
     text = "불합리하게 배치된 청장년 로력을 줄였다."
     assert not {s for _, s in _scan_kinds(text, ())}
+
+
+def test_korean_scan_leaves_out_a_company_service_and_cameras() -> None:
+    text = "카카오톡과 카카오페이가 멈췄고, 카카오는 사과했다. 아이폰3GS 화면과 CCTV를 KT가 살폈다."
+    got = _scanned(text, ["카카오톡", "카카오페이", "카카오"])
+    assert ("org", "KT") in got and ("org", "카카오") in got
+    assert not {s for _, s in got} & {"카카오톡", "카카오페이", "GS", "CCTV"}
+
+
+def test_korean_scan_reads_clubs_countries_cut_and_ambiguous_places() -> None:
+    text = ("FC 바로니아와 레알 카스티야 CF, 볼리냐 FC 1909와의 경기 뒤 "
+            "조선민주주의인민공화국에서도 서울 550명, 경기 257명이 나왔다. "
+            "이란현과 아카나 역, 도호쿠 지방에도 눈이 왔다.")
+    found = ["바로니아", "레알 카스티야", "볼리냐", "조선", "서울", "경기", "이란현", "아카나",
+             "도호쿠"]
+    got = _scanned(text, found)
+    assert {("org", "FC 바로니아"), ("org", "레알 카스티야 CF"), ("org", "볼리냐 FC 1909"),
+            ("place", "조선민주주의인민공화국"), ("place", "경기"), ("place", "이란현"),
+            ("place", "아카나 역"), ("place", "도호쿠 지방")} <= got
+    assert ("place", "조선") not in got
+
+
+def test_korean_scan_types_no_railway_line_or_loanword_pair_as_a_person() -> None:
+    text = "도카이 신칸센과 쇼난 다카노 라인이 멈췄고 코로나 범유행 뒤 리즈 트러스가 말했다."
+    got = _scanned(text, ["도카이 신칸센", "쇼난 다카노 라인", "코로나 범유행", "리즈 트러스"])
+    assert {s for k, s in got if k == "person"} == {"리즈 트러스"}

@@ -249,8 +249,32 @@ _KOREAN_PLACES_TEXT = (
     "노스캐롤라이나 노스다코타 오하이오 오클라호마 오리건 펜실베이니아 로드아일랜드 "
     "사우스캐롤라이나 사우스다코타 테네시 텍사스 유타 버몬트 버지니아 웨스트버지니아 위스콘신 "
     "와이오밍 "
-    "체코 콩고 평안남도 평안북도 자강도 황해남도 황해북도 함경남도 함경북도 량강도 양강도 라선"
+    "체코 콩고 평안남도 평안북도 자강도 황해남도 황해북도 함경남도 함경북도 량강도 양강도 라선 "
+    # regions and common short names the translations spell otherwise
+    "호주 남아공 북유럽 남유럽 북아프리카 서아프리카 동아프리카 남아프리카 중앙아프리카 "
+    "북아메리카 남아메리카 중앙아메리카 라틴아메리카 오세아니아 스칸디나비아 시베리아 발칸 "
+    "카리브 극동 연해주 사할린 캄차카 쿠릴 체첸 크림반도 골란고원 "
+    # provinces of China (저장 "storage", 산시, 장시, 지린 and 신장 "kidney" left out)
+    "광둥 푸젠 장쑤 산둥 허베이 허난 후베이 후난 쓰촨 윈난 구이저우 간쑤 칭하이 랴오닝 "
+    "헤이룽장 안후이 하이난 티베트 시짱 내몽골 닝샤 광시 신장위구르 "
+    # prefectures of Japan, bare where the word is no common one (나라 "country", 기후
+    # "climate", 사가, 시가, 미에, 고치 only with 현)
+    "아오모리 이와테 미야기 아키타 야마가타 이바라키 도치기 군마 사이타마 지바 가나가와 "
+    "도야마 이시카와 후쿠이 야마나시 나가노 아이치 효고 와카야마 돗토리 시마네 오카야마 "
+    "야마구치 도쿠시마 가가와 에히메 구마모토 오이타 미야자키 "
+    "지바현 나라현 기후현 사가현 시가현 미에현 고치현 군마현 효고현 "
+    # towns and districts of South and North Korea written without their city
+    "일산 분당 문산 청진 회령 평강 "
+    # both Koreas, provinces written in pairs, states of the past
+    "남북한 전라남북도 경상남북도 충청남북도 전라도 경상도 충청도 서독 동독 소련"
 )
+#: Place names that are common words too (``경기`` "a match", ``음성`` "voice", ``예산``
+#: "budget"): places where the analyser tags them as proper nouns, never found by themselves.
+_KOREAN_PLACES_AMBIGUOUS_TEXT = (
+    "경기 음성 예산 구리 공주 영광 고성 상주 부여 양주 영양 고령 보은 완주 거창 성주 수영 "
+    "동작 기장 달성 강화"
+)
+KOREAN_PLACES_AMBIGUOUS = frozenset(_KOREAN_PLACES_AMBIGUOUS_TEXT.split())
 #: South Korea's cities and counties (시·군) and the districts (구) of its metropolitan cities,
 #: without the suffix.  Left out: the ones that are common words too (음성 "voice", 예산
 #: "budget", 구리 "copper", 공주 "princess", 영광 "glory", 고성, 장수, 상주, 부여, 양주, 영양,

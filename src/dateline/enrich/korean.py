@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from dateline.enrich import gazetteer
 from dateline.enrich import korean_context as context
@@ -25,6 +26,7 @@ from dateline.enrich.facts import Collector
 from dateline.enrich.known import (
     KOREAN_BODIES,
     KOREAN_BODIES_AMBIGUOUS,
+    KOREAN_PERSONS,
     MEDIA_KEYS,
     words,
 )
@@ -41,7 +43,7 @@ _ORG_SUFFIX = re.compile(
 _PLACE_SUFFIX = re.compile(
     r"(?:역|시|군|구|동|읍|면|리|도|섬|산|강|해|궁|성|공항|항|광장|타워|돔|경기장|구장|공원|"
     r"대교|터널|반도|고원|평야|호수|폭포|사원|성당|거리|마을|해협|만|저수지|발전소|원전|주|"
-    r"체육관|박물관|미술관|기념관|기지|헬기장)$"
+    r"체육관|박물관|미술관|기념관|기지|헬기장|대로)$"
 )
 #: Titles that make the proper noun next to them a person.
 _TITLES = (
@@ -69,13 +71,15 @@ _GLUED_TITLE = re.compile(r"^[\uac00-\ud7a3]")
 #: ``스웨덴 한림원``, ``고리 원자력발전소``, ``일리노이 주``.
 _EXTENDS = re.compile(
     r"^ ([\uac00-\ud7a3]{0,8}(?:(?P<org>위원회|이사회|안보리|연맹|연합|공군|육군|해군|의회|"
+    r"대사관|총영사관|영사관|대표부|상원|하원|중의원|참의원|"
     r"한림원|주식회사|"
     r"과학원|학술원|협회|학회|재단|공사|방송|신문|일보|통신|경찰|검찰|외교부|국방부|내무부|"
     r"외무성|방위성|재무성|법무성|총무성|후생노동성|경제산업성|국토교통성|문부과학성|총리실|"
     r"외무부|국가안보국|중앙정보국|연방수사국)|"
     r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주|화산|반도|"
-    r"동상|요금소|휴게소|터미널|해수욕장|나들목|광장|헬기장|(?:장군|대왕|열사|선생) 동상))|"
-    r"시|현|섬|제도|열도|자치구)"
+    r"동상|요금소|휴게소|터미널|해수욕장|나들목|광장|헬기장|호텔|"
+    r"(?:장군|대왕|열사|선생) 동상))|"
+    r"시|현|섬|제도|열도|자치구|구|역|지방)"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 _REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
@@ -86,6 +90,10 @@ _NOT_NAMES = words(
     "인터뷰 녹취 기자 앵커 리포트 특파원 대통령 위원장 국무위원장 장관 대변인 주체 세 동지 "
     "수령님 장군님 천리마 두리 로동"
 )
+#: Ships, rockets, satellites and missiles named like people (``세월호``, ``나로호``): none of
+#: the three kinds, whatever the words around them say.
+_THINGS = words("세월호 천안함 나로호 누리호 다누리 천리안 무궁화호 광명성 은하 대포동 무수단 "
+                "북극성 화성포 천지호 독도함 마라도함")
 _SURNAMES = frozenset(
     "김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방"
     "공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용리"
@@ -123,7 +131,7 @@ _BODIES = re.compile(
     r"(?:국가안보|중앙정보|연방수사|정보|통계|기상)국|메이저리그|마이너리그|프리미어리그|분데스리가|"
     r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청)|"
     r"(?:[A-Z]{1,5} ?|[\uac00-\ud7a3]{1,8})엔터테(?:인|이)먼트|"
-    r"[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|병원|적십자사))"
+    r"[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|병원|적십자사|대사관|영사관|대표부))"
     r"(?=$|[^\uac00-\ud7a3]|(?!의원)[은는이가을를의에와과도로])"
 )
 #: Areas, coasts, sea areas and roads written as common nouns: ``수도권``, ``동해안``, ``서해남부``,
@@ -167,12 +175,22 @@ _KNOWN_SCANNED = sorted(n for n in KOREAN_BODIES - KOREAN_BODIES_AMBIGUOUS
                         if len(n.replace(" ", "")) >= 3)
 #: The names of :data:`KOREAN_BODIES` found wherever they are written (three letters or more,
 #: not a common word), the longest that fits, a particle or no letter after them.
-_KNOWN_BODIES = re.compile(
-    rf"(?=[{''.join(sorted({re.escape(n[0]) for n in _KNOWN_SCANNED}))}])"
-    r"(?<![\uac00-\ud7a3A-Za-z0-9])(?:" + _trie(_KNOWN_SCANNED) + ")"
-    r"(?=$|[^\uac00-\ud7a3A-Za-z0-9]|(?:은|는|이|가|을|를|의|에|와|과|도|로|으로|에서|에게|"
-    r"측|만|까지|부터|처럼|보다|이나|라는|이라는)(?![\uac00-\ud7a3]))"
-)
+#: The end of a name found in the raw text: a particle or no letter after it.
+_NAME_END = (r"(?=$|[^\uac00-\ud7a3A-Za-z0-9]|(?:은|는|이|가|을|를|의|에|와|과|도|로|으로|에서|"
+             r"에게|측|만|까지|부터|처럼|보다|이나|라는|이라는|와의|과의|에서는|에서도|에는|"
+             r"에도|으로는|로는|와는|과는)(?![\uac00-\ud7a3]))")
+
+
+def _scanner(names: list[str]) -> re.Pattern[str]:
+    """``names`` wherever they are written, the longest that fits, with :data:`_NAME_END`."""
+    return re.compile(rf"(?=[{''.join(sorted({re.escape(n[0]) for n in names}))}])"
+                      r"(?<![\uac00-\ud7a3A-Za-z0-9])(?:" + _trie(names) + ")" + _NAME_END)
+
+
+_KNOWN_BODIES = _scanner(_KNOWN_SCANNED)
+_PERSONS_SCANNED = sorted(n for n in KOREAN_PERSONS if len(n.replace(" ", "")) >= 2)
+#: The people of :data:`KOREAN_PERSONS` wherever they are written, as :data:`_KNOWN_BODIES`.
+_KNOWN_PERSONS = _scanner(_PERSONS_SCANNED)
 _ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹)인?\s$")
 
 
@@ -180,17 +198,18 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
          spans: list[tuple[int, int]] | None = None) -> None:
     """Type the proper nouns ``found`` in ``text`` and add them to ``col``; bodies written as
     common nouns (``소방방재청``, ``외교부``, ``…위원회``) are found in ``spans`` of the text."""
+    found = [_without_particle(text, *f) for f in found]
     starts = {a for _, a, _ in found}
     joined: list[tuple[str, int, int]] = []
     last: tuple[str, str, int, int] | None = None  # the last proper noun as Kiwi gave it
     for form, a, b in found:
         prev = joined[-1] if joined else None
         # "나세르 칸아니": a proper noun nothing types and the next one a space after are one name
-        if (prev and text[prev[2]:a] == " " and not _fixed(prev[0]) and not _fixed(form)
-                and not _TITLE_ONLY.match(form)
+        if (prev and text[prev[2]:a] in (" ", "-") and not _fixed(prev[0]) and not _fixed(form)
+                and not _TITLE_ONLY.match(form) and not _named_after(prev[0], form)
                 and not (_ADMIN_SUFFIX.search(prev[0]) and _ADMIN_SUFFIX.search(form))
                 and last is not None and _joinable(*last)):
-            joined[-1] = (f"{prev[0]} {form}", prev[1], b)
+            joined[-1] = (f"{prev[0]}{text[prev[2]:a]}{form}", prev[1], b)
         else:
             joined.append((form, a, b))
         last = (form, text, a, b)
@@ -201,13 +220,20 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         ext = _EXTENDS.match(text[b:b + 16])
         if ext and ext.group("org") and (ext.group(1) == "공사" or _WORKS.search(ext.group(1))):
             ext = None  # "비자림로 확장공사": the work on a road, not a corporation
+        if ext and " " in form and not ext.group("org"):
+            # "안네그레트 크람프-카렌바우어 자를란트 주": the place is the last word's
+            head, _, form = form.rpartition(" ")
+            rest.append((head, a, a + len(head)))
+            a = b - len(form)
         if ext and b + 1 not in starts and (not _person_form(form) or _fixed(form)
                                             or ext.group(1).endswith("동상")):
             # not when the next word is a name of its own, nor after a person's name:
             # "조태영 외교부 대변인" is the spokesman of the ministry, but "이순신 장군 동상" a
             # statue
-            col.add("org" if ext.group("org") else "place", f"{form} {ext.group(1)}", a,
-                    b + ext.end(), source="kiwi")
+            if (col.add("org" if ext.group("org") else "place", f"{form} {ext.group(1)}", a,
+                        b + ext.end(), source="kiwi") and ext.group("org")
+                    and (form in _SHORT_COUNTRIES or form in gazetteer.korean_country_names())):
+                col.add("place", form, a, b, source="kiwi", force=True)  # "미국 대사관"
         else:
             rest.append((form, a, b))
     for a, b in spans or [(0, len(text))]:  # 2. bodies written as common nouns
@@ -225,11 +251,24 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         regnal = _REGNAL.match(text[b:b + 5]) if kind == "person" else None
         if regnal:  # "엘리자베스 2세"
             name, b = f"{name} {regnal.group().strip()}", b + regnal.end()
-        if kind:
-            col.add(kind, name, a, b, source="kiwi")
-    _unsplit_names(col, text, spans or [(0, len(text))])  # 4. names Kiwi cut in pieces
+        if kind and col.add(kind, name, a, b, source="kiwi") and kind == "org" and (
+                name[-1] == "군" and name[:-1] in gazetteer.korean_country_names()):
+            col.add("place", name[:-1], a, b - 1, source="kiwi", force=True)  # "이스라엘군"
+    for a, b in spans or [(0, len(text))]:  # 4. well-known people the analyser missed
+        for m in _KNOWN_PERSONS.finditer(text, a, b):
+            col.add("person", m.group(), m.start(), m.end(), source="known")
+        for m in _long_countries().finditer(text, a, b):  # "조선민주주의인민공화국", cut by Kiwi
+            col.add("place", m.group(), m.start(), m.end(), source="known", force=_only_part(
+                col, "place", m.start(), m.end()))
+        for m in _CLUB.finditer(text, a, b) if _CLUB_TAG.search(text, a, b) else ():
+            # "발렌시아 CF", "FC 바르셀로나"
+            col.add("org", m.group(), m.start(), m.end(), source="club", force=_only_part(
+                col, None, m.start(), m.end()))
+    _unsplit_names(col, text, spans or [(0, len(text))])  # 5. names Kiwi cut in pieces
+    _admin_chain(col, text)  # 6. "연기군 금남면 도암리": the smaller units after a place
     for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
-        if not col.free(m.start(), m.end()) or kind_of(m.group()) != "org":
+        if (not col.free(m.start(), m.end()) or kind_of(m.group()) != "org"
+                or m.group() in _THING_ACRONYMS):
             continue
         ext = _EXTENDS.match(text[m.end():m.end() + 16])  # "UN 안전보장이사회"
         if ext and ext.group("org"):
@@ -237,6 +276,70 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
                     source="acronym")
         else:
             col.add("org", m.group(), m.start(), m.end(), source="acronym")
+
+
+#: A smaller unit a space after a city, county, district or township (``금남면 도암리``,
+#: ``울진군 북면``, ``강남구 역삼동``, ``단호2리``): the units each kind of place holds.
+_SMALLER_UNIT = re.compile(
+    r" ([\uac00-\ud7a3]{1,5} ?\d{0,2}(?:읍|면|리|동|\d가))"
+    r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|에서|와|과|도|로|까지|부터|일대|주민|"
+    r"일원|인근)(?![\uac00-\ud7a3]))")
+_HOLDS = {"시": "읍면동구", "군": "읍면", "구": "동가", "읍": "리", "면": "리"}
+
+
+def _admin_chain(col: Collector, text: str) -> None:
+    """The smaller units written after each place that holds them, down the chain."""
+    todo = [m for m in col.mentions if m.kind == "place" and m.end > m.start
+            and m.surface[-1] in _HOLDS and len(m.surface) >= 2]
+    while todo:
+        place = todo.pop()
+        unit = _SMALLER_UNIT.match(text, place.end)
+        if unit and unit.group(1)[-1] in _HOLDS[place.surface[-1]]:
+            found = col.add("place", unit.group(1), unit.start(1), unit.end(1), source="unit")
+            if found and found.surface[-1] in _HOLDS:
+                todo.append(found)
+
+
+#: A football club: a name and a Latin tag, or the tag first (``볼로냐 FC 1909``, ``SL 벤피카``)
+_CLUB = re.compile(
+    r"(?<![\uac00-\ud7a3A-Za-z])(?:[\uac00-\ud7a3]{2,8}(?: [\uac00-\ud7a3]{2,8})? (?:FC|CF)"
+    r"(?: \d{4})?|(?:FC|AC|SL|SS|RCD|CD|VfB|VfL|TSG) [\uac00-\ud7a3]{2,10}?)" + _NAME_END)
+_CLUB_TAG = re.compile(r"(?<![A-Za-z])(?:FC|CF|AC|SL|SS|RCD|CD|VfB|VfL|TSG)(?![A-Za-z])")
+
+
+@lru_cache(maxsize=1)
+def _long_countries() -> re.Pattern[str]:
+    """Countries' long names (five letters or more), which the analyser cuts."""
+    return _scanner(sorted(n for n in gazetteer.korean_country_names() if len(n) >= 5))
+
+
+def _only_part(col: Collector, kind: str | None, start: int, end: int) -> bool:
+    """Every mention inside ``start``–``end`` is a piece of this longer name (all of ``kind``;
+    of any kind when it is None), so the longer name may take their place."""
+    inside = [m for m in col.mentions if start <= m.start and m.end <= end]
+    if not inside or any(m.start < start < m.end or m.start < end < m.end for m in col.mentions):
+        return False
+    if all(kind is None or m.kind == kind for m in inside):
+        col.mentions = [m for m in col.mentions if m not in inside]
+        return True
+    return False
+
+
+def _named_after(first: str, form: str) -> bool:
+    """``form`` is a Korean name after a word that is no given name: a body's or a job's
+    (``두잇서베이 최종기``, ``부조종사 고종진``)."""
+    return _person_form(form) and (len(first) >= 4 or first[-1] in "사원수관장")
+
+
+def _without_particle(text: str, form: str, start: int, end: int) -> tuple[str, int, int]:
+    """A proper noun the analyser read with its particle (``대한민국의``, ``배럿의``; ``안창림이``
+    before a space), without it."""
+    if text[end:end + 1] and _HANGUL.match(text[end]):
+        return form, start, end
+    if (len(form) >= 3 and form[-1] == "의" and not form.endswith("주의")
+            or len(form) == 4 and form[-1] == "이" and _person_form(form[:-1])):
+        return form[:-1], start, end - 1
+    return form, start, end
 
 
 def _add_body(col: Collector, text: str, start: int, end: int) -> None:
@@ -352,7 +455,7 @@ def _typed(text: str, found: list[tuple[str, int, int]],
         v = votes.setdefault(name, Counter())
         if kind:  # two votes for each cue, one for a list's member
             v[kind] += 20 if glued in _GLUED_ORGS or _fixed(name) else 2
-        if not _ANONYMOUS.match(name):  # "최씨", "박모(33)씨" are no one's name
+        if not _ANONYMOUS.match(name) and name not in _THINGS:  # "최씨" is no one's name
             for cue, n in context.evidence(text, a, b).items():
                 v[cue] += 2 * n
     spans = [(n, a, b) for n, a, b, _ in names]
@@ -382,7 +485,7 @@ _GLUED = re.compile(
 _HANGUL_BODIES = frozenset(k for k in MEDIA_KEYS if len(k) >= 2 and _HANGUL.match(k))
 _HANGUL_BODY_LENGTHS = sorted({len(k) for k in _HANGUL_BODIES})
 _SITE_HEAD = re.compile(r"[\uac00-\ud7a3](?:공원|체육관|박물관|미술관|기념관|경기장|공항|광장|"
-                        r"요금소|휴게소|터미널|해수욕장)$")
+                        r"요금소|휴게소|터미널|해수욕장|호텔)$")
 
 
 def _starts_with_body(form: str) -> bool:
@@ -394,7 +497,8 @@ def _joinable(form: str, text: str, start: int, end: int) -> bool:
     """Nothing types this proper noun but, maybe, a title before it (``대표 베너드 체카소브``)."""
     kind = kind_of(form, text, start, end)
     return kind is None or (kind == "person" and not _person_form(form)
-                            and bool(_TITLE_BEFORE.search(text[max(0, start - 8):start])))
+                            and (" " in form  # "에이미 코니" + "배럿"
+                                 or bool(_TITLE_BEFORE.search(text[max(0, start - 8):start]))))
 
 
 def _fixed(form: str) -> bool:
@@ -405,12 +509,19 @@ def _fixed(form: str) -> bool:
 
 _TITLE_ONLY = re.compile(rf"^(?:{_TITLES})$")
 _GLUED_ORGS = frozenset(["부대", "대학교", "대학", "대", "위원회", "뉴스", "신문", "일보", "방송",
-                         "통신"])
-_LATIN = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
+                         "통신", "군"])
+_LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
+#: Services a company names after itself (``카카오톡``, ``카카오페이``): a product, not a body
+_SERVICE = re.compile(r"(?:톡|택시|페이|맵|스토리|웹툰|앱스토어)$")
+#: Acronyms that name a thing in Korean text more often than a body (closed-circuit cameras)
+_THING_ACRONYMS = frozenset(["CCTV"])
 
 
 def _with_suffix(form: str, text: str, end: int) -> tuple[str, int]:
     """``밸모럴`` + ``성``, ``아크`` + ``부대``: a common-noun head glued to a proper noun."""
+    if (text.startswith("군", end) and _PARTICLE_AT.match(text, end + 1)
+            and form in gazetteer.korean_country_names()):
+        return "군", end + 1  # "이스라엘군": a country's army
     m = _GLUED.match(text[end:end + 8])
     if m and m.group(1) == "주" and text.startswith("의", end + 1) and not gazetteer.is_place(form):
         return "", end  # "김정일주의": an ism, not a state
@@ -427,8 +538,10 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
             titled_forms: frozenset[str] = frozenset()) -> str | None:
     """person / org / place / None for one proper noun at ``text[start:end]``; ``titled_forms``
     are the proper nouns a title goes with somewhere in the text."""
-    if form in _NOT_NAMES or len(form) < 1:
+    if form in _NOT_NAMES or form in _THINGS or len(form) < 1:
         return None
+    if form in KOREAN_PERSONS:
+        return "person"
     after, before = text[end:end + 8], text[max(0, start - 8):start]
     if not _HANGUL.search(form):  # Latin letters inside Korean text: KBO, LG, NHK
         key = casefold_key(form)
@@ -442,8 +555,10 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
     titled = bool(title_after or _TITLE_BEFORE.search(before) or _REGNAL.match(after))
     if _SITE_HEAD.search(form):
         return "place"  # "서울대공원", "진도체육관": a site, though a body's name starts it
-    if form in MEDIA_KEYS or form in KOREAN_BODIES or _starts_with_body(form):
-        return "org"  # "롯데쇼핑", "삼성전자"
+    if form in MEDIA_KEYS or form in KOREAN_BODIES:
+        return "org"
+    if _starts_with_body(form):  # "롯데쇼핑", "삼성전자"; not "카카오톡"
+        return None if _SERVICE.search(form) else "org"
     if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:
         return "place"
     if _LANGUAGE.search(form) and gazetteer.is_korean_place(form[:-1]):
@@ -457,8 +572,13 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
     if titled and len(form) <= 12 and (len(form) <= 1 or _person_form(form) or not glued_title
                                        or _TITLE_BEFORE.search(before)):
         return "person"  # "윤석열 대통령", "박대통령"; not "용산소방서장"
+    if form in gazetteer.KOREAN_PLACES_AMBIGUOUS and not titled:
+        return "place"  # "경기 257명": the province, where the analyser reads a proper noun
     if len(form) >= 4 and form[-1] == "현" and _HANGUL_WORD.match(form) and not titled:
         return "place"  # "이바라키현": a prefecture
+    if (len(form) == 3 and form[-1] in "현성문" and gazetteer.is_korean_place(form[:2])
+            and not titled):
+        return "place"  # "이란현", "천안문": a place's county, province or gate
     if _person_form(form):  # three syllables, a surname first: a name unless its end says not
         if form[-1] in "역시군산섬읍면도강" or form.endswith("해안"):
             return "place"  # "한탄강", "남해안"
@@ -477,13 +597,19 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
         return "org"
     if len(form) >= 3 and _PLACE_SUFFIX.search(form):
         return "place"
-    if " " in form and all(2 <= len(p) <= 5 and _HANGUL_WORD.match(p) and p[-1] not in _NOT_NAME_END
-                           and p not in KOREAN_BODIES and not p.endswith(("공화국", "왕국"))
-                           for p in form.split()):
+    parts = form.replace("-", " ").split()
+    if " " in form and not _NOT_NAME_PARTS.intersection(parts) and not (
+            _THING_HEAD.search(form)) and all(
+            2 <= len(p) <= 5 and _HANGUL_WORD.match(p) and p[-1] not in _NOT_NAME_END
+            and p not in KOREAN_BODIES and not p.endswith(("공화국", "왕국")) for p in parts):
         return "person"  # two words, nothing else said: "리즈 트러스", "나세르 칸아니"
     return None
 
 
+#: Loanwords that are no part of a name (``코로나 범유행``, ``러브 버그``)
+_NOT_NAME_PARTS = frozenset(["코로나", "러브", "트릭", "버그", "라이브", "스토리", "게임", "시즌"])
+#: Railway lines and services written like two-word names (``도호쿠 신칸센``, ``쇼난 신주쿠 라인``)
+_THING_HEAD = re.compile(r"(?:신칸센|라인|[^ ]선|호선|철도|익스프레스)$")
 #: Last syllables of words that start with a surname but that Korean given names seldom end in.
 _NOT_GIVEN_LAST = frozenset("장간통련평절" "된고여껏던는을를의에며면다들께과와")
 #: Last syllables of the words of a two-word name that end verbs, adjectives and nouns of
