@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dateline.enrich import english, korean
@@ -370,3 +372,42 @@ def test_korean_scan_types_no_railway_line_or_loanword_pair_as_a_person() -> Non
     text = "도카이 신칸센과 쇼난 다카노 라인이 멈췄고 코로나 범유행 뒤 리즈 트러스가 말했다."
     got = _scanned(text, ["도카이 신칸센", "쇼난 다카노 라인", "코로나 범유행", "리즈 트러스"])
     assert {s for k, s in got if k == "person"} == {"리즈 트러스"}
+
+
+def test_korean_kind_of_a_surname_alone_and_words_that_end_no_name() -> None:
+    # a surname alone is someone only with a title after it, and not an anonymised one
+    assert korean.kind_of("문", "문 대통령이 말했다", 0, 1) == "person"
+    assert korean.kind_of("이", "이 씨가 말했다", 0, 1) is None
+    assert korean.kind_of("리", "사무총장 리 발언", 5, 6) is None
+    # ethnic groups, laws, editions, ring roles: no given name ends so
+    for word in ("조선족", "연금법", "한정판", "공급책"):
+        assert korean.kind_of(word) is None, word
+
+
+def test_korean_scan_reads_matches_councils_districts_and_bases() -> None:
+    text = ("홍콩전에서 이겼다. 전국가맹점협의회와 부산상담소가 밝혔다. 파리 10구와 동창리 기지, "
+            "강남대로에서 리즈 트러스가 말했고 베이징 궈안을 이겼다.")
+    got = _scanned(text, ["홍콩전", "파리", "동창리", "강남", "리즈 트러스", "베이징 궈안"])
+    assert {("place", "홍콩"), ("org", "전국가맹점협의회"), ("org", "부산상담소"),
+            ("place", "파리 10구"), ("place", "동창리 기지"), ("place", "강남대로"),
+            ("person", "리즈 트러스")} <= got
+    assert ("person", "베이징 궈안") not in got
+
+
+def _described(text: str, persons: list[str], orgs: list[str]) -> set[str]:
+    col = Collector(text)
+    for kind, names in (("person", persons), ("org", orgs)):
+        for name in names:  # every occurrence
+            for at in (m.start() for m in re.finditer(re.escape(name), text)):
+                col.add(kind, name, at, at + len(name))
+    return {m.surface for m in korean.drop_described(col.mentions, text) if m.kind == "org"}
+
+
+def test_korean_bodies_named_only_in_a_description_are_no_mention() -> None:
+    text = ("국회 정보위원회 소속 한빛당 고한결 의원과 새날당 비상대책위원장 나다솜, "
+            "최누리(가람대) 교수가 말했다. 보람부 장관도 왔다.")
+    assert _described(text, ["고한결", "나다솜", "최누리"],
+                      ["국회", "정보위원회", "한빛당", "새날당", "가람대", "보람부"]) == set()
+    # named for itself once, a body keeps every mention
+    text = "새날당 비상대책위원장 나다솜이 말했다. 새날당은 회의를 열었다."
+    assert _described(text, ["나다솜"], ["새날당"]) == {"새날당"}

@@ -33,7 +33,7 @@ __all__ = ["MAKER", "NAME", "VERSION", "MentionFact", "QuoteFact", "StoryFacts",
 log = logging.getLogger(__name__)
 
 NAME = "entities"
-VERSION = "7"
+VERSION = "8"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
@@ -107,6 +107,8 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,
     title = getattr(story, "title", None)
     if title:
         _scan_title(col, title, text, korean, title_nouns)
+    if korean:
+        col.mentions = ko.drop_described(col.mentions, text)
     _resolve_in_story(col)
     col.mentions.sort(key=lambda m: (m.start, m.end))
     facts = StoryFacts(mentions=col.mentions)

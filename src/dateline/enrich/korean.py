@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from dateline.enrich import gazetteer
 from dateline.enrich import korean_context as context
-from dateline.enrich.facts import Collector
+from dateline.enrich.facts import Collector, MentionFact
 from dateline.enrich.known import (
     KOREAN_BODIES,
     KOREAN_BODIES_AMBIGUOUS,
@@ -79,7 +79,7 @@ _EXTENDS = re.compile(
     r"(?P<place>박물관|미술관|기념관|저수지|발전소|원전|경기장|공원|공항|대교|궁|주|화산|반도|"
     r"동상|요금소|휴게소|터미널|해수욕장|나들목|광장|헬기장|호텔|"
     r"(?:장군|대왕|열사|선생) 동상))|"
-    r"시|현|섬|제도|열도|자치구|구|역|지방)"
+    r"시|현|섬|제도|열도|자치구|구|역|지방|기지|\d{1,2}구)"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 _REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
@@ -131,7 +131,8 @@ _BODIES = re.compile(
     r"(?:국가안보|중앙정보|연방수사|정보|통계|기상)국|메이저리그|마이너리그|프리미어리그|분데스리가|"
     r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청)|"
     r"(?:[A-Z]{1,5} ?|[\uac00-\ud7a3]{1,8})엔터테(?:인|이)먼트|"
-    r"[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|병원|적십자사|대사관|영사관|대표부))"
+    r"[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|병원|적십자사|대사관|영사관|대표부|협의회|연합회|"
+    r"상담소|의료원|사령부|환경연합))"
     r"(?=$|[^\uac00-\ud7a3]|(?!의원)[은는이가을를의에와과도로])"
 )
 #: Areas, coasts, sea areas and roads written as common nouns: ``수도권``, ``동해안``, ``서해남부``,
@@ -333,7 +334,9 @@ def _named_after(first: str, form: str) -> bool:
 
 def _without_particle(text: str, form: str, start: int, end: int) -> tuple[str, int, int]:
     """A proper noun the analyser read with its particle (``대한민국의``, ``배럿의``; ``안창림이``
-    before a space), without it."""
+    before a space) or with the match it names (``홍콩전``), without it."""
+    if form[-1:] == "전" and form[:-1] in gazetteer.korean_country_names():
+        return form[:-1], start, end - 1  # "홍콩전", "일본전": the match against a country
     if text[end:end + 1] and _HANGUL.match(text[end]):
         return form, start, end
     if (len(form) >= 3 and form[-1] == "의" and not form.endswith("주의")
@@ -365,6 +368,46 @@ _SHORT_COUNTRIES = frozenset(["한국", "북한", "남한", "조선", "미"])
 _OFFICES = ("장관|차관|원장|청장|처장|총장|회장|사장|대변인|위원장|의원|대표|대사|국장|실장|"
             "본부장|단장")
 _PARTICLE = r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에게|와|과|도|께서)(?![\uac00-\ud7a3]))"
+
+#: A person's title after a body that describes the person (``국민의당 비상대책위원장``,
+#: ``공화당 대선 후보``, ``연세대 교수``)
+_DESCRIBING_TITLE = (rf"(?:[\uac00-\ud7a3]{{0,6}}(?:{_OFFICES})|(?:{_TITLES}|이사|대표이사|후보|"
+                     rf"교수|연구원|위원|상임위원|최고위원|부대표|선임기자|CEO))"
+                     r"(?![\uac00-\ud7a3]{2})")
+_THEN_TITLE = re.compile(rf"(?: [\uac00-\ud7a3]{{1,10}})? {_DESCRIBING_TITLE}")
+_THEN_PERSON = re.compile(r"(?: 소속)? ")
+_TITLE_THEN = re.compile(rf"(?:[\uac00-\ud7a3]{{1,10}} )?{_DESCRIBING_TITLE} ")
+_PERSON_TITLE = re.compile(rf" {_DESCRIBING_TITLE}")
+
+
+def drop_described(mentions: list[MentionFact], text: str) -> list[MentionFact]:
+    """``mentions`` without the organisations named only in a person's description: the body
+    before a name and a title (``국민의당 이규태 의원``, ``국민의당 비상대책위원장 박지원``),
+    between them (``박지원 국민의당 비상대책위원장``), in brackets after a name
+    (``최성진(국민대)``), before an office (``보건복지부 장관``) or before another such body
+    (``국회 정보위원회 소속 …``).  A reader takes these for who the person is, not for a
+    mention of the body; a body named anywhere else in the story (or in its title) is kept,
+    every mention of it."""
+    people = {m.start: m.end for m in mentions if m.kind == "person" and m.end > m.start}
+    ends = set(people.values())
+    orgs = sorted((m for m in mentions if m.kind == "org" and m.end > m.start),
+                  key=lambda m: -m.start)  # from the last: a chain is read backwards
+    described: set[int] = set()
+    for m in orgs:
+        a, b = m.start, m.end
+        gap = _THEN_PERSON.match(text, b)
+        title_then = _TITLE_THEN.match(text, gap.end()) if gap else None
+        if (a - 1 in ends and text[a - 1:a] == " " and _THEN_TITLE.match(text, b)
+                or a - 1 in ends and text[a - 1:a] == "(" and text[b:b + 1] in (")", ",")
+                or gap and gap.end() in people and _PERSON_TITLE.match(text, people[gap.end()])
+                or title_then and title_then.end() in people
+                or _OFFICE_AFTER.match(text[b:b + 12])
+                or gap and gap.end() in described):
+            described.add(a)
+    named = {m.key for m in mentions if m.kind == "org" and m.start not in described}
+    return [m for m in mentions if m.kind != "org" or m.key in named]
+
+
 #: Three syllables, a surname first, that may be a name the analyser cut
 _NAME_LIKE = re.compile(rf"(?<![\uac00-\ud7a3])[{''.join(sorted(_SURNAMES))}][\uac00-\ud7a3]{{2}}")
 #: After a name: a title a space after it, a body between allowed (``황찬현 감사원장``,
@@ -476,7 +519,7 @@ _ANONYMOUS = re.compile(rf"^[{_SURNAMES}]모?$")
 
 
 _GLUED = re.compile(
-    r"^(부대|대학교|대학|대|위원회|뉴스|신문|일보|방송|통신|공항|광장|공원|체육관|박물관|미술관|"
+    r"^(부대|대학교|대학|대|위원회|뉴스|신문|일보|방송|통신|공항|광장|공원|체육관|박물관|미술관|대로|"
     r"기념관|경기장|반도|기지|헬기장|대교|성|섬|궁|역|주)(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|에서|에게|와|과|"
     r"도|로|으로|까지|부터|만|에서는|에서도|에는|에도|으로는|로는|와의|과의)(?![\uac00-\ud7a3]))"
 )
@@ -569,6 +612,8 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
         return "place"  # "이태원 참사", "리비아 상공"
     if _STRONG_ORG.search(form) or _ORG_BEFORE.search(before):
         return "org"
+    if len(form) == 1 and not (title_after and not after.lstrip().startswith(("씨", "모"))):
+        titled = False  # "이 씨", "사무총장 리": a surname alone is named by a title after it
     if titled and len(form) <= 12 and (len(form) <= 1 or _person_form(form) or not glued_title
                                        or _TITLE_BEFORE.search(before)):
         return "person"  # "윤석열 대통령", "박대통령"; not "용산소방서장"
@@ -599,7 +644,9 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
         return "place"
     parts = form.replace("-", " ").split()
     if " " in form and not _NOT_NAME_PARTS.intersection(parts) and not (
-            _THING_HEAD.search(form)) and all(
+            _THING_HEAD.search(form)) and not (
+            len(parts[0]) >= 3 and gazetteer.is_korean_place(parts[0])) and not (
+            _LANGUAGE.search(parts[0]) and gazetteer.is_korean_place(parts[0][:-1])) and all(
             2 <= len(p) <= 5 and _HANGUL_WORD.match(p) and p[-1] not in _NOT_NAME_END
             and p not in KOREAN_BODIES and not p.endswith(("공화국", "왕국")) for p in parts):
         return "person"  # two words, nothing else said: "리즈 트러스", "나세르 칸아니"
@@ -611,7 +658,7 @@ _NOT_NAME_PARTS = frozenset(["코로나", "러브", "트릭", "버그", "라이�
 #: Railway lines and services written like two-word names (``도호쿠 신칸센``, ``쇼난 신주쿠 라인``)
 _THING_HEAD = re.compile(r"(?:신칸센|라인|[^ ]선|호선|철도|익스프레스)$")
 #: Last syllables of words that start with a surname but that Korean given names seldom end in.
-_NOT_GIVEN_LAST = frozenset("장간통련평절" "된고여껏던는을를의에며면다들께과와")
+_NOT_GIVEN_LAST = frozenset("장간통련평절족법판책" "된고여껏던는을를의에며면다들께과와")
 #: Last syllables of the words of a two-word name that end verbs, adjectives and nouns of
 #: people instead (``자랑찬 위훈``, ``국영농목장 로동자``, ``그리운 장군님``).
 _NOT_NAME_END = frozenset("찬된는던껏까님자운")
