@@ -233,3 +233,22 @@ def test_quality_gate_speaker_linking() -> None:
 
     result = score_entities.speaker_linking(shared.parents[1])
     assert result["split_people"] == 0 and result["merged_entities"] == 0
+
+
+def test_a_family_name_alone_in_hangul_joins_its_one_full_name() -> None:
+    # in the story: "박 대통령" is the 박솔빈 the story names, "트러스" the 리즈 트러스
+    story = ParsedStory(text="박솔빈 대통령과 리즈 트러스 총리가 만났다. 박 대통령과 트러스 총리는 "
+                             "합의했다.", language="ko")
+    keys = {m.surface: m.key for m in extract(story).mentions if m.kind == "person"}
+    assert keys["박"] == keys["박솔빈"] and keys["트러스"] == keys["리즈 트러스"]
+    # across the archive: the one full name with that family name, else an ambiguous surname
+    names = [("person", "리즈트러스", "리즈 트러스", 2), ("person", "트러스", "트러스", 3),
+             ("person", "박솔빈", "박솔빈", 4), ("person", "박하람", "박하람", 1),
+             ("person", "박", "박", 2), ("person", "박솔빈", "박", 9)]
+    entities, aliases = resolve(names, [])
+    by_key = {a[1]: a[2] for a in aliases}
+    # the family name resolved in stories (written 9 times) does not name the person
+    assert {e[2] for e in entities if e[0] == by_key["박솔빈"]} == {"박솔빈"}
+    assert by_key["트러스"] == by_key["리즈트러스"]
+    assert by_key["박"] not in {by_key["박솔빈"], by_key["박하람"]}
+    assert {e[4] for e in entities if e[0] == by_key["박"]} == {"ambiguous surname"}

@@ -21,6 +21,7 @@ from typing import Any
 from dateline.enrich import english, gazetteer
 from dateline.enrich.facts import Collector, MentionFact, QuoteFact, StoryFacts
 from dateline.enrich.names import (
+    hangul_family_names,
     is_korean_name,
     key_for,
     person_key,
@@ -33,7 +34,7 @@ __all__ = ["MAKER", "NAME", "VERSION", "MentionFact", "QuoteFact", "StoryFacts",
 log = logging.getLogger(__name__)
 
 NAME = "entities"
-VERSION = "8"
+VERSION = "9"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
@@ -42,7 +43,11 @@ def _resolve_in_story(col: Collector) -> None:
     """Bare surnames → the full name in the same story when exactly one full name fits."""
     by_surname: dict[str, set[str]] = {}
     for m in col.mentions:
-        if m.kind == "person" and " " in m.key:
+        if m.kind != "person":
+            continue
+        for family in hangul_family_names(m.key, m.surface) - {m.key}:  # "박 대통령", "트럼프"
+            by_surname.setdefault(family, set()).add(m.key)
+        if " " in m.key:
             sur = surname_of(m.key)
             if sur:
                 by_surname.setdefault(sur, set()).add(m.key)

@@ -322,6 +322,18 @@ def romanisation_key(key: str) -> str:
     return f"{tokens[0]} {given}"
 
 
+def hangul_family_names(key: str, surface: str) -> set[str]:
+    """The keys a bare family name of the person ``key`` (written ``surface``) has in Hangul:
+    the first syllable of a Korean name (``박근혜`` → ``박``), the last word of a foreign one
+    (``도널드 트럼프`` → ``트럼프``); none for other forms."""
+    if len(key) == 3 and _HANGUL.match(key):  # "박근혜", also written "박 근혜"
+        return {key[0]}
+    words = surface.split()
+    if len(words) >= 2 and all(_HANGUL.match(w) for w in words):
+        return {person_key(words[-1])}
+    return set()
+
+
 def surname_of(key: str) -> str | None:
     """The family name of a person key: first token of a Korean name, else the last token."""
     tokens = key.split()

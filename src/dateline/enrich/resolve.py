@@ -9,8 +9,9 @@ Rules, in order:
 
 1. persons with a full name are grouped by their romanisation key (``Lee Do-hoon`` = ``Lee Do
    Hoon`` = ``LEE DOHOON``; ``Lee Seong-joon`` = ``Lee Sung-jun``; ``Kang`` ≠ ``Gang``);
-2. a bare surname (``Pompeo``, ``MOON``) joins the one full-name group with that family name;
-   with none or several it stays its own entity (noted as ambiguous when several);
+2. a bare surname (``Pompeo``, ``MOON``, ``트럼프``, ``박``) joins the one full-name group with
+   that family name; with none or several it stays its own entity (noted as ambiguous when
+   several);
 3. organisations and places group by key (``U.S.`` = ``US`` = ``United States``);
 4. overrides: ``merge`` joins two groups, ``split`` takes one alias out into its own entity.
 """
@@ -24,7 +25,9 @@ from dataclasses import dataclass, field
 from dateline.enrich.names import (
     DISPLAY,
     display_name,
+    hangul_family_names,
     name_quality,
+    person_key,
     romanisation_key,
     surname_of,
 )
@@ -79,8 +82,20 @@ def resolve(names: list[tuple[str, str, str, int]],
         if group.kind != "person":
             continue
         found = {surname_of(k) for k in group.keys}
+        for k in group.keys:  # in Hangul, from the surfaces: "도널드 트럼프" → "트럼프"
+            for surface in surfaces.get(("person", k), {}):
+                found |= hangul_family_names(k, surface) - {k}
         for sur in found - {None}:
             by_surname[sur].append(group)  # type: ignore[index]
+    for group in list(groups):  # a Hangul family name alone joins its one full name
+        if group.kind == "person" and len(group.keys) == 1:
+            key = next(iter(group.keys))
+            candidates = [g for g in by_surname.get(key, []) if g is not group]
+            if _is_hangul(key) and len(candidates) == 1:
+                add("person", key, candidates[0], "surname")
+                group.keys = {}
+            elif _is_hangul(key) and candidates:
+                group.note = "ambiguous surname"
     for key in singles:
         candidates = by_surname.get(key, [])
         if len(candidates) == 1:
@@ -132,12 +147,15 @@ def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -
     rep_key = full[0]
     solid = {s for key in full for s in surfaces.get((group.kind, key), {})
              if " " not in s.strip()}
-    best: tuple[tuple[int, int, int, int], str] | None = None  # (rank, surface)
+    best: tuple[tuple[int, int, int, int, int], str] | None = None  # (rank, surface)
     for key in full:
         for surface, count in surfaces.get((group.kind, key), {}).items():
             q = name_quality(surface)
             spaced = " " in surface.strip() and surface.replace(" ", "") not in solid
-            rank = (int(spaced), q[0], count, q[1])
+            # a surface that is the name itself before the family name it was resolved from
+            # (``박`` in a story that names 박솔빈 is written more often than 박솔빈)
+            own = group.kind != "person" or person_key(surface) == key
+            rank = (int(own), int(spaced), q[0], count, q[1])
             if best is None or rank > best[0]:
                 best = (rank, surface)
     if group.kind != "person" and rep_key in DISPLAY:
