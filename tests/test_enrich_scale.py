@@ -73,6 +73,20 @@ def test_extract_time_grows_linearly(shape: str) -> None:
         f"{shape}: {SMALL:,} chars in {t_small:.3f} s, {LARGE:,} in {t_large:.3f} s")
 
 
+def test_reported_speech_in_a_line_with_no_stop_grows_linearly() -> None:
+    # a line with no full stop before its break was tried again from each of its letters
+    def seconds(n: int) -> float:
+        unit = "Veloso said that the harvest would come early and "
+        text = (unit * (n // len(unit) + 1))[:n] + "\nBrannock said that it would not."
+        story = ParsedStory(text=text, language="en")
+        story.segments = [Segment("report", text, 0, len(text))]
+        return _seconds(story)
+
+    t_small = min(seconds(5_000) for _ in range(3))
+    t_large = min(seconds(40_000) for _ in range(2))
+    assert t_large <= FLOOR or t_large <= GROWTH * t_small, (t_small, t_large)
+
+
 def _korean_story(n: int) -> tuple[ParsedStory, list[tuple[str, int, int]]]:
     """A Korean story of one segment per sentence, with the proper nouns Kiwi would give."""
     unit = "김가온 씨가 과수원에서 말했습니다. "
