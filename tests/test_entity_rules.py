@@ -382,6 +382,8 @@ def test_korean_kind_of_a_surname_alone_and_words_that_end_no_name() -> None:
     # ethnic groups, laws, editions, ring roles: no given name ends so
     for word in ("조선족", "연금법", "한정판", "공급책"):
         assert korean.kind_of(word) is None, word
+    # words the analyser tags as proper nouns in news of the 2020s
+    assert korean.kind_of("유튜버") is None and korean.kind_of("범유행") is None
 
 
 def test_korean_scan_reads_matches_councils_districts_and_bases() -> None:

@@ -88,7 +88,7 @@ _ORG_NEXT = re.compile(
 )
 _NOT_NAMES = words(
     "인터뷰 녹취 기자 앵커 리포트 특파원 대통령 위원장 국무위원장 장관 대변인 주체 세 동지 "
-    "수령님 장군님 천리마 두리 로동"
+    "수령님 장군님 천리마 두리 로동 범유행 유튜버"
 )
 #: Ships, rockets, satellites and missiles named like people (``세월호``, ``나로호``): none of
 #: the three kinds, whatever the words around them say.
@@ -664,7 +664,7 @@ _NOT_GIVEN_LAST = frozenset("장간통련평절족법판책" "된고여껏던는
 _NOT_NAME_END = frozenset("찬된는던껏까님자운")
 #: Syllables of transliterated foreign words that Korean given names do not use.
 _LOANWORD_SYLLABLES = frozenset(
-    "스트크프즈츠드르브므흐슨튼든른븐즌맨먼런턴던슈쥬츄퓨뷰"
+    "스트크프즈츠드르브므흐슨튼든른븐즌맨먼런턴던슈쥬츄퓨뷰튜"
     "카캐커케코쿠키칸센타터테토투티파패퍼페포푸피야"  # aspirated: rare in given names
 )
 
