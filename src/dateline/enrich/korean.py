@@ -321,7 +321,8 @@ def _only_part(col: Collector, kind: str | None, start: int, end: int) -> bool:
     if not inside or any(m.start < start < m.end or m.start < end < m.end for m in col.mentions):
         return False
     if all(kind is None or m.kind == kind for m in inside):
-        col.mentions = [m for m in col.mentions if m not in inside]
+        gone = {id(m) for m in inside}  # these mentions, not equal ones elsewhere
+        col.mentions = [m for m in col.mentions if id(m) not in gone]
         return True
     return False
 
