@@ -413,3 +413,29 @@ def test_korean_bodies_named_only_in_a_description_are_no_mention() -> None:
     # named for itself once, a body keeps every mention
     text = "새날당 비상대책위원장 나다솜이 말했다. 새날당은 회의를 열었다."
     assert _described(text, ["나다솜"], ["새날당"]) == {"새날당"}
+
+
+def test_korean_scan_reads_committees_districts_roads_and_teams() -> None:
+    text = ("국방부 장관 한솔민은 외통위와 다온특위에 나왔다. 솔내 갑 후보와 송파구 을 선거구, "
+            "솔빛동IC와 솔빛대로 다온대교 남단이 막혔다. 가온 축구 국가대표팀과 대법원, "
+            "솔빛안전처 다온소방본부, 광주MBC가 밝혔다. 미 국무장관도 왔다.")
+    got = _scanned(text, ["한솔민", "솔빛대로", "가온"])
+    assert {("person", "한솔민"), ("org", "외통위"), ("org", "다온특위"),
+            ("place", "솔내 갑"), ("place", "송파구 을"), ("place", "솔빛동IC"),
+            ("place", "솔빛대로"), ("place", "다온대교"), ("org", "가온 축구 국가대표팀"),
+            ("org", "대법원"), ("org", "솔빛안전처 다온소방본부"), ("org", "광주MBC"),
+            ("place", "미")} <= got
+    # a ministry before its minister is no person; a body after another is part of it; a road
+    # and the bridge after it stay two places
+    assert not {s for _, s in got} & {"국방부", "솔빛안전처", "다온소방본부", "솔빛대로 다온대교",
+                                       "송파구"}
+
+
+def test_korean_kind_of_places_in_things_wikis_and_bodies_by_what_they_are() -> None:
+    assert korean.kind_of("유라시아", "유라시아판 밑으로", 0, 4) is None  # a plate
+    assert korean.kind_of("스웨덴", "스웨덴어 위키", 0, 3) is None  # a language
+    assert korean.kind_of("도카이도", "도카이도 신칸센이", 0, 4) is None  # a line
+    assert korean.kind_of("스웨덴", "스웨덴에서", 0, 3) == "place"
+    assert korean.kind_of("히브리어위키여행") is None
+    assert korean.kind_of("지지율") is None and korean.kind_of("추징금") is None
+    assert korean.kind_of("가람사", "출판사인 가람사의 책", 5, 8) == "org"

@@ -79,7 +79,7 @@ MEDIA = frozenset(
         "Choson Sinbo", "Voice of Korea", "Korean Central TV", "Korean Central Television",
         "Cheong Wa Dae", "Blue House", "White House", "Billboard", "FINA", "BTS", "Fox News",
         "Bloomberg", "Kyodo", "Pravda", "Al Jazeera", "Le Monde", "UEFA", "AFC", "NBA", "MLB",
-        "KBO", "MBN", "JTBC",
+        "KBO", "MBN", "JTBC", "OSEN",
         # companies in the news
         "Samsung", "Hyundai", "LG", "SK", "KT", "Lotte", "Hanwha", "Doosan", "POSCO", "Kia",
         "Naver", "Kakao", "Coupang", "Apple", "Google", "Microsoft", "Amazon", "Tesla", "Nvidia",
@@ -141,6 +141,10 @@ KOREAN_BODIES = listed(
     "민주조선, 조선신보, NK뉴스, 데일리NK, 자유아시아방송, 미국의소리, 오마이뉴스, 프레시안, "
     "노컷뉴스, 머니투데이, 이데일리, 아시아경제, 헤럴드경제, 파이낸셜뉴스, 디지털타임스, "
     "전자신문, 지디넷코리아, 블로터, 한겨레21, 시사저널, 시사IN, 주간조선, 신동아, 월간조선, "
+    "스포츠조선, 스포츠서울, 스포츠동아, 스포츠경향, 일간스포츠, 마이데일리, 엑스포츠뉴스, "
+    "텐아시아, 디스패치, 뉴스엔, 스타뉴스, 더팩트, 서울경제, 아시아투데이, 뉴데일리, 데일리안, "
+    "한겨레신문, 한국경제신문, 매일신문, 부산일보, 국제신문, 강원일보, 경인일보, 제민일보, "
+    "한라일보, 뉴스핌, 아주경제, 허핑턴포스트, 데일리메일, "
     "EBS, 연합뉴스TV, 아리랑TV, tvN, Mnet, OCN, 한국경제TV, 뉴스타파, 미디어오늘, 기자협회보, "
     # pollsters
     "한국갤럽, 리얼미터, 한국리서치, 엠브레인, 코리아리서치, 입소스, 닐슨코리아, 닐슨, "
@@ -176,7 +180,10 @@ KOREAN_BODIES = listed(
     "국과수, 합참, 기무사, 방사청, 인수위, 중대본, 중수본, 조평통, 민주평통, 새정연, 통진당, "
     "민노당, 자민련, 한국당, 민주당, 새누리, 국민의힘, 정의당, 자민당, 공명당, 입헌민주당, "
     "공화당, 보수당, 노동당, 기민당, 사민당, 녹색당, 공산당, 중국공산당, 조선노동당, "
-    "조선인민군, 하마스, 헤즈볼라, 탈레반, 알카에다, 이슬람국가, 무슬림형제단"
+    "조선인민군, 하마스, 헤즈볼라, 탈레반, 알카에다, 이슬람국가, 무슬림형제단, "
+    # the National Assembly's committees, written short
+    "법사위, 외통위, 국방위, 국토위, 기재위, 행안위, 과방위, 정무위, 산자위, 환노위, 복지위, "
+    "교육위, 문체위, 농해수위, 여가위, 정보위, 예결위, 운영위, 윤리위, 정개특위, 사개특위"
 )
 #: Names of :data:`KOREAN_BODIES` that are also common words or the name of something else
 #: (``위너`` "winner", ``시크릿``, ``카라``, ``퀸``, ``타스``, ``메타``, ``빌트``): typed only

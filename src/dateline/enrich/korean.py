@@ -65,12 +65,18 @@ _LANGUAGE = re.compile(r"[어인]$")
 _PLACE_NEXT = re.compile(
     r"^\s?(?:일대|지역|인근|근처|거리|주민|시내|부근|일원|앞바다|상공|해역|상륙|지방)"
 )
+#: What a place's name glued to it or a space before names instead: a tectonic plate, an ism,
+#: a language, a railway line (``유라시아판``, ``유라시아주의``, ``스웨덴어``, ``도카이도 신칸센``)
+_PLACE_IN_THING = re.compile(
+    r"^(?:판|주의|어|(?: ?)(?:신칸센|고속철도|본선))"
+    r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|와|과|도|로|으로)(?![\uac00-\ud7a3]))")
 _ADMIN_SUFFIX = re.compile(r"(?:시|군|구|읍|면|리|동|도)$")
 _GLUED_TITLE = re.compile(r"^[\uac00-\ud7a3]")
 #: A proper noun and the word after it, a space apart, that is one name: ``리비아 공군``,
 #: ``스웨덴 한림원``, ``고리 원자력발전소``, ``일리노이 주``.
 _EXTENDS = re.compile(
-    r"^ ([\uac00-\ud7a3]{0,8}(?:(?P<org>위원회|이사회|안보리|연맹|연합|공군|육군|해군|의회|"
+    r"^ ((?:(?:축구|야구|농구|배구|핸드볼|아이스하키|럭비) )?"  # "독일 축구 국가대표팀"
+    r"[\uac00-\ud7a3]{0,8}(?:(?P<org>국가대표팀|위원회|이사회|안보리|연맹|연합|공군|육군|해군|의회|"
     r"대사관|총영사관|영사관|대표부|상원|하원|중의원|참의원|"
     r"한림원|주식회사|"
     r"과학원|학술원|협회|학회|재단|공사|방송|신문|일보|통신|경찰|검찰|외교부|국방부|내무부|"
@@ -90,10 +96,10 @@ _NOT_NAMES = words(
     "인터뷰 녹취 기자 앵커 리포트 특파원 대통령 위원장 국무위원장 장관 대변인 주체 세 동지 "
     "수령님 장군님 천리마 두리 로동 범유행 유튜버"
 )
-#: Ships, rockets, satellites and missiles named like people (``세월호``, ``나로호``): none of
-#: the three kinds, whatever the words around them say.
+#: Ships, rockets, satellites, missiles and phones named like people (``세월호``, ``나로호``,
+#: ``갤럭시``): none of the three kinds, whatever the words around them say.
 _THINGS = words("세월호 천안함 나로호 누리호 다누리 천리안 무궁화호 광명성 은하 대포동 무수단 "
-                "북극성 화성포 천지호 독도함 마라도함")
+                "북극성 화성포 천지호 독도함 마라도함 갤럭시")
 _SURNAMES = frozenset(
     "김이박최정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하곽성차주우구민류나진지엄채원천방"
     "공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용리"
@@ -119,7 +125,7 @@ def proper_nouns(text: str) -> list[tuple[str, int, int]]:
 
 _BODIES = re.compile(
     r"(?<![\uac00-\ud7a3])(?:[\uac00-\ud7a3]{1,10}(?:위원회|학회|협회|공사|공단|거래소|재단|"
-    r"연구소|대학교|대학|회의소|노조|조합)|[\uac00-\ud7a3]{2,10}청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
+    r"연구소|대학교|대학|회의소|노조|조합|특위)|[\uac00-\ud7a3]{2,10}청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
     r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
     r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보|건설교통|정보통신|산업자원|"
     r"행정자치|교육인적자원|교육과학기술|문화관광|재정경제|농림수산식품|지식경제|안전행정|"
@@ -129,19 +135,22 @@ _BODIES = re.compile(
     r"(?:외무|방위|재무|법무|총무|후생노동|경제산업|국토교통|문부과학)성|"
     r"[\uac00-\ud7a3]{2,8}(?:저축은행|은행)|대통령실|총리실|청와대|국회|국정원|"
     r"(?:국가안보|중앙정보|연방수사|정보|통계|기상)국|메이저리그|마이너리그|프리미어리그|분데스리가|"
+    r"프리메라리가|라리가|퓨[처쳐]스리그|"
     r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청)|"
     r"(?:[A-Z]{1,5} ?|[\uac00-\ud7a3]{1,8})엔터테(?:인|이)먼트|"
-    r"[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|병원|적십자사|대사관|영사관|대표부|협의회|연합회|"
+    r"[\uac00-\ud7a3]{2,4}(?:MBC|KBS|SBS|CBS)(?![A-Za-z])|"  # "광주MBC": a regional station
+    r"대법원|[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|지방법원|고등법원|병원|적십자사|대사관|영사관|대표부|협의회|연합회|"
     r"상담소|의료원|사령부|환경연합))"
     r"(?=$|[^\uac00-\ud7a3]|(?!의원)[은는이가을를의에와과도로])"
 )
-#: Areas, coasts, sea areas and roads written as common nouns: ``수도권``, ``동해안``, ``서해남부``,
-#: ``국도 7호선``, ``중앙고속도로``
+#: Areas, coasts, sea areas, roads, bridges and interchanges written as common nouns:
+#: ``수도권``, ``동해안``, ``서해남부``, ``국도 7호선``, ``중앙고속도로``, ``강변북로``,
+#: ``남안동IC``
 _AREAS = re.compile(
     r"(?<![\uac00-\ud7a3])(?:(?:수도|충청|호남|영남|강원|영동|영서|제주|대경|동남|서남)권|"
     r"[동서남]해안|(?:동해|서해|남해)(?:남부|북부|중부)|국도 \d{1,2}호선|"
     r"[\uac00-\ud7a3]{2,8}(?:박물관|미술관|기념관|체육관)|"
-    r"[\uac00-\ud7a3]{2,6}고속도로)"
+    r"[\uac00-\ud7a3]{2,6}(?:고속도로|대교|북로|남로)|[\uac00-\ud7a3]{2,6}(?:IC|JCT?)(?![A-Za-z]))"
     r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
 )
 #: Offices after a body's name that make it part of a person's title (a university before
@@ -156,6 +165,10 @@ _WORKS = re.compile(r"(?:확장|건설|관개|토목|보수|복구|개건|증설
 #: Kinds of bank, not banks.
 _COMMON_BANKS = words("저축은행 중앙은행 시중은행 국책은행 지방은행 외국은행 투자은행 상업은행 "
                       "인터넷은행 대형은행 은행")
+#: Words for people that end as bodies do (a researcher, an informant)
+_PEOPLE_OF_BODIES = frozenset(["연구원", "정보원", "조합원", "위원"])
+
+
 def _trie(names: list[str]) -> str:
     """An alternation of ``names`` factored by their common beginnings (``삼성(?:전자|물산)``),
     longest first: the regular expression engine tries one branch per letter, not per name."""
@@ -192,7 +205,9 @@ _KNOWN_BODIES = _scanner(_KNOWN_SCANNED)
 _PERSONS_SCANNED = sorted(n for n in KOREAN_PERSONS if len(n.replace(" ", "")) >= 2)
 #: The people of :data:`KOREAN_PERSONS` wherever they are written, as :data:`_KNOWN_BODIES`.
 _KNOWN_PERSONS = _scanner(_PERSONS_SCANNED)
-_ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹)인?\s$")
+_ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹|출판사|"
+                         r"신문사|통신사|제약사|건설사|항공사|증권사|보험사|제조사|게임사|기획사|"
+                         r"소속사)인?\s$")
 
 
 def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
@@ -221,6 +236,9 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         ext = _EXTENDS.match(text[b:b + 16])
         if ext and ext.group("org") and (ext.group(1) == "공사" or _WORKS.search(ext.group(1))):
             ext = None  # "비자림로 확장공사": the work on a road, not a corporation
+        if ext and _ROAD_OR_SITE.search(form) and len(ext.group(1)) - len(
+                ext.group("org") or ext.group("place") or "") >= 2:
+            ext = None  # "올림픽대로 방화대교": two places, the second named by its own word
         if ext and " " in form and not ext.group("org"):
             # "안네그레트 크람프-카렌바우어 자를란트 주": the place is the last word's
             head, _, form = form.rpartition(" ")
@@ -242,7 +260,8 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             if _OFFICE_AFTER.match(text[m.end():m.end() + 8]):
                 continue  # "보건복지부 장관": a body named in an office is not a mention of it
             if not (m.group().startswith(("관계", "사무")) or m.group() in _NOT_NAMES
-                    or m.group() in _COMMON_BANKS or _WORKS.search(m.group())):
+                    or m.group() in _COMMON_BANKS or m.group() in _PEOPLE_OF_BODIES
+                    or _WORKS.search(m.group())):
                 _add_body(col, text, m.start(), m.end())
         for m in _AREAS.finditer(text, a, b):
             col.add("place", m.group(), m.start(), m.end(), source="kiwi-suffix")
@@ -258,6 +277,8 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
     for a, b in spans or [(0, len(text))]:  # 4. well-known people the analyser missed
         for m in _KNOWN_PERSONS.finditer(text, a, b):
             col.add("person", m.group(), m.start(), m.end(), source="known")
+        for m in _US_SHORT.finditer(text, a, b):  # "미 국무장관", "미 항공우주국"
+            col.add("place", "미", m.start(), m.start() + 1, source="short")
         for m in _long_countries().finditer(text, a, b):  # "조선민주주의인민공화국", cut by Kiwi
             col.add("place", m.group(), m.start(), m.end(), source="known", force=_only_part(
                 col, "place", m.start(), m.end()))
@@ -267,6 +288,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
                 col, None, m.start(), m.end()))
     _unsplit_names(col, text, spans or [(0, len(text))])  # 5. names Kiwi cut in pieces
     _admin_chain(col, text)  # 6. "연기군 금남면 도암리": the smaller units after a place
+    _districts(col, text)  # "부천병", "송파구 을": electoral districts
     for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
         if (not col.free(m.start(), m.end()) or kind_of(m.group()) != "org"
                 or m.group() in _THING_ACRONYMS):
@@ -299,6 +321,26 @@ def _admin_chain(col: Collector, text: str) -> None:
             found = col.add("place", unit.group(1), unit.start(1), unit.end(1), source="unit")
             if found and found.surface[-1] in _HOLDS:
                 todo.append(found)
+
+
+#: ``미`` for the United States, a space before its office, body or forces
+_US_SHORT = re.compile(
+    r"(?<![\uac00-\ud7a3A-Za-z])미 (?=(?:국무|국방|재무|법무|상무|에너지부|국토안보부|항공우주국|"
+    r"연방|의회|상원|하원|대통령|정부|행정부|대사|영사관|군|해군|공군|육군|해병대|중앙정보국|연방수사국|"
+    r"국가안보국|백악관|당국|관리|고위|정보|대선|중간선거|언론|증시|국채|달러|본토|전역|현지|"
+    r"동부|서부|남부|북부|중서부))")
+#: An electoral district: a place and the letter of its part, before a candidate or the word
+#: for a constituency (``경기 부천병 후보``, ``송파구 을 선거구``, ``관악 갑 후보``)
+_DISTRICT = re.compile(r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,5})( ?)[갑을병]"
+                       r"(?= (?:후보|예비후보|선거구|지역구|국회의원))")
+
+
+def _districts(col: Collector, text: str) -> None:
+    for m in _DISTRICT.finditer(text):
+        place = m.group(1)
+        if m.group(2) or _ADMIN_SUFFIX.search(place) or gazetteer.is_korean_place(place):
+            col.add("place", m.group(), m.start(), m.end(), source="district",
+                    force=_only_part(col, "place", m.start(), m.end()))
 
 
 #: A football club: a name and a Latin tag, or the tag first (``볼로냐 FC 1909``, ``SL 벤피카``)
@@ -348,16 +390,23 @@ def _without_particle(text: str, form: str, start: int, end: int) -> tuple[str, 
 
 def _add_body(col: Collector, text: str, start: int, end: int) -> None:
     """A body found by its head, with the place written before it (``대한민국 기상청``, ``서울
-    종암경찰서``): one organisation; a country there is a place as well."""
+    종암경찰서``): one organisation; a country there is a place as well.  A body a space after
+    another is part of it (``국가안전처 소방본부``, ``필리핀 공산당 중앙위원회``)."""
+    whole = None if any(gazetteer.is_korean_place(text[start:start + n]) for n in (2, 3, 4)) \
+        else next((m for m in col.mentions if m.kind == "org" and m.end == start - 1
+                   and text[m.end] == " "), None)  # not "서울소방재난본부 용산소방서"
+    force = whole is not None and _only_part(col, "org", whole.start, end)
+    if whole is not None and force:
+        start = whole.start
     before = _PLACE_BEFORE.search(text, max(0, start - 12), start)
     place = before.group(1) if before else ""
     if (before and (gazetteer.is_korean_place(place) or place in _SHORT_COUNTRIES)
             and col.add("org", text[before.start(1):end], before.start(1), end,
-                        source="kiwi-suffix")):
+                        source="kiwi-suffix", force=force)):
         if place in _SHORT_COUNTRIES or place in gazetteer.korean_country_names():
             col.add("place", place, before.start(1), before.end(1), source="kiwi", force=True)
         return
-    col.add("org", text[start:end], start, end, source="kiwi-suffix")
+    col.add("org", text[start:end], start, end, source="kiwi-suffix", force=force)
 
 
 _PLACE_BEFORE = re.compile(r"(?<![\uac00-\ud7a3\w])([\uac00-\ud7a3]{1,8}) $")
@@ -476,6 +525,7 @@ def _add_split_name(col: Collector, text: str, start: int, end: int) -> bool:
     if (not _person_form(form) or form[-1] in _NOT_LAST or form[-1] in _NOT_GIVEN_LAST
             or form[1] in _NOT_INSIDE
             or _fixed(form) or form in _NOT_NAMES or form in _NOT_SPLIT_NAMES
+            or _BODIES.fullmatch(form)  # "국방부 장관": the ministry, not a name
             or _TITLE_ONLY.match(form) or not col.free(start, end)):
         return False
     return col.add("person", form, start, end, source="kiwi-split") is not None
@@ -526,6 +576,8 @@ _GLUED = re.compile(
 )
 
 
+#: A road or a site named whole: no word after it extends it (``올림픽대로 방화대교``)
+_ROAD_OR_SITE = re.compile(r"[\uac00-\ud7a3](?:대로|대교|북로|남로|공원|광장|공항|역|산|호텔)$")
 _HANGUL_BODIES = frozenset(k for k in MEDIA_KEYS if len(k) >= 2 and _HANGUL.match(k))
 _HANGUL_BODY_LENGTHS = sorted({len(k) for k in _HANGUL_BODIES})
 _SITE_HEAD = re.compile(r"[\uac00-\ud7a3](?:공원|체육관|박물관|미술관|기념관|경기장|공항|광장|"
@@ -557,6 +609,9 @@ _GLUED_ORGS = frozenset(["부대", "대학교", "대학", "대", "위원회", "�
 _LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
 #: Services a company names after itself (``카카오톡``, ``카카오페이``): a product, not a body
 _SERVICE = re.compile(r"(?:톡|택시|페이|맵|스토리|웹툰|앱스토어)$")
+#: Wikimedia's projects in one language (``히브리어위키여행``): platforms, not bodies
+_WIKI_PROJECT = re.compile(
+    r"위키(?:백과|문헌|여행|낱말사전|인용집|뉴스|책|배움터|데이터|생물종|공용)$")
 #: Acronyms that name a thing in Korean text more often than a body (closed-circuit cameras)
 _THING_ACRONYMS = frozenset(["CCTV"])
 
@@ -586,6 +641,8 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
         return None
     if form in KOREAN_PERSONS:
         return "person"
+    if _WIKI_PROJECT.search(form):
+        return None  # "영어위키여행": a wiki, a platform like "위키백과"
     after, before = text[end:end + 8], text[max(0, start - 8):start]
     if not _HANGUL.search(form):  # Latin letters inside Korean text: KBO, LG, NHK
         key = casefold_key(form)
@@ -603,6 +660,8 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
         return "org"
     if _starts_with_body(form):  # "롯데쇼핑", "삼성전자"; not "카카오톡"
         return None if _SERVICE.search(form) else "org"
+    if _PLACE_IN_THING.match(after) and not titled:
+        return None  # "유라시아판", "스웨덴어", "도카이도 신칸센": a plate, a language, a line
     if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:
         return "place"
     if _LANGUAGE.search(form) and gazetteer.is_korean_place(form[:-1]):
@@ -634,8 +693,8 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
             return "place"  # "도곡동", "고하리": a name that ends so has a title somewhere
         if form[-1] in "처청당부대" or _ORG_NEXT.match(after):
             return "org"
-        # given names seldom end so: "배수장", "마립간", "황금평" are no one's name, nor verbs
-        # the analyser took for names in older texts ("배치된", "위하여")
+        # given names seldom end so: "배수장", "마립간", "황금평", "지지율", "추징금" are no
+        # one's name, nor verbs the analyser took for names in older texts ("배치된", "위하여")
         return None if form[-1] in _NOT_GIVEN_LAST else "person"
     if len(form) >= 3 and _ADMIN_SUFFIX.search(form):
         return "place"  # "영천시 측": a city's government is still the city
@@ -655,11 +714,12 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
 
 
 #: Loanwords that are no part of a name (``코로나 범유행``, ``러브 버그``)
-_NOT_NAME_PARTS = frozenset(["코로나", "러브", "트릭", "버그", "라이브", "스토리", "게임", "시즌"])
+_NOT_NAME_PARTS = frozenset(["코로나", "러브", "트릭", "버그", "라이브", "스토리", "게임", "시즌",
+                             "갤럭시"])
 #: Railway lines and services written like two-word names (``도호쿠 신칸센``, ``쇼난 신주쿠 라인``)
 _THING_HEAD = re.compile(r"(?:신칸센|라인|[^ ]선|호선|철도|익스프레스)$")
 #: Last syllables of words that start with a surname but that Korean given names seldom end in.
-_NOT_GIVEN_LAST = frozenset("장간통련평절족법판책" "된고여껏던는을를의에며면다들께과와")
+_NOT_GIVEN_LAST = frozenset("장간통련평절족법판책율금" "된고여껏던는을를의에며면다들께과와")
 #: Last syllables of the words of a two-word name that end verbs, adjectives and nouns of
 #: people instead (``자랑찬 위훈``, ``국영농목장 로동자``, ``그리운 장군님``).
 _NOT_NAME_END = frozenset("찬된는던껏까님자운")
