@@ -439,3 +439,17 @@ def test_korean_kind_of_places_in_things_wikis_and_bodies_by_what_they_are() -> 
     assert korean.kind_of("히브리어위키여행") is None
     assert korean.kind_of("지지율") is None and korean.kind_of("추징금") is None
     assert korean.kind_of("가람사", "출판사인 가람사의 책", 5, 8) == "org"
+
+
+def test_korean_scan_reads_armies_groups_sections_and_survey_regions() -> None:
+    text = ("솔빛군이 아니라 북한군과 NATO군, 주한 미군이 G20에 맞섰다. FIFA 집행위원회와 "
+            "경북권 응답자, 산본-오이도 구간과 서대전역이 나왔다. 가처분신청과 협조요청을 냈다.")
+    got = _scanned(text, ["산본", "오이도", "서대전역"])
+    assert {("org", "북한군"), ("place", "북한"), ("org", "NATO군"), ("org", "주한 미군"),
+            ("place", "미"), ("org", "G20"), ("org", "FIFA 집행위원회"), ("place", "경북권"),
+            ("place", "산본"), ("place", "오이도")} <= got
+    # a county is no army; applications and requests are no agencies; section ends stay apart
+    assert not {s for _, s in got} & {"솔빛군", "가처분신청", "협조요청", "산본-오이도",
+                                       "집행위원회"}
+    assert korean.kind_of("서대전") == "place" and korean.kind_of("동일본") != "place"
+    assert korean.kind_of("이영희", "김철수와 이영희 사이에", 5, 8) == "person"

@@ -251,7 +251,7 @@ _KOREAN_PLACES_TEXT = (
     "와이오밍 "
     "체코 콩고 평안남도 평안북도 자강도 황해남도 황해북도 함경남도 함경북도 량강도 양강도 라선 "
     # regions and common short names the translations spell otherwise
-    "호주 남아공 북유럽 남유럽 북아프리카 서아프리카 동아프리카 남아프리카 중앙아프리카 "
+    "호주 남아공 아프간 북유럽 남유럽 북아프리카 서아프리카 동아프리카 남아프리카 중앙아프리카 "
     "북아메리카 남아메리카 중앙아메리카 라틴아메리카 오세아니아 스칸디나비아 시베리아 발칸 "
     "카리브 극동 연해주 사할린 캄차카 쿠릴 체첸 크림반도 골란고원 "
     # provinces of China (저장 "storage", 산시, 장시, 지린 and 신장 "kidney" left out)

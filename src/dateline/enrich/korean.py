@@ -65,6 +65,11 @@ _LANGUAGE = re.compile(r"[어인]$")
 _PLACE_NEXT = re.compile(
     r"^\s?(?:일대|지역|인근|근처|거리|주민|시내|부근|일원|앞바다|상공|해역|상륙|지방)"
 )
+#: After the second end of a section of a railway or road (``산본-오이도 구간``)
+_SECTION = re.compile(r" ?(?:구간|간 |사이|방면|역 구간|역간)")
+_SECTION_DASH = re.compile(r"[\uac00-\ud7a3][-~～–] ?$")
+#: After the first end of one (``신도림- 합정 구간``)
+_SECTION_START = re.compile(r"^ ?[-~～–] ?[\uac00-\ud7a3]{2,6}(?:역)? ?(?:구간|간 |사이|방면)")
 #: What a place's name glued to it or a space before names instead: a tectonic plate, an ism,
 #: a language, a railway line (``유라시아판``, ``유라시아주의``, ``스웨덴어``, ``도카이도 신칸센``)
 _PLACE_IN_THING = re.compile(
@@ -123,9 +128,12 @@ def proper_nouns(text: str) -> list[tuple[str, int, int]]:
     return nouns
 
 
+#: Bodies written as common nouns, by their heads (``…위원회``, ``…청``, ``…부``); not an
+#: application, a request or an invitation, which end as an agency does (``가처분신청``,
+#: ``협조요청``, ``특별초청``)
 _BODIES = re.compile(
     r"(?<![\uac00-\ud7a3])(?:[\uac00-\ud7a3]{1,10}(?:위원회|학회|협회|공사|공단|거래소|재단|"
-    r"연구소|대학교|대학|회의소|노조|조합|특위)|[\uac00-\ud7a3]{2,10}청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
+    r"연구소|대학교|대학|회의소|노조|조합|특위)|[\uac00-\ud7a3]{2,10}(?<!신|요|초|간|자)청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
     r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
     r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보|건설교통|정보통신|산업자원|"
     r"행정자치|교육인적자원|교육과학기술|문화관광|재정경제|농림수산식품|지식경제|안전행정|"
@@ -147,7 +155,8 @@ _BODIES = re.compile(
 #: ``수도권``, ``동해안``, ``서해남부``, ``국도 7호선``, ``중앙고속도로``, ``강변북로``,
 #: ``남안동IC``
 _AREAS = re.compile(
-    r"(?<![\uac00-\ud7a3])(?:(?:수도|충청|호남|영남|강원|영동|영서|제주|대경|동남|서남)권|"
+    r"(?<![\uac00-\ud7a3])(?:(?:수도|충청|호남|영남|강원|영동|영서|제주|대경|동남|서남|전라|경상|"
+    r"경북|경남|경기|서울|인천|부산|대구|광주|대전|울산|충북|충남|전북|전남|부울경)권|"
     r"[동서남]해안|(?:동해|서해|남해)(?:남부|북부|중부)|국도 \d{1,2}호선|"
     r"[\uac00-\ud7a3]{2,8}(?:박물관|미술관|기념관|체육관)|"
     r"[\uac00-\ud7a3]{2,6}(?:고속도로|대교|북로|남로)|[\uac00-\ud7a3]{2,6}(?:IC|JCT?)(?![A-Za-z]))"
@@ -161,7 +170,7 @@ _OFFICE_AFTER = re.compile(
 )
 #: Construction work, not a corporation (both are ``공사``): ``확장공사``, ``관개공사``
 _WORKS = re.compile(r"(?:확장|건설|관개|토목|보수|복구|개건|증설|정비|기초|배수|하수|물길|수리|"
-                    r"준설|포장|착공)공사$")
+                    r"시설|준설|포장|착공)공사$")
 #: Kinds of bank, not banks.
 _COMMON_BANKS = words("저축은행 중앙은행 시중은행 국책은행 지방은행 외국은행 투자은행 상업은행 "
                       "인터넷은행 대형은행 은행")
@@ -222,6 +231,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         prev = joined[-1] if joined else None
         # "나세르 칸아니": a proper noun nothing types and the next one a space after are one name
         if (prev and text[prev[2]:a] in (" ", "-") and not _fixed(prev[0]) and not _fixed(form)
+                and not _SECTION.match(text, b)
                 and not _TITLE_ONLY.match(form) and not _named_after(prev[0], form)
                 and not (_ADMIN_SUFFIX.search(prev[0]) and _ADMIN_SUFFIX.search(form))
                 and last is not None and _joinable(*last)):
@@ -277,6 +287,17 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
     for a, b in spans or [(0, len(text))]:  # 4. well-known people the analyser missed
         for m in _KNOWN_PERSONS.finditer(text, a, b):
             col.add("person", m.group(), m.start(), m.end(), source="known")
+        for m in _ARMY.finditer(text, a, b):  # "북한군", "NATO군", "아프간 보안군"
+            own = m.group("own")
+            if (own in _SHORT_COUNTRIES or own in gazetteer.korean_country_names()
+                    or own in _COUNTRIES_SHORT or own.isascii() and kind_of(own) == "org"):
+                col.add("org", m.group(), m.start(), m.end(), source="army",
+                        force=_only_part(col, None, m.start(), m.end()))
+                if not own.isascii():
+                    col.add("place", own, m.start("own"), m.end("own"), source="army",
+                            force=True)
+        for m in _GROUPS.finditer(text, a, b):  # "G20": a group of countries
+            col.add("org", m.group(), m.start(), m.end(), source="acronym")
         for m in _US_SHORT.finditer(text, a, b):  # "미 국무장관", "미 항공우주국"
             col.add("place", "미", m.start(), m.start() + 1, source="short")
         for m in _long_countries().finditer(text, a, b):  # "조선민주주의인민공화국", cut by Kiwi
@@ -323,6 +344,15 @@ def _admin_chain(col: Collector, text: str) -> None:
                 todo.append(found)
 
 
+#: A country's or an alliance's forces (``북한군``, ``NATO군``, ``대한민국 군``, ``아프간 보안군``)
+_ARMY = re.compile(
+    r"(?<![\uac00-\ud7a3A-Za-z])(?:주한 |주일 )?(?P<own>[\uac00-\ud7a3]{1,8}|[A-Z]{2,6})"
+    r"(?:군| 군| ?(?:보안군|정부군|국방군|지상군|연합군|평화유지군))"
+    r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|와|과|도|로|에게|과의|와의)(?![\uac00-\ud7a3]))")
+#: Countries' short forms the gazetteer does not list as countries
+_COUNTRIES_SHORT = frozenset(["아프간"])
+#: Groups of countries named by their number (``G7``, ``G20``); ``G2`` is a label, not a body
+_GROUPS = re.compile(r"(?<![A-Za-z0-9])G(?:7|8|20|77)(?![A-Za-z0-9])")
 #: ``미`` for the United States, a space before its office, body or forces
 _US_SHORT = re.compile(
     r"(?<![\uac00-\ud7a3A-Za-z])미 (?=(?:국무|국방|재무|법무|상무|에너지부|국토안보부|항공우주국|"
@@ -398,6 +428,11 @@ def _add_body(col: Collector, text: str, start: int, end: int) -> None:
     force = whole is not None and _only_part(col, "org", whole.start, end)
     if whole is not None and force:
         start = whole.start
+    acronym = _ACRONYM_BEFORE.search(text, max(0, start - 8), start)
+    if acronym and kind_of(acronym.group(1)) == "org" and col.add(
+            "org", text[acronym.start(1):end], acronym.start(1), end, source="kiwi-suffix",
+            force=force):
+        return  # "FIFA 집행위원회", "UN 인권이사회"
     before = _PLACE_BEFORE.search(text, max(0, start - 12), start)
     place = before.group(1) if before else ""
     if (before and (gazetteer.is_korean_place(place) or place in _SHORT_COUNTRIES)
@@ -410,6 +445,7 @@ def _add_body(col: Collector, text: str, start: int, end: int) -> None:
 
 
 _PLACE_BEFORE = re.compile(r"(?<![\uac00-\ud7a3\w])([\uac00-\ud7a3]{1,8}) $")
+_ACRONYM_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z]{1,6}) $")
 #: Countries written short before a body's name (``미 국무부``, ``북한 외무성``).
 _SHORT_COUNTRIES = frozenset(["한국", "북한", "남한", "조선", "미"])
 
@@ -660,6 +696,11 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
         return "org"
     if _starts_with_body(form):  # "롯데쇼핑", "삼성전자"; not "카카오톡"
         return None if _SERVICE.search(form) else "org"
+    if _SECTION.match(after) and _SECTION_DASH.search(before) or _SECTION_START.match(after):
+        return "place"  # "산본-오이도 구간", "신도림- 합정": the ends of a section of line
+    if (len(form) == 3 and form[0] in "동서남북" and gazetteer.is_korean_place(form[1:])
+            and form[1:] not in gazetteer.korean_country_names()):
+        return "place"  # "서대전", "동대구": a station or a district named by its city
     if _PLACE_IN_THING.match(after) and not titled:
         return None  # "유라시아판", "스웨덴어", "도카이도 신칸센": a plate, a language, a line
     if gazetteer.is_korean_place(form) or form in PLACE_ALIASES:
@@ -719,7 +760,7 @@ _NOT_NAME_PARTS = frozenset(["코로나", "러브", "트릭", "버그", "라이�
 #: Railway lines and services written like two-word names (``도호쿠 신칸센``, ``쇼난 신주쿠 라인``)
 _THING_HEAD = re.compile(r"(?:신칸센|라인|[^ ]선|호선|철도|익스프레스)$")
 #: Last syllables of words that start with a surname but that Korean given names seldom end in.
-_NOT_GIVEN_LAST = frozenset("장간통련평절족법판책율금" "된고여껏던는을를의에며면다들께과와")
+_NOT_GIVEN_LAST = frozenset("장간통련평절족법판책율금점" "된고여껏던는을를의에며면다들께과와")
 #: Last syllables of the words of a two-word name that end verbs, adjectives and nouns of
 #: people instead (``자랑찬 위훈``, ``국영농목장 로동자``, ``그리운 장군님``).
 _NOT_NAME_END = frozenset("찬된는던껏까님자운")
