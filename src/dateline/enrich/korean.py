@@ -12,24 +12,26 @@ before or after it (``시진핑 국가주석``, ``재판장 김주현``) for peo
 organisation (``…위원회``, ``…부``, ``…대학교``, ``…공사``) or of a place (``…역``, ``…시``,
 ``…산``, ``…섬``); a word after it that only organisations take (``코레일 직원``, ``…관계자``); the
 form of a Korean name (three syllables, a surname first).  Anything else is left untyped.
+Names found by how they are written, whatever the analyser tags (the gazetteers' bodies and
+people, forces, districts, roads), are in :mod:`dateline.enrich.korean_patterns`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
 from dateline.enrich import gazetteer
 from dateline.enrich import korean_context as context
+from dateline.enrich import korean_patterns as patterns
 from dateline.enrich.facts import Collector, MentionFact
 from dateline.enrich.known import (
     KOREAN_BODIES,
-    KOREAN_BODIES_AMBIGUOUS,
     KOREAN_PERSONS,
     MEDIA_KEYS,
     words,
 )
+from dateline.enrich.korean_patterns import ADMIN_SUFFIX, only_part
 from dateline.enrich.lexicon import ORG_ACRONYMS
 from dateline.enrich.names import ORG_ALIASES, PLACE_ALIASES, casefold_key, is_hangul_name
 from dateline.search import korean as _search_korean
@@ -75,7 +77,6 @@ _SECTION_START = re.compile(r"^ ?[-~～–] ?[\uac00-\ud7a3]{2,6}(?:역)? ?(?:�
 _PLACE_IN_THING = re.compile(
     r"^(?:판|주의|어|(?: ?)(?:신칸센|고속철도|본선))"
     r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|와|과|도|로|으로)(?![\uac00-\ud7a3]))")
-_ADMIN_SUFFIX = re.compile(r"(?:시|군|구|읍|면|리|동|도)$")
 _GLUED_TITLE = re.compile(r"^[\uac00-\ud7a3]")
 #: A proper noun and the word after it, a space apart, that is one name: ``리비아 공군``,
 #: ``스웨덴 한림원``, ``고리 원자력발전소``, ``일리노이 주``.
@@ -151,17 +152,6 @@ _BODIES = re.compile(
     r"상담소|의료원|사령부|환경연합))"
     r"(?=$|[^\uac00-\ud7a3]|(?!의원)[은는이가을를의에와과도로])"
 )
-#: Areas, coasts, sea areas, roads, bridges and interchanges written as common nouns:
-#: ``수도권``, ``동해안``, ``서해남부``, ``국도 7호선``, ``중앙고속도로``, ``강변북로``,
-#: ``남안동IC``
-_AREAS = re.compile(
-    r"(?<![\uac00-\ud7a3])(?:(?:수도|충청|호남|영남|강원|영동|영서|제주|대경|동남|서남|전라|경상|"
-    r"경북|경남|경기|서울|인천|부산|대구|광주|대전|울산|충북|충남|전북|전남|부울경)권|"
-    r"[동서남]해안|(?:동해|서해|남해)(?:남부|북부|중부)|국도 \d{1,2}호선|"
-    r"[\uac00-\ud7a3]{2,8}(?:박물관|미술관|기념관|체육관)|"
-    r"[\uac00-\ud7a3]{2,6}(?:고속도로|대교|북로|남로)|[\uac00-\ud7a3]{2,6}(?:IC|JCT?)(?![A-Za-z]))"
-    r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
-)
 #: Offices after a body's name that make it part of a person's title (a university before
 #: ``교수`` is the person's affiliation, and a mention).
 _OFFICE_AFTER = re.compile(
@@ -178,42 +168,6 @@ _COMMON_BANKS = words("저축은행 중앙은행 시중은행 국책은행 지�
 _PEOPLE_OF_BODIES = frozenset(["연구원", "정보원", "조합원", "위원"])
 
 
-def _trie(names: list[str]) -> str:
-    """An alternation of ``names`` factored by their common beginnings (``삼성(?:전자|물산)``),
-    longest first: the regular expression engine tries one branch per letter, not per name."""
-    heads: dict[str, list[str]] = {}
-    for name in names:
-        heads.setdefault(name[0], []).append(name[1:])
-    out = []
-    for head, rests in sorted(heads.items()):
-        longer = [r for r in rests if r]
-        if not longer:
-            out.append(re.escape(head))
-        else:
-            out.append(f"{re.escape(head)}(?:{_trie(longer)}){'?' if '' in rests else ''}")
-    return "|".join(out)
-
-
-_KNOWN_SCANNED = sorted(n for n in KOREAN_BODIES - KOREAN_BODIES_AMBIGUOUS
-                        if len(n.replace(" ", "")) >= 3)
-#: The names of :data:`KOREAN_BODIES` found wherever they are written (three letters or more,
-#: not a common word), the longest that fits, a particle or no letter after them.
-#: The end of a name found in the raw text: a particle or no letter after it.
-_NAME_END = (r"(?=$|[^\uac00-\ud7a3A-Za-z0-9]|(?:은|는|이|가|을|를|의|에|와|과|도|로|으로|에서|"
-             r"에게|측|만|까지|부터|처럼|보다|이나|라는|이라는|와의|과의|에서는|에서도|에는|"
-             r"에도|으로는|로는|와는|과는)(?![\uac00-\ud7a3]))")
-
-
-def _scanner(names: list[str]) -> re.Pattern[str]:
-    """``names`` wherever they are written, the longest that fits, with :data:`_NAME_END`."""
-    return re.compile(rf"(?=[{''.join(sorted({re.escape(n[0]) for n in names}))}])"
-                      r"(?<![\uac00-\ud7a3A-Za-z0-9])(?:" + _trie(names) + ")" + _NAME_END)
-
-
-_KNOWN_BODIES = _scanner(_KNOWN_SCANNED)
-_PERSONS_SCANNED = sorted(n for n in KOREAN_PERSONS if len(n.replace(" ", "")) >= 2)
-#: The people of :data:`KOREAN_PERSONS` wherever they are written, as :data:`_KNOWN_BODIES`.
-_KNOWN_PERSONS = _scanner(_PERSONS_SCANNED)
 _ORG_BEFORE = re.compile(r"(?:포털|기업|회사|업체|매체|방송사|단체|구단|정당|언론사|그룹|출판사|"
                          r"신문사|통신사|제약사|건설사|항공사|증권사|보험사|제조사|게임사|기획사|"
                          r"소속사)인?\s$")
@@ -233,7 +187,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         if (prev and text[prev[2]:a] in (" ", "-") and not _fixed(prev[0]) and not _fixed(form)
                 and not _SECTION.match(text, b)
                 and not _TITLE_ONLY.match(form) and not _named_after(prev[0], form)
-                and not (_ADMIN_SUFFIX.search(prev[0]) and _ADMIN_SUFFIX.search(form))
+                and not (ADMIN_SUFFIX.search(prev[0]) and ADMIN_SUFFIX.search(form))
                 and last is not None and _joinable(*last)):
             joined[-1] = (f"{prev[0]}{text[prev[2]:a]}{form}", prev[1], b)
         else:
@@ -273,9 +227,9 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
                     or m.group() in _COMMON_BANKS or m.group() in _PEOPLE_OF_BODIES
                     or _WORKS.search(m.group())):
                 _add_body(col, text, m.start(), m.end())
-        for m in _AREAS.finditer(text, a, b):
+        for m in patterns.AREAS.finditer(text, a, b):
             col.add("place", m.group(), m.start(), m.end(), source="kiwi-suffix")
-        for m in _KNOWN_BODIES.finditer(text, a, b):  # "교보문고", "롯데 자이언츠"
+        for m in patterns.KNOWN_BODIES.finditer(text, a, b):  # "교보문고", "롯데 자이언츠"
             col.add("org", m.group(), m.start(), m.end(), source="known")
     for name, a, b, kind in _typed(text, rest, titled):  # 3. the other proper nouns
         regnal = _REGNAL.match(text[b:b + 5]) if kind == "person" else None
@@ -284,32 +238,34 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         if kind and col.add(kind, name, a, b, source="kiwi") and kind == "org" and (
                 name[-1] == "군" and name[:-1] in gazetteer.korean_country_names()):
             col.add("place", name[:-1], a, b - 1, source="kiwi", force=True)  # "이스라엘군"
-    for a, b in spans or [(0, len(text))]:  # 4. well-known people the analyser missed
-        for m in _KNOWN_PERSONS.finditer(text, a, b):
+    for a, b in spans or [(0, len(text))]:  # 4. names by how they are written: well-known
+        # people the analyser missed, forces, groups of countries, long names, clubs
+        for m in patterns.KNOWN_PERSONS.finditer(text, a, b):
             col.add("person", m.group(), m.start(), m.end(), source="known")
-        for m in _ARMY.finditer(text, a, b):  # "북한군", "NATO군", "아프간 보안군"
+        for m in patterns.ARMY.finditer(text, a, b):  # "북한군", "NATO군", "아프간 보안군"
             own = m.group("own")
             if (own in _SHORT_COUNTRIES or own in gazetteer.korean_country_names()
-                    or own in _COUNTRIES_SHORT or own.isascii() and kind_of(own) == "org"):
+                    or own in patterns.COUNTRIES_SHORT or own.isascii() and kind_of(own) == "org"):
                 col.add("org", m.group(), m.start(), m.end(), source="army",
-                        force=_only_part(col, None, m.start(), m.end()))
+                        force=only_part(col, None, m.start(), m.end()))
                 if not own.isascii():
                     col.add("place", own, m.start("own"), m.end("own"), source="army",
                             force=True)
-        for m in _GROUPS.finditer(text, a, b):  # "G20": a group of countries
+        for m in patterns.GROUPS.finditer(text, a, b):  # "G20": a group of countries
             col.add("org", m.group(), m.start(), m.end(), source="acronym")
-        for m in _US_SHORT.finditer(text, a, b):  # "미 국무장관", "미 항공우주국"
+        for m in patterns.US_SHORT.finditer(text, a, b):  # "미 국무장관", "미 항공우주국"
             col.add("place", "미", m.start(), m.start() + 1, source="short")
-        for m in _long_countries().finditer(text, a, b):  # "조선민주주의인민공화국", cut by Kiwi
-            col.add("place", m.group(), m.start(), m.end(), source="known", force=_only_part(
+        # "조선민주주의인민공화국", which Kiwi cuts
+        for m in patterns.long_countries().finditer(text, a, b):
+            col.add("place", m.group(), m.start(), m.end(), source="known", force=only_part(
                 col, "place", m.start(), m.end()))
-        for m in _CLUB.finditer(text, a, b) if _CLUB_TAG.search(text, a, b) else ():
+        for m in patterns.CLUB.finditer(text, a, b) if patterns.CLUB_TAG.search(text, a, b) else ():
             # "발렌시아 CF", "FC 바르셀로나"
-            col.add("org", m.group(), m.start(), m.end(), source="club", force=_only_part(
+            col.add("org", m.group(), m.start(), m.end(), source="club", force=only_part(
                 col, None, m.start(), m.end()))
     _unsplit_names(col, text, spans or [(0, len(text))])  # 5. names Kiwi cut in pieces
-    _admin_chain(col, text)  # 6. "연기군 금남면 도암리": the smaller units after a place
-    _districts(col, text)  # "부천병", "송파구 을": electoral districts
+    patterns.admin_chain(col, text)  # 6. "연기군 금남면 도암리": the smaller units after a place
+    patterns.districts(col, text)  # "부천병", "송파구 을": electoral districts
     for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
         if (not col.free(m.start(), m.end()) or kind_of(m.group()) != "org"
                 or m.group() in _THING_ACRONYMS):
@@ -320,83 +276,6 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
                     source="acronym")
         else:
             col.add("org", m.group(), m.start(), m.end(), source="acronym")
-
-
-#: A smaller unit a space after a city, county, district or township (``금남면 도암리``,
-#: ``울진군 북면``, ``강남구 역삼동``, ``단호2리``): the units each kind of place holds.
-_SMALLER_UNIT = re.compile(
-    r" ([\uac00-\ud7a3]{1,5} ?\d{0,2}(?:읍|면|리|동|\d가))"
-    r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|에서|와|과|도|로|까지|부터|일대|주민|"
-    r"일원|인근)(?![\uac00-\ud7a3]))")
-_HOLDS = {"시": "읍면동구", "군": "읍면", "구": "동가", "읍": "리", "면": "리"}
-
-
-def _admin_chain(col: Collector, text: str) -> None:
-    """The smaller units written after each place that holds them, down the chain."""
-    todo = [m for m in col.mentions if m.kind == "place" and m.end > m.start
-            and m.surface[-1] in _HOLDS and len(m.surface) >= 2]
-    while todo:
-        place = todo.pop()
-        unit = _SMALLER_UNIT.match(text, place.end)
-        if unit and unit.group(1)[-1] in _HOLDS[place.surface[-1]]:
-            found = col.add("place", unit.group(1), unit.start(1), unit.end(1), source="unit")
-            if found and found.surface[-1] in _HOLDS:
-                todo.append(found)
-
-
-#: A country's or an alliance's forces (``북한군``, ``NATO군``, ``대한민국 군``, ``아프간 보안군``)
-_ARMY = re.compile(
-    r"(?<![\uac00-\ud7a3A-Za-z])(?:주한 |주일 )?(?P<own>[\uac00-\ud7a3]{1,8}|[A-Z]{2,6})"
-    r"(?:군| 군| ?(?:보안군|정부군|국방군|지상군|연합군|평화유지군))"
-    r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|와|과|도|로|에게|과의|와의)(?![\uac00-\ud7a3]))")
-#: Countries' short forms the gazetteer does not list as countries
-_COUNTRIES_SHORT = frozenset(["아프간"])
-#: Groups of countries named by their number (``G7``, ``G20``); ``G2`` is a label, not a body
-_GROUPS = re.compile(r"(?<![A-Za-z0-9])G(?:7|8|20|77)(?![A-Za-z0-9])")
-#: ``미`` for the United States, a space before its office, body or forces
-_US_SHORT = re.compile(
-    r"(?<![\uac00-\ud7a3A-Za-z])미 (?=(?:국무|국방|재무|법무|상무|에너지부|국토안보부|항공우주국|"
-    r"연방|의회|상원|하원|대통령|정부|행정부|대사|영사관|군|해군|공군|육군|해병대|중앙정보국|연방수사국|"
-    r"국가안보국|백악관|당국|관리|고위|정보|대선|중간선거|언론|증시|국채|달러|본토|전역|현지|"
-    r"동부|서부|남부|북부|중서부))")
-#: An electoral district: a place and the letter of its part, before a candidate or the word
-#: for a constituency (``경기 부천병 후보``, ``송파구 을 선거구``, ``관악 갑 후보``)
-_DISTRICT = re.compile(r"(?<![\uac00-\ud7a3])([\uac00-\ud7a3]{2,5})( ?)[갑을병]"
-                       r"(?= (?:후보|예비후보|선거구|지역구|국회의원))")
-
-
-def _districts(col: Collector, text: str) -> None:
-    for m in _DISTRICT.finditer(text):
-        place = m.group(1)
-        if m.group(2) or _ADMIN_SUFFIX.search(place) or gazetteer.is_korean_place(place):
-            col.add("place", m.group(), m.start(), m.end(), source="district",
-                    force=_only_part(col, "place", m.start(), m.end()))
-
-
-#: A football club: a name and a Latin tag, or the tag first (``볼로냐 FC 1909``, ``SL 벤피카``)
-_CLUB = re.compile(
-    r"(?<![\uac00-\ud7a3A-Za-z])(?:[\uac00-\ud7a3]{2,8}(?: [\uac00-\ud7a3]{2,8})? (?:FC|CF)"
-    r"(?: \d{4})?|(?:FC|AC|SL|SS|RCD|CD|VfB|VfL|TSG) [\uac00-\ud7a3]{2,10}?)" + _NAME_END)
-_CLUB_TAG = re.compile(r"(?<![A-Za-z])(?:FC|CF|AC|SL|SS|RCD|CD|VfB|VfL|TSG)(?![A-Za-z])")
-
-
-@lru_cache(maxsize=1)
-def _long_countries() -> re.Pattern[str]:
-    """Countries' long names (five letters or more), which the analyser cuts."""
-    return _scanner(sorted(n for n in gazetteer.korean_country_names() if len(n) >= 5))
-
-
-def _only_part(col: Collector, kind: str | None, start: int, end: int) -> bool:
-    """Every mention inside ``start``–``end`` is a piece of this longer name (all of ``kind``;
-    of any kind when it is None), so the longer name may take their place."""
-    inside = [m for m in col.mentions if start <= m.start and m.end <= end]
-    if not inside or any(m.start < start < m.end or m.start < end < m.end for m in col.mentions):
-        return False
-    if all(kind is None or m.kind == kind for m in inside):
-        gone = {id(m) for m in inside}  # these mentions, not equal ones elsewhere
-        col.mentions = [m for m in col.mentions if id(m) not in gone]
-        return True
-    return False
 
 
 def _named_after(first: str, form: str) -> bool:
@@ -425,7 +304,7 @@ def _add_body(col: Collector, text: str, start: int, end: int) -> None:
     whole = None if any(gazetteer.is_korean_place(text[start:start + n]) for n in (2, 3, 4)) \
         else next((m for m in col.mentions if m.kind == "org" and m.end == start - 1
                    and text[m.end] == " "), None)  # not "서울소방재난본부 용산소방서"
-    force = whole is not None and _only_part(col, "org", whole.start, end)
+    force = whole is not None and only_part(col, "org", whole.start, end)
     if whole is not None and force:
         start = whole.start
     acronym = _ACRONYM_BEFORE.search(text, max(0, start - 8), start)
@@ -737,7 +616,7 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
         # given names seldom end so: "배수장", "마립간", "황금평", "지지율", "추징금" are no
         # one's name, nor verbs the analyser took for names in older texts ("배치된", "위하여")
         return None if form[-1] in _NOT_GIVEN_LAST else "person"
-    if len(form) >= 3 and _ADMIN_SUFFIX.search(form):
+    if len(form) >= 3 and ADMIN_SUFFIX.search(form):
         return "place"  # "영천시 측": a city's government is still the city
     if len(form) >= 2 and (_ORG_SUFFIX.search(form) or _ORG_NEXT.match(after)):
         return "org"
