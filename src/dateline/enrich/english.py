@@ -60,8 +60,10 @@ _TOKEN = (
     r"|[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[-'’][A-Za-z]+)*['’]?"
     r"|[A-Z]\.(?:[A-Z]\.)+|[A-Z]{2,}(?:-[A-Z]+)?|[A-Z]\.|[A-Z](?=[ ,;:)]|$))"
 )
+#: (Each pattern that finds a run in a whole text starts with a look-ahead for the letter a run
+#: starts with: without it the engine tries the whole pattern at every letter, 2-3x slower.)
 _SEQ = re.compile(
-    rf"{_TOKEN}(?:[ ](?:{_TOKEN}|(?:(?:of|for)(?: the)?|and|the|on|de|van|von|bin|al)"
+    rf"(?=[A-Z\d]){_TOKEN}(?:[ ](?:{_TOKEN}|(?:(?:of|for)(?: the)?|and|the|on|de|van|von|bin|al)"
     r"(?=[ ][A-Z])))*"
 )
 _LEADERS = re.compile(r"Kim (?:Il Sung|Jong Il|Jong Un|Yo Jong)")
@@ -76,13 +78,14 @@ _CAPS_WORD = re.compile(r"[A-Z][A-Z0-9'’.&-]*[A-Z.]")
 _CAPS_GAP = re.compile(r"[ ()\-,/:]{1,3}")
 _WRAP = re.compile(r"(?<=[^.!?:\"”)\]\n ])\n(?=[A-Za-z])")
 _LIST = re.compile(
-    r"\b((?:[A-Z][\w'’-]+ )?[A-Z][\w'’-]+(?:, (?:[A-Z][\w'’-]+ )?[A-Z][\w'’-]+)*)"
+    r"(?=[A-Z])\b((?:[A-Z][\w'’-]+ )?[A-Z][\w'’-]+(?:, (?:[A-Z][\w'’-]+ )?[A-Z][\w'’-]+)*)"
     r"(,? and (?:other )?|,? and )((?:[A-Z][\w'’-]+ )?[A-Z][\w'’-]+ )?((?:[a-z][\w-]* ){0,2})"
     rf"({'|'.join(PLURAL_HEADS)})\b"
 )
 _FUNCTION = words("of and the for on in at to a an by with from")
 #: A capitalised word that does not start a sentence (evidence that a title word is a name).
-_MID_SENTENCE_CAP = re.compile(r"(?<![.!?\n\"“])(?<![.!?\n\"“] )(?<!^)\b([A-Z][\w'’.-]*\w)")
+_MID_SENTENCE_CAP = re.compile(
+    r"(?=[A-Z])(?<![.!?\n\"“])(?<![.!?\n\"“] )(?<!^)\b([A-Z][\w'’.-]*\w)")
 _KEEP_UPPER = frozenset(
     {a for a in ORG_ACRONYMS} | {"US", "U.S.", "UK", "UN", "U.N.", "NK", "DPRK", "ROK", "EU",
                                  "LA", "FC", "TV", "ICBM", "SLBM", "UAE", "USA", "PRC"}
