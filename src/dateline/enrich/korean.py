@@ -148,8 +148,8 @@ _BODIES = re.compile(
     r"[\uac00-\ud7a3]{3,8}본부|[\uac00-\ud7a3]{2,8}(?:소방서|경찰서|구청|시청|도청|군청)|"
     r"(?:[A-Z]{1,5} ?|[\uac00-\ud7a3]{1,8})엔터테(?:인|이)먼트|"
     r"[\uac00-\ud7a3]{2,4}(?:MBC|KBS|SBS|CBS)(?![A-Za-z])|"  # "광주MBC": a regional station
-    r"대법원|[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|지방법원|고등법원|병원|적십자사|대사관|영사관|대표부|협의회|연합회|"
-    r"상담소|의료원|사령부|환경연합))"
+    r"대법원|[\uac00-\ud7a3]{2,8}(?:재판소|지법|고법|지방법원|고등법원|병원|적십자사|대사관|영사관|"
+    r"대표부|협의회|연합회|상담소|의료원|사령부|환경연합))"
     r"(?=$|[^\uac00-\ud7a3]|(?!의원)[은는이가을를의에와과도로])"
 )
 #: Offices after a body's name that make it part of a person's title (a university before
@@ -245,7 +245,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         for m in patterns.ARMY.finditer(text, a, b):  # "북한군", "NATO군", "아프간 보안군"
             own = m.group("own")
             if (own in _SHORT_COUNTRIES or own in gazetteer.korean_country_names()
-                    or own in patterns.COUNTRIES_SHORT or own.isascii() and kind_of(own) == "org"):
+                    or own.isascii() and kind_of(own) == "org"):
                 col.add("org", m.group(), m.start(), m.end(), source="army",
                         force=only_part(col, None, m.start(), m.end()))
                 if not own.isascii():
@@ -325,8 +325,8 @@ def _add_body(col: Collector, text: str, start: int, end: int) -> None:
 
 _PLACE_BEFORE = re.compile(r"(?<![\uac00-\ud7a3\w])([\uac00-\ud7a3]{1,8}) $")
 _ACRONYM_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z]{1,6}) $")
-#: Countries written short before a body's name (``미 국무부``, ``북한 외무성``).
-_SHORT_COUNTRIES = frozenset(["한국", "북한", "남한", "조선", "미"])
+#: Countries written short before a body's name (``미 국무부``, ``북한 외무성``, ``아프간 경찰``).
+_SHORT_COUNTRIES = frozenset(["한국", "북한", "남한", "조선", "미", "아프간"])
 
 
 #: Offices written with a body glued before them (``감사원장``, ``외교부 대변인``, ``부회장``)

@@ -98,8 +98,6 @@ ARMY = re.compile(
     r"(?<![\uac00-\ud7a3A-Za-z])(?:주한 |주일 )?(?P<own>[\uac00-\ud7a3]{1,8}|[A-Z]{2,6})"
     r"(?:군| 군| ?(?:보안군|정부군|국방군|지상군|연합군|평화유지군))"
     r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|와|과|도|로|에게|과의|와의)(?![\uac00-\ud7a3]))")
-#: Countries' short forms the gazetteer does not list as countries
-COUNTRIES_SHORT = frozenset(["아프간"])
 #: Groups of countries named by their number (``G7``, ``G20``); ``G2`` is a label, not a body
 GROUPS = re.compile(r"(?<![A-Za-z0-9])G(?:7|8|20|77)(?![A-Za-z0-9])")
 #: ``미`` for the United States, a space before its office, body or forces
