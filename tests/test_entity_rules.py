@@ -453,3 +453,11 @@ def test_korean_scan_reads_armies_groups_sections_and_survey_regions() -> None:
                                        "집행위원회"}
     assert korean.kind_of("서대전") == "place" and korean.kind_of("동일본") != "place"
     assert korean.kind_of("이영희", "김철수와 이영희 사이에", 5, 8) == "person"
+
+
+def test_korean_scan_reads_a_ministry_of_an_office_federations_and_the_armed_forces() -> None:
+    text = "제1대 문교부 장관을 지냈다. 대한민국 국군과 전국솔빛노동조합연맹이 밝혔다."
+    got = _scanned(text, ["대한민국"])
+    assert {("org", "대한민국 국군"), ("place", "대한민국"), ("org", "전국솔빛노동조합연맹")} <= got
+    assert not {s for k, s in got if k == "person"}  # "문교부" before its minister is no one
+    assert korean.kind_of("설치류") is None

@@ -34,7 +34,7 @@ __all__ = ["MAKER", "NAME", "VERSION", "MentionFact", "QuoteFact", "StoryFacts",
 log = logging.getLogger(__name__)
 
 NAME = "entities"
-VERSION = "12"
+VERSION = "13"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

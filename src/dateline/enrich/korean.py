@@ -134,7 +134,7 @@ def proper_nouns(text: str) -> list[tuple[str, int, int]]:
 #: ``협조요청``, ``특별초청``)
 _BODIES = re.compile(
     r"(?<![\uac00-\ud7a3])(?:[\uac00-\ud7a3]{1,10}(?:위원회|학회|협회|공사|공단|거래소|재단|"
-    r"연구소|대학교|대학|회의소|노조|조합|특위)|[\uac00-\ud7a3]{2,10}(?<!신|요|초|간|자)청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
+    r"연구소|대학교|대학|회의소|노조|조합|연맹|특위)|[\uac00-\ud7a3]{2,10}(?<!신|요|초|간|자)청|[\uac00-\ud7a3]{3,10}처|식약처|(?:외교|국방|통일|법무|재무|내무|교육|국토교통|행정안전|"
     r"기획재정|산업통상자원|보건복지|환경|고용노동|여성가족|문화체육관광|농림축산식품|해양수산|"
     r"중소벤처기업|과학기술정보통신|외무|상무|노동|재정|산업|국토안보|건설교통|정보통신|산업자원|"
     r"행정자치|교육인적자원|교육과학기술|문화관광|재정경제|농림수산식품|지식경제|안전행정|"
@@ -441,6 +441,7 @@ def _add_split_name(col: Collector, text: str, start: int, end: int) -> bool:
             or form[1] in _NOT_INSIDE
             or _fixed(form) or form in _NOT_NAMES or form in _NOT_SPLIT_NAMES
             or _BODIES.fullmatch(form)  # "국방부 장관": the ministry, not a name
+            or form[-1] in "부처청" and _OFFICE_AFTER.match(text[end:end + 8])  # "문교부 장관"
             or _TITLE_ONLY.match(form) or not col.free(start, end)):
         return False
     return col.add("person", form, start, end, source="kiwi-split") is not None
@@ -639,7 +640,7 @@ _NOT_NAME_PARTS = frozenset(["코로나", "러브", "트릭", "버그", "라이�
 #: Railway lines and services written like two-word names (``도호쿠 신칸센``, ``쇼난 신주쿠 라인``)
 _THING_HEAD = re.compile(r"(?:신칸센|라인|[^ ]선|호선|철도|익스프레스)$")
 #: Last syllables of words that start with a surname but that Korean given names seldom end in.
-_NOT_GIVEN_LAST = frozenset("장간통련평절족법판책율금점" "된고여껏던는을를의에며면다들께과와")
+_NOT_GIVEN_LAST = frozenset("장간통련평절족법판책율금점류" "된고여껏던는을를의에며면다들께과와")
 #: Last syllables of the words of a two-word name that end verbs, adjectives and nouns of
 #: people instead (``자랑찬 위훈``, ``국영농목장 로동자``, ``그리운 장군님``).
 _NOT_NAME_END = frozenset("찬된는던껏까님자운")
