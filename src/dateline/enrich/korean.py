@@ -235,9 +235,8 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         regnal = _REGNAL.match(text[b:b + 5]) if kind == "person" else None
         if regnal:  # "엘리자베스 2세"
             name, b = f"{name} {regnal.group().strip()}", b + regnal.end()
-        if kind and col.add(kind, name, a, b, source="kiwi") and kind == "org" and (
-                name[-1] == "군" and name[:-1] in gazetteer.korean_country_names()):
-            col.add("place", name[:-1], a, b - 1, source="kiwi", force=True)  # "이스라엘군"
+        if kind:
+            col.add(kind, name, a, b, source="kiwi")
     for a, b in spans or [(0, len(text))]:  # 4. names by how they are written: well-known
         # people the analyser missed, forces, groups of countries, long names, clubs
         for m in patterns.KNOWN_PERSONS.finditer(text, a, b):
@@ -521,7 +520,7 @@ def _fixed(form: str) -> bool:
 
 _TITLE_ONLY = re.compile(rf"^(?:{_TITLES})$")
 _GLUED_ORGS = frozenset(["부대", "대학교", "대학", "대", "위원회", "뉴스", "신문", "일보", "방송",
-                         "통신", "군"])
+                         "통신"])
 _LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z]{1,5}(?![A-Za-z])")
 #: Services a company names after itself (``카카오톡``, ``카카오페이``): a product, not a body
 _SERVICE = re.compile(r"(?:톡|택시|페이|맵|스토리|웹툰|앱스토어)$")
@@ -534,9 +533,6 @@ _THING_ACRONYMS = frozenset(["CCTV"])
 
 def _with_suffix(form: str, text: str, end: int) -> tuple[str, int]:
     """``밸모럴`` + ``성``, ``아크`` + ``부대``: a common-noun head glued to a proper noun."""
-    if (text.startswith("군", end) and _PARTICLE_AT.match(text, end + 1)
-            and form in gazetteer.korean_country_names()):
-        return "군", end + 1  # "이스라엘군": a country's army
     m = _GLUED.match(text[end:end + 8])
     if m and m.group(1) == "주" and text.startswith("의", end + 1) and not gazetteer.is_place(form):
         return "", end  # "김정일주의": an ism, not a state

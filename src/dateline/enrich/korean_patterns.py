@@ -95,7 +95,7 @@ def admin_chain(col: Collector, text: str) -> None:
 
 #: A country's or an alliance's forces (``북한군``, ``NATO군``, ``대한민국 군``, ``아프간 보안군``)
 ARMY = re.compile(
-    r"(?<![\uac00-\ud7a3A-Za-z])(?:주한 |주일 )?(?P<own>[\uac00-\ud7a3]{1,8}|[A-Z]{2,6})"
+    r"(?<![\uac00-\ud7a3A-Za-z])(?:주한 |주일 )?(?P<own>[\uac00-\ud7a3]{1,12}|[A-Z]{2,6})"
     r"(?:군| 군| ?(?:국군|보안군|정부군|국방군|지상군|연합군|평화유지군))"
     r"(?=$|[^\uac00-\ud7a3]|(?:은|는|이|가|을|를|의|에|와|과|도|로|에게|과의|와의)(?![\uac00-\ud7a3]))")
 #: Groups of countries named by their number (``G7``, ``G20``); ``G2`` is a label, not a body
