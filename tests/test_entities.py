@@ -161,16 +161,21 @@ def test_cli_entity_and_entities(tmp_path: Path) -> None:
 
 # floors pinned a little under the measurements of docs/quality.md, "Entities"; only up
 FLOORS = {"person": 0.90, "org": 0.80, "place": 0.82, "reported": 0.55}
-#: F1 floors on the fresh gold (tests/data/entities_fresh.jsonl): (language, part) → type → floor
+#: F1 floors on the fresh gold (tests/data/entities_fresh.jsonl), Korean read by the rules
+#: alone (the extractor without python-crfsuite): (language, part) → type → floor
 FRESH_FLOORS = {
     ("en", "all"): {"person": 0.93, "org": 0.88, "place": 0.95},
     ("en", "heldout"): {"person": 0.90, "org": 0.85, "place": 0.95},
-    # batches 6–11 (fresh, harder than the earlier ones) joined at entities@5, @6, @7, @8,
-    # @11, @12 and @13; the organisation floors went down when the ninth joined (0.66 alone)
-    # and the eleventh (0.67), the person floors with the eleventh (0.74), not with the code
-    ("ko", "all"): {"person": 0.83, "org": 0.80, "place": 0.87},
-    ("ko", "heldout"): {"person": 0.82, "org": 0.79, "place": 0.86},
+    # batches 6–14 (fresh, harder than the earlier ones) joined at entities@5, @6, @7, @8,
+    # @11, @12 and @13; the floors went down as the later batches joined, not with the code
+    ("ko", "all"): {"person": 0.81, "org": 0.77, "place": 0.86},
+    ("ko", "heldout"): {"person": 0.80, "org": 0.76, "place": 0.85},
 }
+#: Korean with the trained model, which learnt every Korean item of the gate: floors that fail
+#: when the model and the code that computes its features drift apart (a feature renamed, a
+#: model not trained again); what it does on articles it never saw is measured in
+#: benchmarks/train_korean_entities.py --cross and docs/quality.md
+MODEL_FLOORS = {("ko", "all"): {"person": 0.97, "org": 0.97, "place": 0.95}}
 
 
 def test_quality_gate_mentions_on_shared_gold() -> None:
@@ -184,22 +189,32 @@ def test_quality_gate_mentions_on_shared_gold() -> None:
 
 
 #: Batches of the fresh gold the gate scores: a batch joins once it has been measured.
-GATED_BATCHES = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+GATED_BATCHES = tuple(range(1, 15))
 
 
-def test_quality_gate_fresh_gold_per_language_and_type(tmp_path: Path,
+@pytest.mark.parametrize("reader", ["rules", "model"])
+def test_quality_gate_fresh_gold_per_language_and_type(tmp_path: Path, reader: str,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     shared = shared_path("corpora", "ko-wikinews")
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import score_entities
+
+    from dateline.enrich import korean_model
 
     lines = [line for line in score_entities.FRESH.read_text(encoding="utf-8").splitlines()
              if line.strip() and json.loads(line).get("batch", 1) in GATED_BATCHES]
     gated = tmp_path / "fresh.jsonl"
     gated.write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setattr(score_entities, "FRESH", gated)
-    scores = score_entities.fresh_scores(shared.parents[1])
-    for (lang, part), floors in FRESH_FLOORS.items():
+    if reader == "rules":
+        korean_model.use(None)
+    else:
+        assert korean_model.available(), "the trained Korean model did not load"
+    try:
+        scores = score_entities.fresh_scores(shared.parents[1])
+    finally:
+        korean_model.reset()
+    for (lang, part), floors in (FRESH_FLOORS if reader == "rules" else MODEL_FLOORS).items():
         for kind, floor in floors.items():
             assert scores[f"{lang}/{part}"][kind]["f1"] >= floor, (lang, part, kind, scores)
 
@@ -218,6 +233,10 @@ def test_fresh_gold_points_at_what_it_names(name: str) -> None:
     for item, raw in score_entities.gold_sources(shared.parents[1], path):
         for kind in ("persons", "orgs", "places"):
             for entity in item[kind]:
+                if entity["at"] is None:  # never written whole: it must truly not be there
+                    if any(entity["name"] in (raw[w] or "") for w in ("title", "text")):
+                        wrong.append((item["id"], entity["name"], "written, but at is null"))
+                    continue
                 where, offset = entity["at"]
                 forms = [entity["name"], *entity.get("also", [])]
                 # a line break or a no-break space in the source reads as a space

@@ -1,10 +1,12 @@
 """Entity extraction: people, organisations and places in one story, with titles and quotes.
 
-No statistical model: what the transcript already says (sound-bite speakers, roles and
-organisations; the reporter), names in the English text read in context
-(:mod:`dateline.enrich.english`: titles, organisation and site heads, gazetteers, romanised Korean
-names, given names), the story's title read the same way and, for Korean-language stories,
-proper nouns from kiwipiepy typed by gazetteers and suffixes (:mod:`dateline.enrich.korean`).
+What the transcript already says (sound-bite speakers, roles and organisations; the reporter),
+names in the English text read in context (:mod:`dateline.enrich.english`: titles,
+organisation and site heads, gazetteers, romanised Korean names, given names), the story's title
+read the same way and, for Korean-language stories, proper nouns from kiwipiepy typed by
+gazetteers and suffixes (:mod:`dateline.enrich.korean`), then read again by a trained CRF that
+takes those rules' findings as its features (:mod:`dateline.enrich.korean_model`; without it the
+rules' mentions stand).
 
 The result is a :class:`StoryFacts` of name *keys* (see :mod:`dateline.enrich.names`); the
 archive-wide resolution into canonical entities is :mod:`dateline.enrich.resolve`.  Mentions
@@ -15,6 +17,7 @@ note ``title``.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from dataclasses import replace
 from typing import Any
 
@@ -34,7 +37,7 @@ __all__ = ["MAKER", "NAME", "VERSION", "MentionFact", "QuoteFact", "StoryFacts",
 log = logging.getLogger(__name__)
 
 NAME = "entities"
-VERSION = "13"
+VERSION = "14"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
@@ -104,16 +107,19 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,
         if proper_nouns is None:
             proper_nouns = [(f, a + x, a + y) for a, b in spans
                             for f, x, y in ko.proper_nouns(text[a:b])]
-        ko.scan(col, text, KnownNouns(proper_nouns).inside(spans), spans)
+        nouns = KnownNouns(proper_nouns).inside(spans)
+        ko.scan(col, text, nouns, spans)
     else:
         reading = english.reading_text(text)
         for a, b in spans:
             english.scan(col, reading, a, b)
     title = getattr(story, "title", None)
+    title_read: tuple[list[MentionFact], list[tuple[str, int, int]]] | None = None
     if title:
-        _scan_title(col, title, text, korean, title_nouns)
+        title_read = _scan_title(col, title, text, korean, title_nouns)
     if korean:
         col.mentions = ko.drop_described(col.mentions, text)
+        col = _read_korean(col, spans, nouns, title, title_read)
     _resolve_in_story(col)
     col.mentions.sort(key=lambda m: (m.start, m.end))
     facts = StoryFacts(mentions=col.mentions)
@@ -146,22 +152,72 @@ def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,
 
 
 def _scan_title(col: Collector, title: str, text: str, korean: bool,
-                nouns: list[tuple[str, int, int]] | None = None) -> None:
+                nouns: list[tuple[str, int, int]] | None = None,
+                ) -> tuple[list[MentionFact], list[tuple[str, int, int]]] | None:
     """Names in the story's title, as mentions at offset 0 noted ``title``; in Korean, a name
-    the body typed keeps the body's type (the title has little context)."""
+    the body typed keeps the body's type (the title has little context).  A Korean title's
+    mentions and proper nouns, with offsets in the title, are returned for the model to read."""
     tcol = Collector(title)
     if korean:
         from dateline.enrich import korean as ko
 
-        ko.scan(tcol, title, nouns if nouns is not None else ko.proper_nouns(title))
+        nouns = nouns if nouns is not None else ko.proper_nouns(title)
+        ko.scan(tcol, title, nouns)
     else:
         reading = english.recase_title(title, text)
         english.scan(tcol, reading, 0, len(reading))
-    typed = {m.surface: m.kind for m in col.mentions}
-    for m in tcol.mentions:
+    _add_title_mentions(col, tcol.mentions, korean)
+    return (list(tcol.mentions), nouns or []) if korean else None
+
+
+def _add_title_mentions(col: Collector, mentions: list[MentionFact], korean: bool) -> None:
+    typed = {m.surface: m.kind for m in col.mentions if m.note != "title"}
+    for m in mentions:
         if korean and m.surface in typed and typed[m.surface] != m.kind:
             m = replace(m, kind=typed[m.surface], key=key_for(typed[m.surface], m.surface))
         col.mentions.append(replace(m, start=0, end=0, note=m.note or "title"))
+
+
+#: Mentions the transcript itself gives: they stand whatever a model reads
+_GIVEN = frozenset(["soundbite", "reporter"])
+
+
+def _read_korean(col: Collector, spans: list[tuple[int, int]], nouns: list[tuple[str, int, int]],
+                 title: str | None,
+                 title_read: tuple[list[MentionFact], list[tuple[str, int, int]]] | None,
+                 ) -> Collector:
+    """The Korean text and title as :mod:`~dateline.enrich.korean_model` reads them, with the
+    rules' mentions as its features; ``col`` unchanged when no model is loaded."""
+    from dateline.enrich import korean_model
+
+    text = col.text
+    rules = sorted((m for m in col.mentions if m.note != "title" and m.end > m.start),
+                   key=lambda m: m.start)
+    rule_starts = [m.start for m in rules]
+    nouns = sorted(nouns, key=lambda n: n[1])
+    noun_starts = [a for _, a, _ in nouns]
+    read = [korean_model.read(text, a, b,
+                              rules[bisect_left(rule_starts, a):bisect_left(rule_starts, b)],
+                              nouns[bisect_left(noun_starts, a):bisect_left(noun_starts, b)])
+            for a, b in spans]
+    title_names = (korean_model.read(title, 0, len(title), *title_read)
+                   if title and title_read else [])
+    if title_names is None or any(r is None for r in read):
+        return col
+    out = Collector(text)
+    for m in col.mentions:
+        if m.source in _GIVEN:
+            out.add(m.kind, m.surface, m.start, m.end, title=m.title, source=m.source, key=m.key,
+                    note=m.note, force=True)
+    for names in read:
+        for kind, a, b in names or ():
+            out.add(kind, text[a:b], a, b, source="model")
+    if title and title_names:
+        tcol = Collector(title)
+        for kind, a, b in title_names:
+            tcol.add(kind, title[a:b], a, b, source="model")
+        _add_title_mentions(out, tcol.mentions, korean=True)
+    return out
 
 
 class _PersonKeys:

@@ -1,0 +1,238 @@
+"""A trained reading of Korean names: a linear-chain CRF over the pieces of a Korean text, with
+what the rules found as its strongest features.
+
+The rules of :mod:`dateline.enrich.korean` type the proper nouns Kiwi tags, and find bodies,
+areas, forces and districts by how they are written.  On articles nobody wrote rules from they
+stopped gaining (the eleventh and twelfth batches of ``tests/data/entities_fresh.jsonl``); what
+they miss is where one cue says *person* and another *place*, or a name runs on over two words.
+The CRF reads the same text cut into pieces (Hangul, Latin and digit runs, cut again where a
+proper noun or a rule's mention starts or ends, and before a trailing particle) and labels each
+piece ``B-``/``I-`` person, org or place, or ``O``.  Its features are the piece, its last
+syllables, the spaces around it, the gazetteers, the rules' type for a lone proper noun
+(:func:`~dateline.enrich.korean.kind_of`) and the rules' own labels, for the piece and two on
+either side; so it learns when to trust the rules and when to overrule them.
+
+The model is trained by ``benchmarks/train_korean_entities.py`` from the annotated gold of
+``tests/data/entities_fresh.jsonl`` (the texts stay in ``../shared``; a word enters the model
+only when at least two articles have it) and shipped as ``data/korean_entities.crfsuite``.
+Without python-crfsuite or the model file, :func:`read` answers ``None`` and the rules' mentions
+stand.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from bisect import bisect_left, bisect_right
+from pathlib import Path
+from typing import Any
+
+from dateline.enrich import gazetteer
+from dateline.enrich import korean as ko
+from dateline.enrich.facts import MentionFact
+from dateline.enrich.known import KOREAN_BODIES, KOREAN_PERSONS, words
+from dateline.enrich.names import PLACE_ALIASES
+
+__all__ = ["MODEL", "available", "features", "pieces", "read", "sequence", "spans_of", "tags_of",
+           "reset", "use"]
+
+MODEL = Path(__file__).with_name("data") / "korean_entities.crfsuite"
+KINDS = ("person", "org", "place")
+
+#: Particles and endings cut from the end of a Hangul run, longest first, so that a name ends
+#: where a piece does (``윤석열은`` → ``윤석열`` + ``은``); a cut inside a word (``회의`` → ``회`` +
+#: ``의``) only gives the model two pieces to label alike.
+_PARTICLES = words(
+    "은 는 이 가 을 를 의 에 에서 에게 와 과 도 로 으로 까지 부터 만 에서는 에서도 에는 에도 "
+    "으로는 로는 와의 과의 이다 이며 께서 한테 처럼 보다 에서의 에게서 이라고 라고 으로서 로서 "
+    "인 이나 나 과는 와는 씨 측")
+_LONGEST = max(map(len, _PARTICLES))
+_RUN = re.compile(r"[\uac00-\ud7a3]+|[A-Za-z]+|[0-9]+|\S")
+
+_local = threading.local()
+_lock = threading.Lock()
+#: the model's bytes (``None``: no model) and a count of changes, which drops the threads' taggers
+_model: list[Any] = [None, 0]
+_loaded = False
+
+
+def available() -> bool:
+    return _tagger() is not None
+
+
+def use(data: bytes | None) -> None:
+    """Read with another trained model from now on (``None``: no model, the rules alone)."""
+    global _loaded
+    with _lock:
+        _model[0], _model[1] = data, _model[1] + 1
+        _loaded = True
+
+
+def reset() -> None:
+    """Read with the shipped model again (after :func:`use`)."""
+    global _loaded
+    with _lock:
+        _model[0], _model[1] = None, _model[1] + 1
+        _loaded = False
+
+
+def _load() -> None:
+    global _loaded
+    with _lock:
+        if _loaded:
+            return
+        try:
+            import pycrfsuite  # noqa: F401
+        except ImportError:
+            data = None
+        else:
+            data = MODEL.read_bytes() if MODEL.exists() else None
+        _model[0], _loaded = data, True
+
+
+def _tagger() -> Any:
+    """The model's tagger for this thread (a crfsuite tagger is not shared between threads)."""
+    if not _loaded:
+        _load()
+    data, generation = _model
+    if data is None:
+        return None
+    if getattr(_local, "generation", None) != generation:
+        import pycrfsuite
+
+        tagger = pycrfsuite.Tagger()
+        tagger.open_inmemory(data)
+        _local.tagger, _local.generation = tagger, generation
+    return _local.tagger
+
+
+def pieces(text: str, start: int, end: int, cuts: set[int]) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut into pieces: runs of Hangul, of Latin letters and of digits, and
+    other characters one by one; a run is cut again at ``cuts`` and before a trailing
+    particle."""
+    out: list[tuple[int, int]] = []
+    ordered = sorted(cuts)
+    for m in _RUN.finditer(text, start, end):
+        a, b = m.span()
+        points = [a, *ordered[bisect_right(ordered, a):bisect_left(ordered, b)], b]
+        if "\uac00" <= text[a] <= "\ud7a3":
+            tail = text[points[-2]:b]
+            for n in range(min(_LONGEST, len(tail) - 1), 0, -1):  # the longest particle first
+                if tail[-n:] in _PARTICLES:
+                    points.insert(-1, b - n)
+                    break
+        out.extend(zip(points, points[1:], strict=False))
+    return out
+
+
+def tags_of(cut: list[tuple[int, int]], spans: list[tuple[str, int, int]]) -> list[str]:
+    """``B-kind``/``I-kind``/``O`` of each piece by the (kind, start, end) ``spans`` that hold it;
+    the longest span first where two overlap."""
+    tags = ["O"] * len(cut)
+    starts = [a for a, _ in cut]
+    for kind, a, b in sorted(spans, key=lambda s: s[1] - s[2]):
+        first = True
+        for i in range(bisect_left(starts, a), len(cut)):
+            x, y = cut[i]
+            if x >= b:
+                break
+            if y <= b and tags[i] == "O":
+                tags[i] = ("B-" if first else "I-") + kind
+                first = False
+    return tags
+
+
+def features(text: str, cut: list[tuple[int, int]], rules: list[str],
+             nouns: list[str]) -> list[list[str]]:
+    """The features of each piece (names of features whose value is 1): its own and those of
+    two pieces on either side."""
+    forms = [text[a:b] for a, b in cut]
+    size = len(text)
+    out = []
+    for i, (a, b) in enumerate(cut):
+        form = forms[i]
+        first = form[0]
+        kind = ("hangul" if "\uac00" <= first <= "\ud7a3" else "latin" if first.isalpha()
+                else "digit" if first.isdigit() else "punct")
+        f = ["bias", f"u={form}", f"last={form[-1]}", f"first={first}",
+             f"len={min(len(form), 6)}", f"rule={rules[i]}", f"nnp={nouns[i]}",
+             f"sp_before={int(a > 0 and text[a - 1].isspace())}",
+             f"sp_after={int(b < size and text[b].isspace())}",
+             f"glued_before={int(i > 0 and cut[i - 1][1] == a)}",
+             f"rule={rules[i]}|-1:rule={rules[i - 1] if i else '^'}", f"type={kind}"]
+        if len(form) >= 2:
+            f.append(f"last2={form[-2:]}")
+        if gazetteer.is_korean_place(form):
+            f.append("gaz_place")
+        if form in KOREAN_PERSONS:
+            f.append("gaz_person")
+        if form in KOREAN_BODIES:
+            f.append("gaz_body")
+        if form in PLACE_ALIASES:
+            f.append("alias_place")
+        if ko._person_form(form):  # noqa: SLF001 - the rules' own test of a name's form
+            f.append("person_form")
+        typed = (ko.kind_of(form, text, a, b) if kind == "hangul" else _kind_without_hangul(form))
+        if typed:
+            f.append(f"kind_of={typed}")
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < len(cut):
+                f += (f"{d}:u={forms[j]}", f"{d}:rule={rules[j]}", f"{d}:nnp={nouns[j]}",
+                      f"{d}:last={forms[j][-1]}")
+            else:
+                f.append(f"{d}:none")
+        out.append(f)
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_without_hangul(form: str) -> str | None:
+    """:func:`~dateline.enrich.korean.kind_of` of a piece without Hangul, which reads only the
+    piece (an acronym, a number, a sign)."""
+    return ko.kind_of(form)
+
+
+def sequence(text: str, start: int, end: int, mentions: list[MentionFact],
+             nouns: list[tuple[str, int, int]]) -> tuple[list[tuple[int, int]], list[list[str]]]:
+    """The pieces of ``text[start:end]`` and their features, given the rules' ``mentions`` and
+    Kiwi's proper ``nouns`` in it (both with offsets in ``text``; the caller picks those of the
+    span, which a long page's many segments make worth doing once, by bisection)."""
+    inside = [m for m in mentions if start <= m.start and m.end <= end and m.end > m.start]
+    held = [(f, a, b) for f, a, b in nouns if start <= a and b <= end]
+    cuts = {x for m in inside for x in (m.start, m.end)} | {x for _, a, b in held for x in (a, b)}
+    cut = pieces(text, start, end, cuts)
+    rules = tags_of(cut, [(m.kind, m.start, m.end) for m in inside])
+    noun_tags = [t[:1] for t in tags_of(cut, [("n", a, b) for _, a, b in held])]
+    return cut, features(text, cut, rules, noun_tags)
+
+
+def spans_of(cut: list[tuple[int, int]], tags: list[str]) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of the names a sequence of labels marks; an ``I-`` after a label of
+    another kind starts a name of its own."""
+    out: list[tuple[str, int, int]] = []
+    current: list[Any] | None = None
+    for (a, b), tag in zip(cut, tags, strict=True):
+        kind = tag[2:]
+        if tag == "O" or kind not in KINDS:
+            current = None
+        elif tag.startswith("I-") and current is not None and current[0] == kind:
+            current[2] = b
+        else:
+            current = [kind, a, b]
+            out.append(current)  # type: ignore[arg-type]
+    return [(k, a, b) for k, a, b in out]
+
+
+def read(text: str, start: int, end: int, mentions: list[MentionFact],
+         nouns: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
+    """(kind, start, end) of the people, organisations and places in ``text[start:end]`` as the
+    model reads them; ``None`` when no model is loaded (the rules' ``mentions`` then stand)."""
+    tagger = _tagger()
+    if tagger is None:
+        return None
+    cut, feats = sequence(text, start, end, mentions, nouns)
+    if not cut:
+        return []
+    return spans_of(cut, tagger.tag(feats))

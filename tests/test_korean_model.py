@@ -1,0 +1,109 @@
+"""The trained reading of Korean names (dateline.enrich.korean_model) and its training script."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from conftest import ROOT
+from dateline.enrich import korean_model
+from dateline.enrich.entities import extract
+from dateline.model import ParsedStory
+
+_MEETING = ("윤석열 대통령은 12일 서울 용산 대통령실에서 기시다 후미오 일본 총리와 만나 회담했다. "
+            "외교부는 이날 회담 결과를 발표했다.")
+
+
+@pytest.fixture
+def rules_alone() -> Iterator[None]:
+    korean_model.use(None)
+    yield
+    korean_model.reset()
+
+
+def _names(text: str) -> set[tuple[str, str]]:
+    return {(m.kind, m.surface) for m in extract(ParsedStory(text=text, language="ko")).mentions}
+
+
+def test_pieces_end_where_names_and_particles_do() -> None:
+    text = "윤석열은 서울에서 NATO 회의(3일)에"
+    cut = korean_model.pieces(text, 0, len(text), cuts=set())
+    assert [text[a:b] for a, b in cut] == ["윤석열", "은", "서울", "에서", "NATO", "회", "의",
+                                           "(", "3", "일", ")", "에"]
+    # a proper noun's end cuts a run: "국방부장관" read as 국방부 + 장관
+    cut = korean_model.pieces("국방부장관", 0, 5, cuts={3})
+    assert cut == [(0, 3), (3, 5)]
+
+
+def test_labels_and_names_read_back_the_same() -> None:
+    text = "기시다 후미오 일본 총리"
+    cut = korean_model.pieces(text, 0, len(text), set())
+    spans = [("person", 0, 7), ("place", 8, 10)]
+    tags = korean_model.tags_of(cut, spans)
+    assert tags == ["B-person", "I-person", "B-place", "O"]
+    assert korean_model.spans_of(cut, tags) == spans
+    # an inside label after another kind, or after nothing, starts a name of its own
+    assert korean_model.spans_of(cut, ["I-person", "I-place", "O", "I-org"]) == [
+        ("person", 0, 3), ("place", 4, 7), ("org", 11, 13)]
+
+
+def test_the_shipped_model_loads_and_reads_a_name_the_rules_cut_short(rules_alone: None) -> None:
+    by_rules = _names(_MEETING)
+    korean_model.reset()
+    assert korean_model.available() and korean_model.MODEL.exists()
+    by_model = _names(_MEETING)
+    # the rules keep only the first word of a Japanese name; the model reads both
+    assert ("person", "기시다") in by_rules and ("person", "기시다 후미오") in by_model
+    assert {("person", "윤석열"), ("place", "일본"), ("org", "외교부")} <= by_model
+    assert all(m.source == "model" for m in extract(ParsedStory(text=_MEETING,
+                                                                language="ko")).mentions)
+
+
+def test_without_a_model_the_rules_stand(rules_alone: None) -> None:
+    assert not korean_model.available()
+    assert korean_model.read(_MEETING, 0, len(_MEETING), [], []) is None
+    assert ("person", "기시다") in _names(_MEETING)
+
+
+def test_sound_bite_speakers_and_the_reporter_stand_whatever_the_model_reads() -> None:
+    from dateline.model import Quote
+
+    text = "홍길동 기자입니다. 박하람 대변인은 \"합의했다\"고 말했다."
+    story = ParsedStory(text=text, language="ko", reporter="홍길동",
+                        quotes=[Quote("합의했다", speaker="박하람", start=19, end=23)])
+    sources = {(m.surface, m.source) for m in extract(story).mentions}
+    assert ("홍길동", "reporter") in sources and ("박하람", "soundbite") in sources
+
+
+def test_threads_each_read_with_their_own_tagger() -> None:
+    # a crfsuite tagger is not shared between threads: each thread opens its own
+    alone = _names(_MEETING)
+    found: list[set[tuple[str, str]]] = []
+
+    def work() -> None:
+        for _ in range(20):
+            found.append(_names(_MEETING))
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(found) == 60 and all(f == alone for f in found)
+
+
+def test_training_labels_the_longest_gold_name_where_pieces_allow() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import train_korean_entities as train
+
+    text = "서울시청 앞에서 서울 시민이 모였다"
+    item = {"persons": [], "orgs": [{"name": "서울시청"}], "places": [{"name": "서울"}]}
+    spans = train.gold_spans(text, 0, len(text), item)
+    assert spans == [("org", 0, 4), ("place", 9, 11)]  # not 서울 inside 서울시청
+    cut = korean_model.pieces(text, 0, len(text), set())
+    labels = train._labels(cut, spans + [("person", 1, 3)])  # misaligned: left out
+    assert labels[:2] == ["B-org", "O"] and "B-person" not in labels
+    assert labels[[text[a:b] for a, b in cut].index("서울")] == "B-place"
