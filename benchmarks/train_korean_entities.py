@@ -93,8 +93,9 @@ def sequences(shared: Path) -> list[tuple[dict[str, Any], list[list[str]], list[
         return None  # the rules' mentions stand
 
     out = []
-    reading = korean_model.read
+    reading, available = korean_model.read, korean_model.available
     korean_model.read = record  # type: ignore[assignment]
+    korean_model.available = lambda: True  # whether or not a model is loaded
     try:
         for item, stories in se.fresh_items(shared):
             if item["lang"] != "ko":
@@ -106,7 +107,7 @@ def sequences(shared: Path) -> list[tuple[dict[str, Any], list[list[str]], list[
                     if cut:
                         out.append((item, feats, _labels(cut, gold_spans(text, a, b, item))))
     finally:
-        korean_model.read = reading  # type: ignore[assignment]
+        korean_model.read, korean_model.available = reading, available  # type: ignore[assignment]
     return out
 
 
@@ -178,7 +179,6 @@ def main() -> int:
     if not shared.exists():
         sys.stderr.write(f"{shared} not found: set DATELINE_SHARED\n")
         return 2
-    korean_model.use(None)  # the features never depend on an earlier model
     if args.cross:
         result = cross(shared)
         sys.stdout.write(json.dumps(result, indent=None if args.json else 2) + "\n")

@@ -107,3 +107,23 @@ def test_training_labels_the_longest_gold_name_where_pieces_allow() -> None:
     labels = train._labels(cut, spans + [("person", 1, 3)])  # misaligned: left out
     assert labels[:2] == ["B-org", "O"] and "B-person" not in labels
     assert labels[[text[a:b] for a, b in cut].index("서울")] == "B-place"
+
+
+def test_training_records_what_the_extractor_hands_the_model(rules_alone: None,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    # the features are recorded from the extractor itself, whether or not a model is loaded
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import score_entities
+    import train_korean_entities as train
+
+    item = {"lang": "ko", "persons": [{"name": "기시다 후미오"}, {"name": "윤석열"}],
+            "orgs": [{"name": "외교부"}], "places": [{"name": "일본"}]}
+    story = ParsedStory(text=_MEETING, language="ko", title="윤석열, 기시다와 회담")
+    monkeypatch.setattr(score_entities, "fresh_items", lambda shared: [(item, [story])])
+    seqs = train.sequences(ROOT)
+    assert len(seqs) == 2  # the text and the title
+    _, feats, labels = seqs[0]
+    assert len(feats) == len(labels) and any("rule=B-person" in f for f in feats)
+    assert labels.count("B-person") == 2 and "B-org" in labels and "B-place" in labels
+    assert korean_model.read is not None and not korean_model.available()  # put back

@@ -190,6 +190,8 @@ def _read_korean(col: Collector, spans: list[tuple[int, int]], nouns: list[tuple
     rules' mentions as its features; ``col`` unchanged when no model is loaded."""
     from dateline.enrich import korean_model
 
+    if not korean_model.available():
+        return col
     text = col.text
     rules = sorted((m for m in col.mentions if m.note != "title" and m.end > m.start),
                    key=lambda m: m.start)
