@@ -152,30 +152,16 @@ def features(text: str, cut: list[tuple[int, int]], rules: list[str],
     out = []
     for i, (a, b) in enumerate(cut):
         form = forms[i]
-        first = form[0]
-        kind = ("hangul" if "\uac00" <= first <= "\ud7a3" else "latin" if first.isalpha()
-                else "digit" if first.isdigit() else "punct")
-        f = ["bias", f"u={form}", f"last={form[-1]}", f"first={first}",
-             f"len={min(len(form), 6)}", f"rule={rules[i]}", f"nnp={nouns[i]}",
+        head, tail = _own(form)
+        f = ["bias", *head, f"rule={rules[i]}", f"nnp={nouns[i]}",
              f"sp_before={int(a > 0 and text[a - 1].isspace())}",
              f"sp_after={int(b < size and text[b].isspace())}",
              f"glued_before={int(i > 0 and cut[i - 1][1] == a)}",
-             f"rule={rules[i]}|-1:rule={rules[i - 1] if i else '^'}", f"type={kind}"]
-        if len(form) >= 2:
-            f.append(f"last2={form[-2:]}")
-        if gazetteer.is_korean_place(form):
-            f.append("gaz_place")
-        if form in KOREAN_PERSONS:
-            f.append("gaz_person")
-        if form in KOREAN_BODIES:
-            f.append("gaz_body")
-        if form in PLACE_ALIASES:
-            f.append("alias_place")
-        if ko._person_form(form):  # noqa: SLF001 - the rules' own test of a name's form
-            f.append("person_form")
-        typed = (ko.kind_of(form, text, a, b) if kind == "hangul" else _kind_without_hangul(form))
-        if typed:
-            f.append(f"kind_of={typed}")
+             f"rule={rules[i]}|-1:rule={rules[i - 1] if i else '^'}", *tail]
+        if tail[0] == "type=hangul":  # the rules' type reads the words around a Hangul piece
+            typed = ko.kind_of(form, text, a, b)
+            if typed:
+                f.append(f"kind_of={typed}")
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < len(cut):
@@ -187,11 +173,32 @@ def features(text: str, cut: list[tuple[int, int]], rules: list[str],
     return out
 
 
-@functools.lru_cache(maxsize=4096)
-def _kind_without_hangul(form: str) -> str | None:
-    """:func:`~dateline.enrich.korean.kind_of` of a piece without Hangul, which reads only the
-    piece (an acronym, a number, a sign)."""
-    return ko.kind_of(form)
+@functools.lru_cache(maxsize=65536)
+def _own(form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The features of a piece that depend on its form alone (before and after those of its
+    place in the text); pieces recur, so each form is read once."""
+    first = form[0]
+    kind = ("hangul" if "\uac00" <= first <= "\ud7a3" else "latin" if first.isalpha()
+            else "digit" if first.isdigit() else "punct")
+    head = (f"u={form}", f"last={form[-1]}", f"first={first}", f"len={min(len(form), 6)}")
+    tail = [f"type={kind}"]
+    if len(form) >= 2:
+        tail.append(f"last2={form[-2:]}")
+    if gazetteer.is_korean_place(form):
+        tail.append("gaz_place")
+    if form in KOREAN_PERSONS:
+        tail.append("gaz_person")
+    if form in KOREAN_BODIES:
+        tail.append("gaz_body")
+    if form in PLACE_ALIASES:
+        tail.append("alias_place")
+    if ko._person_form(form):  # noqa: SLF001 - the rules' own test of a name's form
+        tail.append("person_form")
+    if kind != "hangul":  # without Hangul, the rules' type reads the piece alone
+        typed = ko.kind_of(form)
+        if typed:
+            tail.append(f"kind_of={typed}")
+    return head, tuple(tail)
 
 
 def sequence(text: str, start: int, end: int, mentions: list[MentionFact],
