@@ -173,7 +173,7 @@ def features(text: str, cut: list[tuple[int, int]], rules: list[str],
     return out
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _own(form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The features of a piece that depend on its form alone (before and after those of its
     place in the text); pieces recur, so each form is read once."""
