@@ -8,7 +8,7 @@
    *split*, an entity holding several real people is *merged*.
 2. mentions and reported speech: tests/data/entities_gold.jsonl (30 KCNA items + the 2 seeds),
    precision/recall/F1 per type over distinct entities per story (names compared by key).
-3. fresh gold: tests/data/entities_fresh.jsonl (515 items of KBS pages, KCNA, Reuters, Korean
+3. fresh gold: tests/data/entities_fresh.jsonl (545 items of KBS pages, KCNA, Reuters, Korean
    Wikinews and New Year addresses, none used to write the first rules), per language and type,
    the development and held-out parts apart; ``--details`` lists the misses of the development
    part, ``--batch N`` scores one batch alone, ``--next`` the next batch alone

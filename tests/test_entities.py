@@ -166,11 +166,11 @@ FLOORS = {"person": 0.90, "org": 0.80, "place": 0.82, "reported": 0.55}
 FRESH_FLOORS = {
     ("en", "all"): {"person": 0.93, "org": 0.88, "place": 0.95},
     ("en", "heldout"): {"person": 0.90, "org": 0.85, "place": 0.95},
-    # batches 6–15 (fresh, harder than the earlier ones; the fifteenth North Korean addresses)
+    # batches 6–16 (fresh, harder than the earlier ones; the fifteenth North Korean addresses)
     # joined at entities@5, @6, @7, @8, @11, @12, @13 and @14; the floors went down as the
     # later batches joined, not with the code
     ("ko", "all"): {"person": 0.81, "org": 0.77, "place": 0.85},
-    ("ko", "heldout"): {"person": 0.80, "org": 0.76, "place": 0.85},
+    ("ko", "heldout"): {"person": 0.80, "org": 0.76, "place": 0.84},
 }
 #: Korean with the trained model, which learnt every Korean item of the gate: floors that fail
 #: when the model and the code that computes its features drift apart (a feature renamed, a
@@ -190,7 +190,7 @@ def test_quality_gate_mentions_on_shared_gold() -> None:
 
 
 #: Batches of the fresh gold the gate scores: a batch joins once it has been measured.
-GATED_BATCHES = tuple(range(1, 16))
+GATED_BATCHES = tuple(range(1, 17))
 
 
 @pytest.mark.parametrize("reader", ["rules", "model"])

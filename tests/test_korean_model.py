@@ -127,3 +127,15 @@ def test_training_records_what_the_extractor_hands_the_model(rules_alone: None,
     assert len(feats) == len(labels) and any("rule=B-person" in f for f in feats)
     assert labels.count("B-person") == 2 and "B-org" in labels and "B-place" in labels
     assert korean_model.read is not None and not korean_model.available()  # put back
+
+
+def test_names_the_model_reads_have_hangul_and_keep_to_one_line() -> None:
+    # quoted English and Russian sentences were labelled organisations whole; names in Latin
+    # letters are the rules' (acronyms), and no name crosses a line
+    text = ("러시아어 위키백과는 10일 \"Wikipedia in Russian will be closed on July 10 in protest "
+            "against the law\"라는 공지를 올렸다.\nThey were stamped with voting seal but scrapped "
+            "before election\n이에 대해 KBS와 CNN이 보도했다.")
+    found = extract(ParsedStory(text=text, language="ko")).mentions
+    assert {("org", "KBS"), ("org", "CNN")} <= {(m.kind, m.surface) for m in found}
+    assert all("\n" not in m.surface and len(m.surface.split()) < 4 for m in found)
+    assert all(m.source != "model" for m in found if m.surface.isascii())
