@@ -3,14 +3,16 @@ what the rules found as its strongest features.
 
 The rules of :mod:`dateline.enrich.korean` type the proper nouns Kiwi tags, and find bodies,
 areas, forces and districts by how they are written.  On articles nobody wrote rules from they
-stopped gaining (the eleventh and twelfth batches of ``tests/data/entities_fresh.jsonl``); what
-they miss is where one cue says *person* and another *place*, or a name runs on over two words.
+stopped gaining (the eleventh batch of ``tests/data/entities_fresh.jsonl``); what they miss is
+where one cue says *person* and another *place*, or a name runs on over two words.
 The CRF reads the same text cut into pieces (Hangul, Latin and digit runs, cut again where a
 proper noun or a rule's mention starts or ends, and before a trailing particle) and labels each
 piece ``B-``/``I-`` person, org or place, or ``O``.  Its features are the piece, its last
-syllables, the spaces around it, the gazetteers, the rules' type for a lone proper noun
+syllables, the spaces around it, the gazetteers, the rules' type for the piece
 (:func:`~dateline.enrich.korean.kind_of`) and the rules' own labels, for the piece and two on
-either side; so it learns when to trust the rules and when to overrule them.
+either side; so it learns when to trust the rules and when to overrule them.  The extractor
+keeps the names it reads that have Hangul and stay on one line; names in other scripts are the
+rules' (:mod:`dateline.enrich.entities`).
 
 The model is trained by ``benchmarks/train_korean_entities.py`` from the annotated gold of
 ``tests/data/entities_fresh.jsonl`` (the texts stay in ``../shared``; a word enters the model
