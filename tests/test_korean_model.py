@@ -121,12 +121,13 @@ def test_training_records_what_the_extractor_hands_the_model(rules_alone: None,
             "orgs": [{"name": "외교부"}], "places": [{"name": "일본"}]}
     story = ParsedStory(text=_MEETING, language="ko", title="윤석열, 기시다와 회담")
     monkeypatch.setattr(score_entities, "fresh_items", lambda shared: [(item, [story])])
+    reading = korean_model.read
     seqs = train.sequences(ROOT)
     assert len(seqs) == 2  # the text and the title
     _, feats, labels = seqs[0]
     assert len(feats) == len(labels) and any("rule=B-person" in f for f in feats)
     assert labels.count("B-person") == 2 and "B-org" in labels and "B-place" in labels
-    assert korean_model.read is not None and not korean_model.available()  # put back
+    assert korean_model.read is reading and not korean_model.available()  # put back
 
 
 def test_names_the_model_reads_have_hangul_and_keep_to_one_line() -> None:
@@ -139,3 +140,9 @@ def test_names_the_model_reads_have_hangul_and_keep_to_one_line() -> None:
     assert {("org", "KBS"), ("org", "CNN")} <= {(m.kind, m.surface) for m in found}
     assert all("\n" not in m.surface and len(m.surface.split()) < 4 for m in found)
     assert all(m.source != "model" for m in found if m.surface.isascii())
+
+
+def test_a_title_keeps_the_rules_latin_names_when_the_model_reads_none_there() -> None:
+    story = ParsedStory(text=_MEETING, language="ko", title="NATO와 KBS")
+    titled = {m.surface for m in extract(story).mentions if m.note == "title"}
+    assert {"NATO", "KBS"} <= titled

@@ -214,29 +214,20 @@ def _read_korean(col: Collector, spans: list[tuple[int, int]], nouns: list[tuple
                     note=m.note, force=True)
     for names in read:
         for kind, a, b in names or ():
-            if _read_as_name(text, a, b):
-                out.add(kind, text[a:b], a, b, source="model")
+            out.add(kind, text[a:b], a, b, source="model")
     _add_unread(out, rules)
-    if title and title_names:
+    if title and title_read:
         tcol = Collector(title)
         for kind, a, b in title_names:
-            if _read_as_name(title, a, b):
-                tcol.add(kind, title[a:b], a, b, source="model")
-        _add_unread(tcol, title_read[0] if title_read else [])
+            tcol.add(kind, title[a:b], a, b, source="model")
+        _add_unread(tcol, title_read[0])
         _add_title_mentions(out, tcol.mentions, korean=True)
     return out
 
 
-def _read_as_name(text: str, start: int, end: int) -> bool:
-    """A name the model reads stands when it has Hangul and keeps to one line: it learnt Korean
-    names, and labelled whole English and Russian sentences quoted in Korean articles."""
-    name = text[start:end]
-    return "\n" not in name and has_hangul(name)
-
-
 def _add_unread(col: Collector, rules: list[MentionFact]) -> None:
     """The rules' names without Hangul (``KBS``, ``NATO``, ``CNN``), where the model left room:
-    names the model is not trusted with."""
+    the model keeps only names with Hangul (:func:`~dateline.enrich.korean_model.read`)."""
     for m in rules:
         if m.end > m.start and not has_hangul(m.surface) and m.source not in _GIVEN:
             col.add(m.kind, m.surface, m.start, m.end, title=m.title, source=m.source, key=m.key,

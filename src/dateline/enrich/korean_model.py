@@ -10,9 +10,9 @@ proper noun or a rule's mention starts or ends, and before a trailing particle) 
 piece ``B-``/``I-`` person, org or place, or ``O``.  Its features are the piece, its last
 syllables, the spaces around it, the gazetteers, the rules' type for the piece
 (:func:`~dateline.enrich.korean.kind_of`) and the rules' own labels, for the piece and two on
-either side; so it learns when to trust the rules and when to overrule them.  The extractor
-keeps the names it reads that have Hangul and stay on one line; names in other scripts are the
-rules' (:mod:`dateline.enrich.entities`).
+either side; so it learns when to trust the rules and when to overrule them.  Only the names
+it reads with Hangul, on one line, are kept; names in other scripts stay the rules'
+(:mod:`dateline.enrich.entities`).
 
 The model is trained by ``benchmarks/train_korean_entities.py`` from the annotated gold of
 ``tests/data/entities_fresh.jsonl`` (the texts stay in ``../shared``; a word enters the model
@@ -35,6 +35,7 @@ from dateline.enrich import korean as ko
 from dateline.enrich.facts import MentionFact
 from dateline.enrich.known import KOREAN_BODIES, KOREAN_PERSONS, words
 from dateline.enrich.names import PLACE_ALIASES
+from dateline.transcript.text import has_hangul
 
 __all__ = ["MODEL", "available", "features", "pieces", "read", "sequence", "spans_of", "tags_of",
            "reset", "use"]
@@ -237,11 +238,16 @@ def spans_of(cut: list[tuple[int, int]], tags: list[str]) -> list[tuple[str, int
 def read(text: str, start: int, end: int, mentions: list[MentionFact],
          nouns: list[tuple[str, int, int]]) -> list[tuple[str, int, int]] | None:
     """(kind, start, end) of the people, organisations and places in ``text[start:end]`` as the
-    model reads them; ``None`` when no model is loaded (the rules' ``mentions`` then stand)."""
+    model reads them; ``None`` when no model is loaded (the rules' ``mentions`` then stand).
+
+    Only names with Hangul that keep to one line: the model learnt Korean names, and labelled
+    whole English and Russian sentences quoted in Korean articles; names in other scripts are
+    left to the rules (acronyms such as ``KBS``)."""
     tagger = _tagger()
     if tagger is None:
         return None
     cut, feats = sequence(text, start, end, mentions, nouns)
     if not cut:
         return []
-    return spans_of(cut, tagger.tag(feats))
+    return [(kind, a, b) for kind, a, b in spans_of(cut, tagger.tag(feats))
+            if "\n" not in text[a:b] and has_hangul(text[a:b])]
