@@ -184,8 +184,11 @@ def test_thread_of_an_archive_without_links_is_the_story_alone(affairs):
 
 
 def test_links_do_not_depend_on_the_size_of_the_document_cache(affairs, monkeypatch):
-    """A pass whose document cache fills and is emptied links as one that never fills it: the
-    documents a batch had found in the cache were once dropped with it."""
+    """A pass whose document cache overflows links as one that never fills it (the documents a
+    batch had found in the cache were once dropped with it); the cache keeps those used
+    last."""
+    from collections import OrderedDict
+
     from dateline.analysis import threads
     from dateline.store import analysis as sql
 
@@ -198,16 +201,39 @@ def test_links_do_not_depend_on_the_size_of_the_document_cache(affairs, monkeypa
     ids = [sid for sid, *_ in sql.thread_get_docs(affairs.store, [s.id for s in
                                                                   affairs.stories()])]
     monkeypatch.setattr(threads, "_DOC_CACHE", 5)
-    cache: dict = {}
+    cache: OrderedDict = OrderedDict()
     assert list(threads._load_docs(affairs.store, ids[:4], cache)) == ids[:4]
     assert list(threads._load_docs(affairs.store, ids[:8], cache)) == ids[:8]  # 4 were kept
-    monkeypatch.setattr(threads, "BATCH", 4)  # several batches, the cache emptied in each
+    assert list(cache) == ids[3:8]  # the five used last
+    monkeypatch.setattr(threads, "BATCH", 4)  # several batches, the cache overflowing in each
     threads.update(affairs.store, affairs.engine, rebuild=True)
     assert links() == whole
     # the searches of a large index, two at a time and beside the scoring: the same links
     monkeypatch.setattr(threads, "OVERLAP_FROM", 0)
     threads.update(affairs.store, affairs.engine, rebuild=True)
     assert links() == whole
+
+
+def test_a_pass_links_its_stories_in_the_order_of_their_dates(affairs, monkeypatch):
+    """Stories are stored in any order of dates; the pass takes them by date, so the
+    documents read for one batch of seeds serve the next ones (the same links either way)."""
+    from dateline.analysis import threads
+
+    seen: list[list[str]] = []
+    linking = threads._link_batches
+
+    def spy(store, engine, pending, *args, **kwargs):
+        seen.append(list(pending))
+        return linking(store, engine, pending, *args, **kwargs)
+
+    monkeypatch.setattr(threads, "_link_batches", spy)
+    affairs.update_threads(rebuild=True)
+    stored = [s.id for s in affairs.stories()]
+    days = {s.id: s.date for s in affairs.stories()}
+    assert sorted(seen[0]) == sorted(stored)
+    assert seen[0] != stored  # the fixture stores them out of date order
+    order = [(days[sid], sid) for sid in seen[0]]
+    assert order == sorted(order)
 
 
 def test_link_scores_are_the_formula_and_do_not_depend_on_the_batch():

@@ -34,12 +34,11 @@ recall are in ``docs/quality.md``.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
 import re
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -176,6 +175,10 @@ class _Doc:
     #: ``entities`` and ``speakers`` in alphabetical order
     entity_list: list[str] = field(default_factory=list)
     speaker_list: list[str] = field(default_factory=list)
+    #: ``terms``, ``entity_list`` and ``speaker_list`` as the numbers of a :class:`_Numbers`
+    #: (its ``owner``): the columns of :func:`link_scores` without a dictionary look-up per term
+    codes: tuple[Any, Any, Any] | None = None
+    owner: _Numbers | None = None
 
 
 def _words(tokenize: Tokenizer, story: StoredStory,
@@ -196,6 +199,25 @@ def _words(tokenize: Tokenizer, story: StoredStory,
                                                          *lead_terms])
 
 
+class _Numbers(dict[str, int]):
+    """A number for each string (a term, an entity, a speaker) met in one pass, in the order
+    they are met; ``names[n]`` is the string of number ``n``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def __missing__(self, name: str) -> int:
+        self.names.append(name)
+        number = self[name] = len(self.names) - 1
+        return number
+
+    def of(self, names: Sequence[str]) -> Any:
+        import numpy as np
+
+        return np.fromiter(map(self.__getitem__, names), dtype=np.int64, count=len(names))
+
+
 class _Idf(dict[str, float]):
     """Inverse document frequencies from ``thread_df``, fetched as needed and cached for one
     :func:`update` pass (or one call): ``idf[term]``, computed once per term."""
@@ -204,6 +226,8 @@ class _Idf(dict[str, float]):
         super().__init__()
         self.store = store
         self.n = sql.thread_doc_count(store)
+        #: the numbers of the pass's terms, entities and speakers (see :func:`link_scores`)
+        self.numbers = _Numbers()
 
     def load(self, terms: Iterable[str]) -> None:
         missing = [t for t in set(terms) if t not in self]
@@ -222,17 +246,22 @@ class _Idf(dict[str, float]):
         return math.log((self.n + 1) / (df + 0.5)) + 1.0
 
 
-def _vectorize(doc: _Doc, idf: _Idf) -> dict[str, float]:
+def _vectorize(doc: _Doc, idf: _Idf) -> None:
+    """Weigh ``doc``'s term counts into its rows of :func:`link_scores`; the counts are then
+    dropped (a pass keeps thousands of documents)."""
+    if doc.weights is not None:
+        return  # vectorised already
     log = math.log
     vec = {t: w for t, c in doc.counts.items() if (w := (1 + log(c)) * idf[t]) > 0}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
     doc.vec = {t: v / norm for t, v in vec.items()}
-    _sort_rows(doc)
-    return doc.vec
+    _sort_rows(doc, idf.numbers)
+    doc.counts, doc.vec = {}, {}
 
 
-def _sort_rows(doc: _Doc) -> None:
-    """``doc``'s rows of :func:`link_scores`: its terms, entities and speakers sorted."""
+def _sort_rows(doc: _Doc, numbers: _Numbers) -> None:
+    """``doc``'s rows of :func:`link_scores`: its terms, entities and speakers sorted, and
+    their numbers in ``numbers``."""
     import numpy as np
 
     doc.terms = sorted(doc.vec)
@@ -240,67 +269,98 @@ def _sort_rows(doc: _Doc) -> None:
                               count=len(doc.terms))
     doc.entity_list = sorted(doc.entities)
     doc.speaker_list = sorted(doc.speakers)
+    _number(doc, numbers)
+
+
+def _number(doc: _Doc, numbers: _Numbers) -> None:
+    doc.codes = (numbers.of(doc.terms), numbers.of(doc.entity_list),
+                 numbers.of(doc.speaker_list))
+    doc.owner = numbers
 
 
 def link_scores(pairs: Sequence[tuple[_Doc, _Doc]], *, use_entities: bool = True) -> Any:
     """The link scores (see the module docstring) of vectorised document pairs, as a numpy
     array, computed for all of them at once.  Each pair's sums run over its common terms in
-    the terms' own order, so a score does not depend on the other pairs it was scored with."""
+    the terms' alphabetical order, so a score does not depend on the other pairs it was
+    scored with."""
     import numpy as np
-    from scipy import sparse
 
     if not pairs:
         return np.zeros(0)
-    docs: dict[str, _Doc] = {}
-    for a, b in pairs:
-        docs.setdefault(a.id, a)
-        docs.setdefault(b.id, b)
-    rows = {sid: i for i, sid in enumerate(docs)}
-    left = np.fromiter((rows[a.id] for a, _ in pairs), dtype=np.int64, count=len(pairs))
-    right = np.fromiter((rows[b.id] for _, b in pairs), dtype=np.int64, count=len(pairs))
+    rows: dict[str, int] = {}
+    docs: list[_Doc] = []
+    left = np.empty(len(pairs), dtype=np.int64)
+    right = np.empty(len(pairs), dtype=np.int64)
+    for k, (a, b) in enumerate(pairs):
+        for doc, side in ((a, left), (b, right)):
+            row = rows.get(doc.id)
+            if row is None:
+                row = rows[doc.id] = len(docs)
+                docs.append(doc)
+            side[k] = row
+    return _scores(docs, left, right, use_entities)
 
-    def matrix(rows: list[list[str]], values: list[Any] | None = None) -> Any:
-        """One row per document: its (alphabetically sorted) terms, in the columns of the
-        alphabetically sorted vocabulary, so each row's entries are in its terms' order."""
-        columns = {t: i for i, t in enumerate(sorted(set().union(*rows)))}
-        sizes = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+
+def _scores(docs: Sequence[_Doc], left: Any, right: Any, use_entities: bool) -> Any:
+    """:func:`link_scores` of the pairs ``(docs[left[k]], docs[right[k]])``."""
+    import numpy as np
+    from scipy import sparse
+
+    numbers = docs[0].owner
+    if numbers is None or any(d.owner is not numbers for d in docs):
+        numbers = _Numbers()  # documents made apart (by hand, or in two passes)
+        for d in docs:
+            if d.weights is None:  # not vectorised by _vectorize
+                _sort_rows(d, numbers)
+            else:
+                _number(d, numbers)
+    names = numbers.names
+
+    def matrix(part: int, values: list[Any] | None = None) -> Any:
+        """One row per document: its (alphabetically sorted) strings, in the columns of
+        their alphabetical order, so each row's entries are in its strings' order."""
+        codes = [d.codes[part] for d in docs]  # type: ignore[index]
+        sizes = np.fromiter(map(len, codes), dtype=np.int64, count=len(codes))
+        indptr = np.zeros(len(codes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=indptr[1:])
-        indices = np.fromiter(map(columns.__getitem__, itertools.chain.from_iterable(rows)),
-                              dtype=np.int32, count=int(indptr[-1]))
-        data = (np.concatenate(values) if values and indptr[-1]
-                else np.ones(int(indptr[-1]), dtype=np.float64))
-        return sparse.csr_matrix((data, indices, indptr),
-                                 shape=(len(rows), max(1, len(columns))))
+        if not indptr[-1]:
+            return sparse.csr_matrix((len(codes), 1), dtype=np.float64)
+        every = np.concatenate(codes)
+        seen = np.zeros(len(names), dtype=bool)  # the strings of these rows, without a sort
+        seen[every] = True
+        found = np.flatnonzero(seen)
+        order = sorted(range(len(found)), key=[names[c] for c in found.tolist()].__getitem__)
+        column = np.zeros(len(names), dtype=np.int32)
+        column[found[np.asarray(order, dtype=np.int64)]] = np.arange(len(found), dtype=np.int32)
+        data = np.concatenate(values) if values else np.ones(int(indptr[-1]))
+        return sparse.csr_matrix((data, column[every], indptr), shape=(len(codes), len(found)))
 
     def common(m: Any) -> Any:
         return np.asarray(m[left].multiply(m[right]).sum(axis=1)).ravel()
 
-    for d in docs.values():
-        if d.weights is None:  # not vectorised by _vectorize (made by hand)
-            _sort_rows(d)
-    text = common(matrix([d.terms for d in docs.values()], [d.weights for d in docs.values()]))
+    text = common(matrix(0, [d.weights for d in docs]))
     sim = text
     if use_entities:
-        ents = matrix([d.entity_list for d in docs.values()])
+        ents = matrix(1)
         sizes = np.diff(ents.indptr).astype(np.float64)
         both = (sizes[left] > 0) & (sizes[right] > 0)
         shared = common(ents)
-        ent = np.divide(shared, np.sqrt(sizes[left] * sizes[right]), out=np.zeros(len(pairs)),
+        ent = np.divide(shared, np.sqrt(sizes[left] * sizes[right]), out=np.zeros(len(left)),
                         where=both)
         sim = np.where(both, W_TEXT * text + W_ENTITY * ent, text)
-    speakers = common(matrix([d.speaker_list for d in docs.values()]))
+    speakers = common(matrix(2))
     sim = sim + np.where(speakers > 0, SPEAKER_BONUS, 0.0)
-    days = np.array([d.date.toordinal() if d.date else -1 for d in docs.values()],
-                    dtype=np.float64)
+    days = np.array([d.date.toordinal() if d.date else -1 for d in docs], dtype=np.float64)
     dated = (days[left] >= 0) & (days[right] >= 0)
     sim = np.where(dated, sim / (1.0 + np.abs(days[left] - days[right]) / TIME_SCALE), sim)
     return np.minimum(sim, 1.0)
 
 
 def _query_words(doc: _Doc) -> list[str]:
-    terms = sorted(doc.vec, key=lambda t: (-doc.vec[t], t))
-    return [t for t in terms if _QUERY_SAFE.match(t)][:QUERY_TERMS]
+    """A vectorised document's most weighted words (equal weights by the word)."""
+    ranked = sorted(zip(doc.terms, doc.weights.tolist(), strict=True),
+                    key=lambda tw: (-tw[1], tw[0]))
+    return [t for t, _ in ranked if _QUERY_SAFE.match(t)][:QUERY_TERMS]
 
 
 def _candidates(engine: Any, doc: _Doc) -> list[str]:
@@ -372,7 +432,7 @@ def update(store: Store, engine: Any, *, rebuild: bool = False) -> ThreadReport:
         report.seconds = time.perf_counter() - started
         return report
     tokenize = Tokenizer()
-    pending: list[str] = []
+    dated: list[tuple[date | None, str]] = []
     # 1. term counts, entities and speakers of every changed story; document frequencies
     batch: list[StoredStory] = []
     for story in store.iter_stories(include_duplicates=True, after_seq=seq, with_quotes=False):
@@ -380,11 +440,14 @@ def update(store: Store, engine: Any, *, rebuild: bool = False) -> ThreadReport:
             break
         batch.append(story)
         if len(batch) >= BATCH:
-            pending += _store_docs(store, batch, tokenize, use_entities, report)
+            dated += _store_docs(store, batch, tokenize, use_entities, report)
             batch = []
     if batch:
-        pending += _store_docs(store, batch, tokenize, use_entities, report)
-    # 2. links of each changed story to its candidates
+        dated += _store_docs(store, batch, tokenize, use_entities, report)
+    # 2. links of each changed story to its candidates, in the order of their dates: the
+    # candidates of neighbouring seeds are much the same stories (all within the window of
+    # days), so the documents read for one batch serve the next ones
+    pending = [sid for _, sid in sorted(dated, key=lambda d: (d[0] or date.min, d[1]))]
     report.links += _link_batches(store, engine, pending, _Idf(store), use_entities)
     if not built_n:  # a first pass or a rebuild: IDF was right for this many stories
         built_n = sql.count_stories_between(store, None, None)
@@ -397,7 +460,9 @@ def update(store: Store, engine: Any, *, rebuild: bool = False) -> ThreadReport:
 
 
 def _store_docs(store: Store, stories: Sequence[StoredStory], tokenize: Tokenizer,
-                use_entities: bool, report: ThreadReport) -> list[str]:
+                use_entities: bool, report: ThreadReport) -> list[tuple[date | None, str]]:
+    """Store the documents of ``stories`` (forget those now duplicates); returns the (date,
+    id) of each stored one."""
     live = [s for s in stories if not s.duplicate_of]
     dead = [s.id for s in stories if s.duplicate_of]
     ids = [s.id for s in live]
@@ -417,23 +482,33 @@ def _store_docs(store: Store, stories: Sequence[StoredStory], tokenize: Tokenize
     except BaseException:
         sql.rollback(store)
         raise
-    return ids
+    return [(s.date, s.id) for s in live]
 
 
-def _load_docs(store: Store, ids: Iterable[str], cache: dict[str, _Doc]) -> dict[str, _Doc]:
+def _load_docs(store: Store, ids: Iterable[str], cache: OrderedDict[str, _Doc]
+               ) -> dict[str, _Doc]:
+    """The documents ``ids`` (those stored), from ``cache`` or read into it.  The cache keeps
+    the :data:`_DOC_CACHE` documents used last: the pass goes through the seeds by date, so
+    the candidates of the next batches are mostly those of the last ones."""
     ids = list(dict.fromkeys(ids))
-    missing = [i for i in ids if i not in cache]
-    if missing:
-        if len(cache) + len(missing) > _DOC_CACHE:
-            cache.clear()  # and read every one of ids again, not only the missing ones
-            missing = ids
-        for sid, day, counts, ents, spk in sql.thread_get_docs(store, missing):
-            cache[sid] = _Doc(sid, day, counts, frozenset(ents), frozenset(spk))
-    return {i: cache[i] for i in ids if i in cache}
+    missing = []
+    for i in ids:
+        if i in cache:
+            cache.move_to_end(i)
+        else:
+            missing.append(i)
+    found = {sid: _Doc(sid, day, counts, frozenset(ents), frozenset(spk))
+             for sid, day, counts, ents, spk in sql.thread_get_docs(store, missing)
+             } if missing else {}
+    out = {i: d for i in ids if (d := cache.get(i) or found.get(i)) is not None}
+    cache.update(found)
+    while len(cache) > _DOC_CACHE:
+        cache.popitem(last=False)
+    return out
 
 
 def _link_batch(store: Store, engine: Any, chunk: Sequence[str], idf: _Idf,
-                cache: dict[str, _Doc], use_entities: bool) -> int:
+                cache: OrderedDict[str, _Doc], use_entities: bool) -> int:
     """Links of the stories ``chunk`` to their candidates, stored; returns how many."""
     seeds = _seeds(store, chunk, idf, cache)
     return _link(store, seeds, _all_candidates(engine, list(seeds.values())), idf, cache,
@@ -448,7 +523,7 @@ def _link_batches(store: Store, engine: Any, pending: Sequence[str], idf: _Idf,
     cores busy.  The links are the same either way."""
     from concurrent.futures import ThreadPoolExecutor
 
-    cache: dict[str, _Doc] = {}
+    cache: OrderedDict[str, _Doc] = OrderedDict()
     links = 0
     if engine.doc_count() < OVERLAP_FROM:
         for i in range(0, len(pending), BATCH):
@@ -468,38 +543,45 @@ def _link_batches(store: Store, engine: Any, pending: Sequence[str], idf: _Idf,
 
 
 def _seeds(store: Store, chunk: Sequence[str], idf: _Idf,
-           cache: dict[str, _Doc]) -> dict[str, _Doc]:
-    """The documents of the stories ``chunk``, read again and vectorised."""
-    for sid in chunk:  # a changed story's vector is computed again
-        cache.pop(sid, None)
+           cache: OrderedDict[str, _Doc]) -> dict[str, _Doc]:
+    """The documents of the stories ``chunk``, vectorised.  (A cache lives for one pass, whose
+    documents were all stored before it starts: what it holds is current.)"""
     seeds = _load_docs(store, chunk, cache)
     idf.load(t for d in seeds.values() for t in d.counts)
     for doc in seeds.values():
-        if not doc.vec:
+        if doc.weights is None:
             _vectorize(doc, idf)
     return seeds
 
 
 def _link(store: Store, seeds: dict[str, _Doc], candidates: list[list[str]], idf: _Idf,
-          cache: dict[str, _Doc], use_entities: bool) -> int:
+          cache: OrderedDict[str, _Doc], use_entities: bool) -> int:
     """Score each seed against its candidates (in the order of ``seeds``) and store the links
     that reach :data:`THRESHOLD`; returns how many."""
+    import numpy as np
+
     wanted = dict(zip(seeds, candidates, strict=True))
     others = _load_docs(store, (c for cs in wanted.values() for c in cs), cache)
-    idf.load(t for d in others.values() if not d.vec for t in d.counts)
-    pairs = []
+    idf.load(t for d in others.values() if d.weights is None for t in d.counts)
+    for other in others.values():
+        if other.weights is None:
+            _vectorize(other, idf)
+    docs = list(seeds.values())
+    rows = {d.id: i for i, d in enumerate(docs)}
+    for sid, other in others.items():
+        if sid not in rows:
+            rows[sid] = len(docs)
+            docs.append(other)
+    left: list[int] = []
+    right: list[int] = []
     for sid, cands in wanted.items():
-        doc = seeds[sid]
-        for cid in cands:
-            other = others.get(cid)
-            if other is None:
-                continue
-            if not other.vec:
-                _vectorize(other, idf)
-            pairs.append((doc, other))
-    scores = link_scores(pairs, use_entities=use_entities)
-    links = [(a.id, b.id, float(score)) for (a, b), score in zip(pairs, scores, strict=True)
-             if score >= THRESHOLD]
+        found = [rows[c] for c in cands if c in others]
+        left += [rows[sid]] * len(found)
+        right += found
+    scores = (_scores(docs, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64),
+                      use_entities) if left else np.zeros(0))
+    links = [(docs[left[k]].id, docs[right[k]].id, float(scores[k]))
+             for k in np.flatnonzero(scores >= THRESHOLD).tolist()]
     sql.begin(store)
     try:
         sql.thread_add_links(store, links)
@@ -518,8 +600,8 @@ def relink(store: Store, engine: Any, story_ids: Sequence[str]) -> ThreadReport:
     report = ThreadReport()
     use_entities = sql.entities_ready(store)
     stories = [s for s in sql.stories_by_ids(store, story_ids) if not s.duplicate_of]
-    ids = _store_docs(store, stories, Tokenizer(), use_entities, report)
-    report.links = _link_batch(store, engine, ids, _Idf(store), {}, use_entities)
+    ids = [sid for _, sid in _store_docs(store, stories, Tokenizer(), use_entities, report)]
+    report.links = _link_batch(store, engine, ids, _Idf(store), OrderedDict(), use_entities)
     report.processed = len(ids)
     report.seconds = time.perf_counter() - started
     return report
@@ -530,7 +612,7 @@ def nearest(store: Store, engine: Any, story_id: str, n: int = 3) -> list[Thread
     one story could have held: their scores fall under :data:`THRESHOLD`); best first."""
     seed_id = sql.original_of(store, story_id)
     idf = _Idf(store)
-    cache: dict[str, _Doc] = {}
+    cache: OrderedDict[str, _Doc] = OrderedDict()
     seed = _load_docs(store, [seed_id], cache).get(seed_id)
     if seed is None:
         return []
