@@ -549,8 +549,7 @@ def _seeds(store: Store, chunk: Sequence[str], idf: _Idf,
     seeds = _load_docs(store, chunk, cache)
     idf.load(t for d in seeds.values() for t in d.counts)
     for doc in seeds.values():
-        if doc.weights is None:
-            _vectorize(doc, idf)
+        _vectorize(doc, idf)
     return seeds
 
 
@@ -564,8 +563,7 @@ def _link(store: Store, seeds: dict[str, _Doc], candidates: list[list[str]], idf
     others = _load_docs(store, (c for cs in wanted.values() for c in cs), cache)
     idf.load(t for d in others.values() if d.weights is None for t in d.counts)
     for other in others.values():
-        if other.weights is None:
-            _vectorize(other, idf)
+        _vectorize(other, idf)
     docs = list(seeds.values())
     rows = {d.id: i for i, d in enumerate(docs)}
     for sid, other in others.items():
