@@ -50,6 +50,24 @@ def test_labels_and_names_read_back_the_same() -> None:
         ("person", 0, 3), ("place", 4, 7), ("org", 11, 13)]
 
 
+def test_features_name_each_piece_and_two_neighbours_on_either_side() -> None:
+    """The names the shipped model was trained with: any change to them is a new model."""
+    text = "기시다 후미오 총리"
+    cut = korean_model.pieces(text, 0, len(text), set())
+    feats = korean_model.features(text, cut, ["B-person", "I-person", "O"], ["B", "I", ""])
+    first, middle = feats[0], feats[1]
+    assert first[:12] == ["bias", "u=기시다", "last=다", "first=기", "len=3", "rule=B-person",
+                          "nnp=B", "sp_before=0", "sp_after=1", "glued_before=0",
+                          "rule=B-person|-1:rule=^", "type=hangul"]
+    assert first[-10:] == ["-2:none", "-1:none", "1:u=후미오", "1:rule=I-person", "1:nnp=I",
+                           "1:last=오", "2:u=총리", "2:rule=O", "2:nnp=", "2:last=리"]
+    assert "rule=I-person|-1:rule=B-person" in middle
+    assert middle[-10:] == ["-2:none", "-1:u=기시다", "-1:rule=B-person", "-1:nnp=B",
+                            "-1:last=다", "1:u=총리", "1:rule=O", "1:nnp=", "1:last=리", "2:none"]
+    # the same pieces named again give the same names (made once per form and label)
+    assert korean_model.features(text, cut, ["B-person", "I-person", "O"], ["B", "I", ""]) == feats
+
+
 def test_the_shipped_model_loads_and_reads_a_name_the_rules_cut_short(rules_alone: None) -> None:
     by_rules = _names(_MEETING)
     korean_model.reset()

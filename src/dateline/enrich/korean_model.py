@@ -149,31 +149,73 @@ def tags_of(cut: list[tuple[int, int]], spans: list[tuple[str, int, int]]) -> li
 def features(text: str, cut: list[tuple[int, int]], rules: list[str],
              nouns: list[str]) -> list[list[str]]:
     """The features of each piece (names of features whose value is 1): its own and those of
-    two pieces on either side."""
+    two pieces on either side.  The names that depend on a piece's form or label alone are
+    made once per form and label (:func:`_own`, :func:`_seen`, :data:`_NAMES`), not once for
+    each piece that shows them."""
     forms = [text[a:b] for a, b in cut]
     size = len(text)
+    names = _NAMES
+    seen = [_seen(form) for form in forms]
+    around = [(names["rule", r], names["nnp", n], names["-2", r, n], names["-1", r, n],
+               names["1", r, n], names["2", r, n]) for r, n in zip(rules, nouns, strict=True)]
+    last = len(cut) - 1
     out = []
     for i, (a, b) in enumerate(cut):
         form = forms[i]
         head, tail = _own(form)
-        f = ["bias", *head, f"rule={rules[i]}", f"nnp={nouns[i]}",
-             f"sp_before={int(a > 0 and text[a - 1].isspace())}",
-             f"sp_after={int(b < size and text[b].isspace())}",
-             f"glued_before={int(i > 0 and cut[i - 1][1] == a)}",
-             f"rule={rules[i]}|-1:rule={rules[i - 1] if i else '^'}", *tail]
+        rule, nnp = around[i][0], around[i][1]
+        f = ["bias", *head, rule, nnp,
+             _SPACE_BEFORE[a > 0 and text[a - 1].isspace()],
+             _SPACE_AFTER[b < size and text[b].isspace()],
+             _GLUED[i > 0 and cut[i - 1][1] == a],
+             names["pair", rules[i], rules[i - 1] if i else "^"], *tail]
         if tail[0] == "type=hangul":  # the rules' type reads the words around a Hangul piece
             typed = ko.kind_of(form, text, a, b)
             if typed:
                 f.append(f"kind_of={typed}")
-        for d in (-2, -1, 1, 2):
+        for k, d in enumerate(_SIDES):
             j = i + d
-            if 0 <= j < len(cut):
-                f += (f"{d}:u={forms[j]}", f"{d}:rule={rules[j]}", f"{d}:nnp={nouns[j]}",
-                      f"{d}:last={forms[j][-1]}")
+            if 0 <= j <= last:
+                u, lastc = seen[j][k]
+                f += (u, *around[j][2 + k], lastc)
             else:
-                f.append(f"{d}:none")
+                f.append(_NONE[k])
         out.append(f)
     return out
+
+
+#: the offsets of the neighbours whose features a piece carries
+_SIDES = (-2, -1, 1, 2)
+_NONE = tuple(f"{d}:none" for d in _SIDES)
+_SPACE_BEFORE = ("sp_before=0", "sp_before=1")
+_SPACE_AFTER = ("sp_after=0", "sp_after=1")
+_GLUED = ("glued_before=0", "glued_before=1")
+
+
+class _Names(dict[tuple[str, ...], Any]):
+    """Feature names by label, made at first need: ``["rule", r]`` → ``rule=r``, ``["pair", r,
+    p]`` → ``rule=r|-1:rule=p``, ``["-2", r, n]`` → (``-2:rule=r``, ``-2:nnp=n``)."""
+
+    def __missing__(self, key: tuple[str, ...]) -> Any:
+        what, *values = key
+        if what in ("rule", "nnp"):
+            name: Any = f"{what}={values[0]}"
+        elif what == "pair":
+            name = f"rule={values[0]}|-1:rule={values[1]}"
+        else:
+            name = (f"{what}:rule={values[0]}", f"{what}:nnp={values[1]}")
+        self[key] = name
+        return name
+
+
+_NAMES = _Names()
+
+
+@functools.lru_cache(maxsize=16384)
+def _seen(form: str) -> tuple[tuple[str, str], ...]:
+    """How a piece's neighbours name its form: (``d:u=form``, ``d:last=…``) for each of
+    :data:`_SIDES`."""
+    return tuple((f"{d}:u={form}", f"{d}:last={form[-1]}") for d in _SIDES)
 
 
 @functools.lru_cache(maxsize=16384)
