@@ -207,6 +207,19 @@ def test_readers_binary_garbage_is_rejected_with_raw_kept(raw: bytes) -> None:
         assert source.raw == raw
 
 
+@pytest.mark.parametrize(("raw", "advice"), [
+    (b"SQLite format 3\x00\x10\x00\x01\x01" + bytes(200), "sqlite3 -json"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n" + bytes(100), "pdftotext"),
+], ids=["sqlite", "pdf"])
+def test_readers_known_binary_formats_are_rejected_with_what_to_do(raw: bytes,
+                                                                     advice: str) -> None:
+    for name in ("news.db", "news.pdf", "news"):
+        source = read_one(raw, name)
+        assert source.records == [] and source.raw == raw
+        assert source.reject_reason is not None
+        assert source.reject_reason.startswith(BINARY_REASON) and advice in source.reject_reason
+
+
 def test_readers_50mb_single_line_in_bounded_memory(tmp_path: Path) -> None:
     size = 50 * 1024 * 1024
     path = tmp_path / "long.txt"

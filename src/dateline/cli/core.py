@@ -50,7 +50,7 @@ def _reader_options(fmt: str | None, encoding: str | None, include: list[str] | 
 
 
 ReaderFormat = Annotated[str | None, typer.Option("--reader", help="force a reader: text, json, "
-                                                  "jsonl, csv, html, warc")]
+                                                  "jsonl, csv, html, warc, sgml")]
 Encoding = Annotated[str | None, typer.Option(help="force an input encoding (e.g. cp949)")]
 Include = Annotated[list[str] | None, typer.Option("--include", "-i", help="glob of files to "
                                                    "take (repeatable), e.g. '**/*.txt'")]
@@ -105,7 +105,7 @@ def ingest(
     fmt: Annotated[Format, typer.Option("--format", "-f", metavar="<format>", help="summary "
                                         "format: table, json, jsonl or csv")] = Format.table,
 ) -> None:
-    """Ingest files and folders (txt, json, jsonl, csv, html, warc, .gz, .zip) into an archive.
+    """Ingest files and folders (txt, json, jsonl, csv, html, warc, sgm, .gz, .zip) into an archive.
 
     Idempotent: files already stored are skipped; an interrupted run is finished by running the
     same command again.

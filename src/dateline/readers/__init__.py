@@ -9,7 +9,8 @@
 - Each file then goes to one registered reader (:mod:`~dateline.readers.registry`), chosen by
   ``options.format``, by extension, or by sniffing the first bytes; built-ins: ``text``,
   ``json``, ``jsonl``, ``csv`` (:mod:`~dateline.readers.structured`), ``html``, ``warc``
-  (:mod:`~dateline.readers.web`, extra ``dateline[html]``).
+  (:mod:`~dateline.readers.web`, extra ``dateline[html]``), ``sgml`` (newswire collections,
+  :mod:`~dateline.readers.sgml`).
 - Encodings are detected and recorded (:mod:`~dateline.readers.decoding`).
 - Nothing is lost: a source that cannot be read keeps its raw bytes with ``reject_reason``; a
   record that cannot be read is a :class:`~dateline.model.RecordError` with its locator.
@@ -17,7 +18,7 @@
 
 from __future__ import annotations
 
-from dateline.readers import structured, text, web  # noqa: F401 - registers the built-ins
+from dateline.readers import sgml, structured, text, web  # noqa: F401 - registers the built-ins
 from dateline.readers.decoding import BINARY_REASON, Decoded, Undecodable, decode
 from dateline.readers.discovery import discover, matches
 from dateline.readers.fields import parse_date

@@ -29,6 +29,14 @@ from dateline.readers.registry import ReaderOptions
 log = logging.getLogger(__name__)
 
 BINARY_REASON = "binary or undecodable content"
+#: Files users hand in that hold text in a form no reader reads, and what to do instead
+_KNOWN_BINARY: tuple[tuple[bytes, str], ...] = (
+    (b"SQLite format 3\x00", "an SQLite database; export the table of stories to JSON Lines or "
+                             "CSV (sqlite3 -json FILE 'SELECT * FROM TABLE' > stories.json) and "
+                             "ingest that"),
+    (b"%PDF-", "a PDF document; extract its text first (for example pdftotext) and ingest the "
+               "text"),
+)
 
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     # (bom, label recorded in SourceFile.encoding, codec that decodes the bytes after the bom)
@@ -86,6 +94,9 @@ def decode(raw: bytes, encoding: str | None = None, *, declared: str | None = No
                     f"{label} at byte {exc.start + len(bom)}; give --encoding if you know it"
                 ) from exc
             return _checked(Decoded(text, label, codec, bom))
+    for magic, what in _KNOWN_BINARY:
+        if raw.startswith(magic):
+            raise Undecodable(f"{BINARY_REASON}: {what}")
     try:
         return _checked(Decoded(raw.decode("utf-8"), "utf-8", "utf-8"))
     except UnicodeDecodeError as exc:

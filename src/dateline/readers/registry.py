@@ -113,7 +113,9 @@ def choose_reader(name: str, head: bytes, options: ReaderOptions) -> ReaderSpec:
     """The reader for a file called ``name`` whose content starts with ``head``.
 
     A forced ``options.format`` wins; then the longest registered extension that ends the name;
-    then the first reader whose sniff function accepts the head; then ``text``.
+    then the first reader whose sniff function accepts the head; then ``text``.  A name without
+    extension is sniffed first (an LDC newswire file ``afp_eng_199405``, a JSON export
+    without ``.json``), and is plain text when no reader knows its head.
     """
     if options.format:
         return get_reader(options.format)
@@ -126,7 +128,7 @@ def choose_reader(name: str, head: bytes, options: ReaderOptions) -> ReaderSpec:
             matched = lower.endswith(ext) if ext else not has_extension
             if matched and (best is None or len(ext) > best[0]):
                 best = (len(ext), spec)
-    if best is not None:
+    if best is not None and has_extension:
         return best[1]
     for spec in known.values():
         if spec.sniff is not None:
@@ -135,7 +137,7 @@ def choose_reader(name: str, head: bytes, options: ReaderOptions) -> ReaderSpec:
                     return spec
             except Exception:  # noqa: BLE001 - a plugin's sniffer must not break reading
                 log.warning("sniff function of reader %r failed", spec.name, exc_info=True)
-    return known["text"]
+    return best[1] if best is not None else known["text"]
 
 
 def _load_entry_points() -> None:

@@ -28,7 +28,8 @@ from dateline.readers.fields import TEXT_FIELDS, to_record
 from dateline.readers.registry import ReaderOptions, register_reader
 
 WRAPPER_KEYS = ("items", "data", "articles", "records", "results", "stories", "entries", "posts")
-_JSON_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*[\[{]")
+#: the start of a JSON object or list of objects (``[Anchor Lead]`` starts a transcript)
+_JSON_START = re.compile(rb'^(?:\xef\xbb\xbf)?\s*(?:\[\s*)?\{\s*(?:"|\})')
 
 
 def read_json(source: SourceFile, options: ReaderOptions) -> None:
