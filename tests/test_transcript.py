@@ -141,6 +141,47 @@ def test_parse_header_time_wins_over_hints() -> None:
     assert story.date == date(2031, 2, 3)
 
 
+_ADDRESS = ("신년사\n\n- 2031년 01월 01일\n해 제\n\n"
+            "올해 항구 도시의 배편이 다시 다니게 되었다고 시장은 신년사에서 밝혔다. "
+            "시민들은 새해를 맞아 부두에 모였다.\n")
+
+
+def test_parse_a_date_alone_on_a_header_line_dates_the_page() -> None:
+    (story,) = parse(_ADDRESS).stories
+    assert story.date == date(2031, 1, 1)
+    assert story.title == "신년사"  # the headline before the date, as before a time line
+    (story,) = parse("Harbour report\n2031.04.02 (수)\n\nThe ferry sails again today, the "
+                     "port said in a statement on Wednesday morning.\n").stories
+    assert (story.date, story.title) == (date(2031, 4, 2), "Harbour report")
+
+
+def test_parse_a_date_line_gives_way_to_times_hints_and_the_body() -> None:
+    # a 입력 time and a record's own date come first
+    story = parse(_ADDRESS.replace("해 제", "입력 2031.01.02 (09:00)")).stories[0]
+    assert story.date == date(2031, 1, 2)
+    assert parse(_ADDRESS, Hints(date=date(2031, 1, 5))).stories[0].date == date(2031, 1, 5)
+    # a date alone in the body, after the first paragraph, is not the page's date
+    body = ("The ferry line resumed service after a long repair, the port authority said in a "
+            "statement on Monday.\n\n2031-04-02\n\nMore sailings follow next week.\n")
+    assert parse(body).stories[0].date is None
+    # a date that does not exist is no date
+    assert parse(_ADDRESS.replace("01월 01일", "02월 30일")).stories[0].date is None
+
+
+def test_parse_north_korean_new_year_addresses_are_dated_by_their_header(shared: Path) -> None:
+    folder = shared / "corpora" / "nk-newyear-speeches" / "data"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found")
+    dated = {}
+    for path in sorted(folder.glob("*.txt")):
+        story = parse(path.read_text(encoding="utf-8-sig")).stories[0]
+        if story.date is not None:
+            dated[int(path.stem)] = story.date
+    assert len(dated) >= 35  # the addresses whose header gives "- YYYY년 01월 01일"
+    # each on the first of January of its year (one file's text dates it a year earlier)
+    assert all(d.month == d.day == 1 and year - 1 <= d.year <= year for year, d in dated.items())
+
+
 def test_parse_empty_text_warns() -> None:
     doc = parse("   \n ")
     assert doc.stories == []

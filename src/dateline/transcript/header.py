@@ -17,8 +17,16 @@ from operator import attrgetter
 from dateline.model import SEOUL
 from dateline.transcript.text import Line, squash, words
 
+_Day = date  # the type, where a field named ``date`` hides it
+
 #: `` date 2018-10-08 rest-of-line`` as the first line of scraped pages
 DATE_LINE = re.compile(r"\A\s*date[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*([^\n]*)")
+
+#: A header line that is a date and nothing else: ``- 1992년 01월 01일``, ``2024.03.01 (금)``,
+#: ``2024-03-01``
+_DATE_ONLY = re.compile(
+    r"^[\s\-–—·•*]*(?:(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일|(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\.?)"
+    r"\s*(?:\(\s*[월화수목금토일]\s*\)|[월화수목금토일]요일)?[\s\-–—]*$")
 
 #: 입력 2015.01.19 (14:21) / 입력 2022-04-07 15:18:25 / 수정2025-05-29 16:25:41
 #: (Never two blank runs in a row with only an optional mark between them, as in ``\s*:?\s*``:
@@ -85,6 +93,23 @@ class HeaderInfo:
     warnings: list[str] = field(default_factory=list)
     #: the page starts with a ``date`` line (even one with an impossible date)
     date_line: bool = False
+    #: the date of a header line that holds a date alone (``- 1992년 01월 01일``): the page's
+    #: date when nothing else gives one
+    line_date: _Day | None = None
+
+
+def date_only(s: str) -> date | None:
+    """The date of a line that holds a date and nothing else (a real date), else None."""
+    if len(s) > 40 or not any(c.isdigit() for c in s[:8]):
+        return None
+    m = _DATE_ONLY.match(s)
+    if m is None:
+        return None
+    y, mo, d = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+    try:
+        return date(int(y), int(mo), int(d))
+    except ValueError:
+        return None
 
 
 def to_datetime(y: str, mo: str, d: str, h: str | None, mi: str | None,
@@ -249,6 +274,8 @@ def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
                 info.updated_at = dt
         if info.program is None and (is_time_line(ln.s) or is_programme_line(ln.s)):
             info.program = programme_in(ln.s)
+        if info.line_date is None:
+            info.line_date = date_only(ln.s)
     info.title = first_title or pick_title(zone, text)
     if info.program is None:
         for ln in zone:
@@ -274,6 +301,12 @@ def pick_title(zone: list[Line], text: str) -> str | None:
         s = zone[i].s
         if i > start_i and not is_noise_line(zone[i - 1].s):
             prev = zone[i - 1].s
+        if date_only(s):  # a date alone on its line follows the headline, as a time line does
+            if prev is not None and twice is None:
+                t, _p = clean_title(prev)
+                if t and looks_like_title(t):
+                    return t
+            continue
         if first_time(s):
             # "TITLE News Today 입력 …" on one line
             t, _p = clean_title(s)

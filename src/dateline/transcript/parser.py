@@ -170,7 +170,8 @@ def _story(
         st.title = cut.title
     # every story of a page shares the page's date (its date line, else its 입력 time)
     page_published = st.published_at or info.published_at
-    st.date = info.date or (page_published.date() if page_published else None) or hints.date
+    st.date = (info.date or (page_published.date() if page_published else None) or hints.date
+               or info.line_date)
     if info.date is None and pos > 0 and not info.date_line and hints.date:
         st.date = hints.date
     st.reporter = find_reporter(text, start, live_end, found_signoffs)

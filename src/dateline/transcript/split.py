@@ -16,6 +16,7 @@ from operator import attrgetter
 
 from dateline.transcript.header import (
     DATE_LINE,
+    date_only,
     first_time,
     is_noise_line,
     is_programme_line,
@@ -143,7 +144,7 @@ def header_zone_end(text: str, lines: list[Line], markers: list[Marker]) -> int:
         if not s:
             continue
         if (has_date and ln.start == lines[0].start) or is_time_line(s) or is_noise_line(s) \
-                or first_time(s):
+                or first_time(s) or date_only(s):
             last = ln.end
             continue
         if len(s) > 160 or (len(s) > 60 and s.endswith((".", "다.", "”", "\""))):
