@@ -294,6 +294,24 @@ def test_readers_json_date_forms(key: str, value: object, expected_date: date,
     assert record.warnings == []
 
 
+def test_readers_json_date_from_a_field_named_for_a_date() -> None:
+    """No field of a known date name: the first one named for the story's date whose value
+    reads as a date (a Korean Wikinews scrape has ``content_date`` and ``update_dt``)."""
+    def hints(obj: dict[str, object]) -> tuple[date | None, dict[str, object]]:
+        record = read_one(json.dumps({"text": "x", **obj}).encode(), "a.json").records[0]
+        return record.hints.date, record.hints.extra
+
+    assert hints({"update_dt": "2032-01-01", "content_date": "2031-04-05"}) == (
+        date(2031, 4, 5), {"update_dt": "2032-01-01"})
+    assert hints({"datePublished": "2031-04-05T07:00:00Z"})[0] == date(2031, 4, 5)
+    assert hints({"content_date": "", "pub_date": "2031.04.05"})[0] == date(2031, 4, 5)
+    # dates of something else than the story are not the story's date
+    for other in ("dateModified", "last_updated_date", "crawl_date", "birth_date"):
+        assert hints({other: "2031-04-05"}) == (None, {other: "2031-04-05"})
+    # a field of a known name comes first
+    assert hints({"content_date": "2031-04-05", "date": "2030-01-02"})[0] == date(2030, 1, 2)
+
+
 def test_readers_json_invalid_date_is_a_warning() -> None:
     source = read_one(b'{"text": "Kept anyway.", "date": "the day after"}', "a.json")
     record = source.records[0]

@@ -2,7 +2,9 @@
 
 Field names are found automatically, case-insensitively, from the common names below, unless
 the user names them with the ``*_field`` options (a dotted name such as ``content.rendered``
-reaches into nested objects).  Fields that are not mapped are kept in ``Hints.extra``.
+reaches into nested objects); a record with none of the date names takes the first field named
+for the story's date (``content_date``, ``datePublished``) whose value reads as a date.  Fields
+that are not mapped are kept in ``Hints.extra``.
 """
 
 from __future__ import annotations
@@ -182,8 +184,13 @@ def _string(fields: _Fields, flag: str | None, candidates: tuple[str, ...], used
 
 def _dates(fields: _Fields, flag: str | None, hints: Hints, used: set[str],
            warnings: list[str]) -> None:
-    """Fill hints.date/published_at; strings before epoch numbers (KCNA: date_str, date)."""
+    """Fill hints.date/published_at; strings before epoch numbers (KCNA: date_str, date).
+    Without a field of a known name, the first field named for a date (``content_date``,
+    ``datePublished``) whose value reads as one."""
     names = [flag] if flag else [str(fields.lower[n]) for n in DATE_FIELDS if n in fields.lower]
+    if not names:
+        _named_date(fields, hints, used)
+        return
     values: list[tuple[str, Any]] = []
     for name in names:
         found, value = fields.get(name)
@@ -211,6 +218,27 @@ def _dates(fields: _Fields, flag: str | None, hints: Hints, used: set[str],
             f"date not understood ({'; '.join(bad)}); use YYYY-MM-DD, an ISO 8601 time or "
             "epoch seconds/milliseconds — the record is kept without a date"
         )
+
+
+#: words in a field's name that make it a date of something else than the story
+_OTHER_DATES = re.compile(r"updat|modif|edit|crawl|scrap|fetch|retriev|access|download|expir|"
+                          r"birth|death|index|harvest|collect|insert|import", re.I)
+
+
+def _named_date(fields: _Fields, hints: Hints, used: set[str]) -> None:
+    """The first field whose name says a date (and no other date than the story's) and whose
+    value reads as one: ``content_date``, ``pub_date``, ``datePublished``."""
+    for key, value in fields.obj.items():
+        name = str(key)
+        if "date" not in name.lower() or _OTHER_DATES.search(name):
+            continue
+        parsed = parse_date(value)
+        if parsed is None:
+            continue
+        used.add(name)
+        hints.date = parsed.date
+        hints.published_at = parsed.published_at
+        return
 
 
 def _epoch(x: float) -> ParsedDate | None:
