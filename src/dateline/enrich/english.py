@@ -36,6 +36,7 @@ from dateline.enrich.known import (
 )
 from dateline.enrich.lexicon import (
     COMMON_CAPS,
+    GROUP_NOUNS,
     METONYM_NEXT,
     NOT_NAME_HEADS,
     ORG_ACRONYMS,
@@ -582,6 +583,13 @@ def _places_in(col: Collector, tokens: list[str], offsets: list[int]) -> None:
             col.add("place", tok, off, off + len(tok), source="gazetteer")
 
 
+def _written_small(text: str, tok: str) -> bool:
+    """``tok`` is written in lower case elsewhere in ``text``: a common word that a sentence
+    starts with ("Many analysts …", then "Analysts said"), not a name."""
+    small = tok.lower()
+    return small != tok and re.search(rf"(?<![\w-]){re.escape(small)}(?![\w-])", text) is not None
+
+
 def _place(col: Collector, text: str, surface: str, start: int, end: int) -> None:
     note = "metonym: government" if METONYM_NEXT.match(text[end: end + 40]) else None
     col.add("place", surface, start, end, source="gazetteer", note=note)
@@ -606,14 +614,16 @@ def _single(col: Collector, text: str, tok: str, start: int, end: int) -> None:
     elif _acronym_alias(tok, key, PLACE_ALIASES) or gazetteer.is_place(tok):
         _place(col, text, tok, start, end)
     elif tok[:1].isupper() and key not in COMMON_CAPS and key not in FRAGMENTS and (
-            key not in TITLE_WORDS and not tok.isupper()):
+            key not in TITLE_WORDS and not tok.isupper()) and (
+            key not in GROUP_NOUNS and key not in ORG_HEADS):  # "Analysts said", "XYZ Corp said"
         if re.search(r"\b(?:in|near)\s+$", text[max(0, start - 6):start]) and (
                 key not in KOREAN_SURNAMES and not _POSSESSIVE.search(tok)):
             _place(col, text, tok, start, end)  # "the tragedy in Itaewon"
         elif re.match(rf"\s+(?:also\s+)?(?:{SPEECH_VERB_RE})\b", text[end: end + 30]) and (
-                not key.endswith("ing")):
+                not key.endswith("ing")) and not _written_small(text, tok):
             col.add("person", tok, start, end, source="surname")
         else:
+            # a surname only if the story names the person in full; dropped otherwise
             col.add("person", tok, start, end, source="surname?")
 
 

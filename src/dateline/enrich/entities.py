@@ -38,7 +38,9 @@ __all__ = ["MAKER", "NAME", "VERSION", "MentionFact", "QuoteFact", "StoryFacts",
 log = logging.getLogger(__name__)
 
 NAME = "entities"
-VERSION = "14"
+#: 15: a lone word before "said" is no surname when it names a group ("Analysts"), is an
+#: organisation's head ("Corp") or is written in lower case elsewhere in the story
+VERSION = "15"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

@@ -138,6 +138,8 @@ TITLE_WORDS = TITLE_HEADS | frozenset(
 #: Heads of organisation names ("Unification Ministry", "Joint Chiefs of Staff").
 ORG_HEADS = frozenset(
     [
+        "exchange",  # "Tokyo Stock Exchange"
+        "securities",
         "ministry",
         "department",
         "command",
@@ -564,6 +566,19 @@ SPEECH_VERBS = (
     "underscored",
 )
 SPEECH_VERB_RE = "|".join(re.escape(v) for v in sorted(SPEECH_VERBS, key=len, reverse=True))
+#: Groups of people a story quotes without naming anyone ("Analysts said", "Dealers said"):
+#: never one person's surname.
+GROUP_NOUNS = frozenset(
+    [
+        "analysts", "dealers", "traders", "bankers", "brokers", "economists", "officials",
+        "sources", "diplomats", "experts", "observers", "residents", "witnesses", "investors",
+        "critics", "lawmakers", "legislators", "negotiators", "authorities", "officers",
+        "executives", "producers", "exporters", "importers", "farmers", "growers", "workers",
+        "industry", "delegates", "participants", "organisers", "organizers", "spokesmen",
+        "scientists", "researchers", "doctors", "prosecutors", "investigators", "police",
+        "managers", "shareholders", "creditors", "unions", "members", "leaders",
+    ]
+)
 #: Role nouns that make an unnamed subject a speaker ("A Unification Ministry official said").
 ROLE_NOUNS = frozenset(
     [
