@@ -74,6 +74,17 @@ def test_rules_a_surname_written_in_lower_case_too_needs_the_full_name() -> None
     assert ("person", "whitcombe") in _facts("Whitcombe said the ferry would sail.")
 
 
+def test_rules_a_newswire_headline_verb_and_table_words_are_no_names() -> None:
+    found = _facts("Dana Whitcombe said the line would buy two ferries.",
+                   title="DANA WHITCOMBE SAYS FERRY LINE SEES GROWTH")
+    assert {key for kind, key in found if kind == "person"} == {"dana whitcombe"}
+    found = _facts("Said Tomas Rennick, the port's manager: the ferries sail again.")
+    assert ("person", "tomas rennick") in found
+    table = _facts("Harbour Ferry Line 3rd Qtr Net\n    Shr 12 cts vs 10 cts\n    Nine Mths\n"
+                   "    Shr 40 cts vs 31 cts\n")
+    assert not {k for k, _ in table} & {"person"}, table
+
+
 def test_rules_read_the_title_and_mark_its_mentions() -> None:
     story = ParsedStory(text="The leader inspected the port on Monday.", language="en",
                         title="Kim Jong Un Inspects Wonsan Port Construction")

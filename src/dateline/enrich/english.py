@@ -377,6 +377,16 @@ def _tokens(col: Collector, text: str, tokens: list[str], offsets: list[int]) ->
             rest = i + 2 if low[i + 1] == "the" else i + 1
             _sequence(col, text, " ".join(tokens[rest:]), offsets[rest])
             return
+    # a headline's verb in capitals: the name before it ("Carl Icahn Says Fed"), or after it
+    # when it comes first ("Said David Gluskin"); what follows a verb is its object
+    verbs = [i for i, t in enumerate(low) if t in _SAYS]
+    if verbs:
+        i = verbs[0]
+        if i:
+            _tokens(col, text, tokens[:i], offsets[:i])
+        else:
+            _tokens(col, text, tokens[1:], offsets[1:])
+        return
     # "X and Y" between two names or two organisations: two phrases
     if "and" in low and _split_and(col, text, tokens, offsets, low):
         return
@@ -504,6 +514,10 @@ def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     if len(name) == 3 and not is_korean_name(name) and is_korean_name(name[1:]):
         title, name = title + name[:1], name[1:]  # "Advisor Kim Tae-hyo"
     return title, name
+
+
+#: Verbs of a headline that capital letters join to the names around them
+_SAYS = frozenset(["says", "said", "sees", "urges", "warns", "plans", "asks", "tells", "seeks"])
 
 
 def _classify(tokens: list[str]) -> str | None:

@@ -232,6 +232,7 @@ ORG_ACRONYMS = frozenset(
         "IMF",
         "WHO",
         "WTO",
+        "GATT",
         "NIS",
         "KBS",
         "MBC",
@@ -299,6 +300,14 @@ PLACE_HEADS = frozenset(
 #: Last words of capitalised phrases that are events, works or laws, not names.
 NOT_NAME_HEADS = frozenset(
     [
+        # a newswire's earnings tables ("Nine Mths", "4th Qtr", "Shr", "Revs")
+        "mths",
+        "qtr",
+        "shr",
+        "shrs",
+        "revs",
+        "dlrs",
+        "cts",
         "awards",
         "award",
         "prize",

@@ -235,6 +235,8 @@ ORG_ALIASES: dict[str, str] = {
     "us state department": "us state department",
     "department of state": "us state department",
     "white house": "white house",
+    "gatt": "general agreement on tariffs and trade",
+    "general agreement on tariffs and trade": "general agreement on tariffs and trade",
 }
 #: Display names of canonical place/org keys that title-casing gets wrong.
 DISPLAY: dict[str, str] = {
