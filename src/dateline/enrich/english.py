@@ -16,6 +16,7 @@ body never capitalises put in lower case (:func:`recase_title`).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from dateline.enrich import gazetteer
@@ -516,6 +517,7 @@ def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     return title, name
 
 
+_WORD_RUN = re.compile(r"[\w'-]+")
 #: Verbs of a headline that capital letters join to the names around them
 _SAYS = frozenset(["says", "said", "sees", "urges", "warns", "plans", "asks", "tells", "seeks"])
 
@@ -601,7 +603,15 @@ def _written_small(text: str, tok: str) -> bool:
     """``tok`` is written in lower case elsewhere in ``text``: a common word that a sentence
     starts with ("Many analysts …", then "Analysts said"), not a name."""
     small = tok.lower()
-    return small != tok and re.search(rf"(?<![\w-]){re.escape(small)}(?![\w-])", text) is not None
+    return small != tok and small in _small_words(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _small_words(text: str) -> frozenset[str]:
+    """The words of ``text`` written in lower case (read once per text, however many of its
+    words are asked about)."""
+    return frozenset(w.strip("'").removesuffix("'s") for w in _WORD_RUN.findall(text)
+                     if w.islower())
 
 
 def _place(col: Collector, text: str, surface: str, start: int, end: int) -> None:
