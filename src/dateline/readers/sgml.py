@@ -65,10 +65,12 @@ def read_sgml(source: SourceFile, options: ReaderOptions) -> None:
     last: Record | RecordError | None = None
     for number, m in enumerate(opens, 1):
         name = m.group(1)
-        close = re.compile(rf"</{name}\s*>", re.I).search(text, m.end())
         following = opens[number].start() if number < len(opens) else len(text)
+        # the closing tag before the next element (a search to the end of the file for each
+        # unclosed one would be quadratic)
+        close = re.compile(rf"</{name}\s*>", re.I).search(text, m.end(), following)
         locator = f"#{number}"
-        if close is None or close.start() > following:
+        if close is None:
             where = "the next one" if number < len(opens) else "the end of the file"
             last = RecordError(f"record {locator}: <{name}> is not closed before {where}",
                                locator, encode_like(text[m.start():following], decoded))
