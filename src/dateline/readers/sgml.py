@@ -98,8 +98,8 @@ def _fields(kind: str, attributes: str, body: str) -> dict[str, Any]:
     if "text" in children:  # Reuters puts title, dateline and body inside <TEXT>
         for child in _ELEMENT.finditer(children["text"]):
             inner.setdefault(child.group(1).lower(), child.group(3))
-    title = next((_clean(v) for k in _TITLES for v in (inner.get(k), children.get(k))
-                  if v is not None and _clean(v)), None)
+    title = next((written for k in _TITLES for v in (inner.get(k), children.get(k))
+                  if v is not None and (written := _clean(v))), None)
     story = inner.get("body")
     if story is None and "text" in children and not any(k in inner for k in _TITLES):
         story = _paragraphs(_PARTS.sub("\n", children["text"]))  # TREC, or Reuters unprocessed
