@@ -85,6 +85,15 @@ def test_rules_a_newswire_headline_verb_and_table_words_are_no_names() -> None:
     assert not {k for k, _ in table} & {"person"}, table
 
 
+def test_rules_a_firm_named_like_a_person_is_the_firm_in_its_story() -> None:
+    found = _facts("Tomas Rennick and Co Inc said it bought two ferries. An analyst at "
+                   "Tomas Rennick said the price was fair.")
+    assert {kind for kind, _ in found} == {"org"}, found
+    # a person whose name a body's name merely starts with stays a person
+    found = _facts("Dana Whitcombe spoke at the Dana Whitcombe Foundation on Monday.")
+    assert ("person", "dana whitcombe") in found
+
+
 def test_rules_read_the_title_and_mark_its_mentions() -> None:
     story = ParsedStory(text="The leader inspected the port on Monday.", language="en",
                         title="Kim Jong Un Inspects Wonsan Port Construction")

@@ -17,6 +17,7 @@ note ``title``.
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_left
 from dataclasses import replace
 from typing import Any
@@ -40,14 +41,38 @@ log = logging.getLogger(__name__)
 NAME = "entities"
 #: 15: a lone word before "said" is no surname when it names a group ("Analysts"), is an
 #: organisation's head ("Corp") or is written in lower case elsewhere in the story; a headline's
-#: verb in capitals ends a name ("Carl Icahn Says"); a newswire table's "Nine Mths" is no name
+#: verb in capitals ends a name ("Carl Icahn Says"); a newswire table's "Nine Mths" is no name;
+#: a firm's short name beside its full one in a story ("Merrill Lynch") is the firm
 VERSION = "15"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
 
+#: What follows a firm's name in its full form ("Merrill Lynch and Co Inc")
+_FIRM_TAIL = re.compile(r"^(?:(?:and|&)\s+co\.?|co\.?|inc\.?|corp\.?|corporation|ltd\.?|"
+                        r"plc|llc|group|holdings|brothers|bros\.?|\s)+$")
+
+
+def _firms_in_story(col: Collector) -> None:
+    """A person's name that a firm of the same story starts with, and only a company's form
+    after it (``Merrill Lynch`` beside ``Merrill Lynch and Co Inc``), is that firm."""
+    firms = [m for m in col.mentions if m.kind == "org"]
+    if not firms:
+        return
+    for m in col.mentions:
+        if m.kind != "person" or m.source in _GIVEN or " " not in m.key:
+            continue
+        for firm in firms:
+            rest = firm.surface[len(m.surface):]
+            if firm.surface.startswith(m.surface) and rest[:1] == " " and _FIRM_TAIL.match(
+                    rest.casefold()):
+                m.kind, m.key, m.source = "org", firm.key, "firm"
+                break
+
+
 def _resolve_in_story(col: Collector) -> None:
     """Bare surnames → the full name in the same story when exactly one full name fits."""
+    _firms_in_story(col)
     by_surname: dict[str, set[str]] = {}
     for m in col.mentions:
         if m.kind != "person":
