@@ -54,7 +54,8 @@ def _facts(text: str, title: str | None = None, language: str = "en") -> set[tup
     # a word before "said" is no surname when it is a group, a company's suffix, an exchange
     # or a word the story writes in lower case too (a newswire's "Analysts said")
     ("Dealers said rates would fall. Harbour Ferry Corp said it agreed. The Portville Stock "
-     "Exchange said trading resumed. Many bankers were cautious. Bankers said little.",
+     "Exchange said trading resumed. Many bankers were cautious. Bankers said little. The "
+     "Treasury said nothing.",
      {("org", "portville stock exchange")}, {"person"}),
 ])
 def test_rules_type_what_a_reader_would(text: str, wanted: set[tuple[str, str]],

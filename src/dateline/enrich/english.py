@@ -644,7 +644,8 @@ def _single(col: Collector, text: str, tok: str, start: int, end: int) -> None:
                 key not in KOREAN_SURNAMES and not _POSSESSIVE.search(tok)):
             _place(col, text, tok, start, end)  # "the tragedy in Itaewon"
         elif re.match(rf"\s+(?:also\s+)?(?:{SPEECH_VERB_RE})\b", text[end: end + 30]) and (
-                not key.endswith("ing")) and not _written_small(text, tok):
+                not key.endswith("ing")) and not _written_small(text, tok) and (
+                text[max(0, start - 4):start].casefold() != "the "):  # "the Fed said"
             col.add("person", tok, start, end, source="surname")
         else:
             # a surname only if the story names the person in full; dropped otherwise

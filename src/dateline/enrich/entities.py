@@ -40,9 +40,10 @@ log = logging.getLogger(__name__)
 
 NAME = "entities"
 #: 15: a lone word before "said" is no surname when it names a group ("Analysts"), is an
-#: organisation's head ("Corp") or is written in lower case elsewhere in the story; a headline's
-#: verb in capitals ends a name ("Carl Icahn Says"); a newswire table's "Nine Mths" is no name;
-#: a firm's short name beside its full one in a story ("Merrill Lynch") is the firm
+#: organisation's head ("Corp"), follows "the" or is written in lower case elsewhere in the
+#: story; a headline's verb in capitals ends a name ("Carl Icahn Says"); a newswire table's
+#: "Nine Mths" is no name; a firm's short name beside its full one in a story ("Merrill
+#: Lynch") is the firm
 VERSION = "15"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
