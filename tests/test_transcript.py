@@ -153,6 +153,16 @@ def test_parse_a_date_alone_on_a_header_line_dates_the_page() -> None:
     (story,) = parse("Harbour report\n2031.04.02 (수)\n\nThe ferry sails again today, the "
                      "port said in a statement on Wednesday morning.\n").stories
     assert (story.date, story.title) == (date(2031, 4, 2), "Harbour report")
+    # a clock after the date, brackets around it; a date that ends a short opening line
+    body = ("\n\n올해 항구 도시의 배편이 다시 다니게 되었다고 시장은 밝혔다. "
+            "시민들은 부두에 모였다.\n")
+    for head in ("[ 2031-01-01 오전 11:52:56 ]", "2031년 01월 01일 09시 37분",
+                 "항구신문 사설 - 2031년 01월 01일",
+                 "새해를 맞이하여\n항구신문 사설 - 2031년 01월 01일"):
+        assert parse(head + body).stories[0].date == date(2031, 1, 1), head
+    # a date inside a sentence of the opening is no date of the page
+    assert parse("항구 도시는 2031년 01월 01일 다시 열렸다고 시장이 밝혔다.\n" + body
+                 ).stories[0].date is None
 
 
 def test_parse_a_date_line_gives_way_to_times_hints_and_the_body() -> None:
@@ -177,9 +187,11 @@ def test_parse_north_korean_new_year_addresses_are_dated_by_their_header(shared:
         story = parse(path.read_text(encoding="utf-8-sig")).stories[0]
         if story.date is not None:
             dated[int(path.stem)] = story.date
-    assert len(dated) >= 35  # the addresses whose header gives "- YYYY년 01월 01일"
-    # each on the first of January of its year (one file's text dates it a year earlier)
-    assert all(d.month == d.day == 1 and year - 1 <= d.year <= year for year, d in dated.items())
+    assert len(dated) >= 55  # the addresses whose opening lines give their date
+    # on the first of January of their year (one file's text dates it a year earlier), or on
+    # the last days of the year before (an address given in December)
+    assert all(year - 1 <= d.year <= year and (d.month, d.day) in ((1, 1), (12, 30), (12, 31))
+               for year, d in dated.items()), dated
 
 
 def test_parse_empty_text_warns() -> None:

@@ -24,9 +24,13 @@ DATE_LINE = re.compile(r"\A\s*date[ \t]+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*([^\n
 
 #: A header line that is a date and nothing else: ``- 1992년 01월 01일``, ``2024.03.01 (금)``,
 #: ``2024-03-01``
-_DATE_ONLY = re.compile(
-    r"^[\s\-–—·•*]*(?:(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일|(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\.?)"
-    r"\s*(?:\(\s*[월화수목금토일]\s*\)|[월화수목금토일]요일)?[\s\-–—]*$")
+_DATE = (r"(?:(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일|(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\.?)"
+         r"\s*(?:\(\s*[월화수목금토일]\s*\)|[월화수목금토일]요일)?"
+         # a clock after it: "오전 11:52:56", "09시 37분", "08:17송고"
+         r"(?:\s*(?:오전|오후)?\s*\d{1,2}(?::\d{2}){1,2}(?:\s*송고)?|\s*\d{1,2}시\s*\d{1,2}분)?")
+_DATE_ONLY = re.compile(rf"^[\s\-–—·•*\[(]*{_DATE}[\s\-–—\])]*$")
+#: ``노동신문 사설 - 1968년 01월 01일``: a header line's own date after a dash, at its end
+_DATE_TRAILER = re.compile(r"\s[-–—]\s*(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일\s*$")
 
 #: 입력 2015.01.19 (14:21) / 입력 2022-04-07 15:18:25 / 수정2025-05-29 16:25:41
 #: (Never two blank runs in a row with only an optional mark between them, as in ``\s*:?\s*``:
@@ -106,6 +110,33 @@ def date_only(s: str) -> date | None:
     if m is None:
         return None
     y, mo, d = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+    return _real_date(y, mo, d)
+
+
+def date_trailer(s: str) -> tuple[date, int] | None:
+    """The date a short line ends with after a dash, and where the dash is (``노동신문 사설 -
+    1968년 01월 01일``), else None."""
+    if len(s) > 100 or "년" not in s:
+        return None
+    m = _DATE_TRAILER.search(s)
+    day = _real_date(m[1], m[2], m[3]) if m else None
+    return (day, m.start()) if m and day else None
+
+
+def _trailing_date(lines: list[Line]) -> date | None:
+    """The date a short line of the page's opening ends with (``노동신문 사설 - 1968년 01월
+    01일``), among the lines before its first paragraph."""
+    for ln in lines[:40]:
+        s = ln.s
+        if len(s) > 160 or (len(s) > 60 and s.endswith((".", "다.", "”", "\""))):
+            return None
+        found = date_trailer(s) if s else None
+        if found:
+            return found[0]
+    return None
+
+
+def _real_date(y: str, mo: str, d: str) -> date | None:
     try:
         return date(int(y), int(mo), int(d))
     except ValueError:
@@ -277,6 +308,8 @@ def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
         if info.line_date is None:
             info.line_date = date_only(ln.s)
     info.title = first_title or pick_title(zone, text)
+    if info.line_date is None:
+        info.line_date = _trailing_date(lines)
     if info.program is None:
         for ln in zone:
             if ln.s.startswith("[") and _BRACKET_PROGRAMME.match(ln.s):
