@@ -113,26 +113,29 @@ def date_only(s: str) -> date | None:
     return _real_date(y, mo, d)
 
 
-def date_trailer(s: str) -> tuple[date, int] | None:
-    """The date a short line ends with after a dash, and where the dash is (``노동신문 사설 -
-    1968년 01월 01일``), else None."""
+def date_trailer(s: str) -> date | None:
+    """The date a short line ends with after a dash (``노동신문 사설 - 1968년 01월 01일``), else
+    None."""
     if len(s) > 100 or "년" not in s:
         return None
     m = _DATE_TRAILER.search(s)
-    day = _real_date(m[1], m[2], m[3]) if m else None
-    return (day, m.start()) if m and day else None
+    return _real_date(m[1], m[2], m[3]) if m else None
+
+
+def is_paragraph(s: str) -> bool:
+    """A line of body text rather than of a page's header: long, or a sentence."""
+    return len(s) > 160 or (len(s) > 60 and s.endswith((".", "다.", "”", "\"")))
 
 
 def _trailing_date(lines: list[Line]) -> date | None:
     """The date a short line of the page's opening ends with (``노동신문 사설 - 1968년 01월
     01일``), among the lines before its first paragraph."""
     for ln in lines[:40]:
-        s = ln.s
-        if len(s) > 160 or (len(s) > 60 and s.endswith((".", "다.", "”", "\""))):
+        if is_paragraph(ln.s):
             return None
-        found = date_trailer(s) if s else None
-        if found:
-            return found[0]
+        day = date_trailer(ln.s) if ln.s else None
+        if day:
+            return day
     return None
 
 
@@ -308,7 +311,7 @@ def parse_header(text: str, lines: list[Line], zone_end: int) -> HeaderInfo:
         if info.line_date is None:
             info.line_date = date_only(ln.s)
     info.title = first_title or pick_title(zone, text)
-    if info.line_date is None:
+    if info.line_date is None and info.date is None and info.published_at is None:
         info.line_date = _trailing_date(lines)
     if info.program is None:
         for ln in zone:

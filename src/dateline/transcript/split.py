@@ -19,6 +19,7 @@ from dateline.transcript.header import (
     date_only,
     first_time,
     is_noise_line,
+    is_paragraph,
     is_programme_line,
     is_time_line,
     looks_like_title,
@@ -147,7 +148,7 @@ def header_zone_end(text: str, lines: list[Line], markers: list[Marker]) -> int:
                 or first_time(s) or date_only(s):
             last = ln.end
             continue
-        if len(s) > 160 or (len(s) > 60 and s.endswith((".", "다.", "”", "\""))):
+        if is_paragraph(s):
             break
     if last < 0:
         return 0
