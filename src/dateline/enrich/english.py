@@ -38,6 +38,7 @@ from dateline.enrich.known import (
 from dateline.enrich.lexicon import (
     COMMON_CAPS,
     GROUP_NOUNS,
+    HEADLINE_VERBS,
     METONYM_NEXT,
     NOT_NAME_HEADS,
     ORG_ACRONYMS,
@@ -380,7 +381,7 @@ def _tokens(col: Collector, text: str, tokens: list[str], offsets: list[int]) ->
             return
     # a headline's verb in capitals: the name before it ("Carl Icahn Says Fed"), or after it
     # when it comes first ("Said David Gluskin"); what follows a verb is its object
-    verbs = [i for i, t in enumerate(low) if t in _SAYS]
+    verbs = [i for i, t in enumerate(low) if t in HEADLINE_VERBS]
     if verbs:
         i = verbs[0]
         if i:
@@ -517,11 +518,6 @@ def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     return title, name
 
 
-_WORD_RUN = re.compile(r"[\w'-]+")
-#: Verbs of a headline that capital letters join to the names around them
-_SAYS = frozenset(["says", "said", "sees", "urges", "warns", "plans", "asks", "tells", "seeks"])
-
-
 def _classify(tokens: list[str]) -> str | None:
     """person / person? (a name's form, needing evidence) / org / place / None."""
     phrase = " ".join(tokens)
@@ -604,6 +600,9 @@ def _written_small(text: str, tok: str) -> bool:
     starts with ("Many analysts …", then "Analysts said"), not a name."""
     small = tok.lower()
     return small != tok and small in _small_words(text)
+
+
+_WORD_RUN = re.compile(r"[\w'-]+")
 
 
 @functools.lru_cache(maxsize=8)

@@ -575,6 +575,10 @@ SPEECH_VERBS = (
     "underscored",
 )
 SPEECH_VERB_RE = "|".join(re.escape(v) for v in sorted(SPEECH_VERBS, key=len, reverse=True))
+#: Verbs of a headline that capital letters join to the names around them ("CARL ICAHN SAYS
+#: FED'S …" read as "Carl Icahn Says Fed")
+HEADLINE_VERBS = frozenset(["says", "said", "sees", "urges", "warns", "plans", "asks", "tells",
+                            "seeks"])
 #: Groups of people a story quotes without naming anyone ("Analysts said", "Dealers said"):
 #: never one person's surname.
 GROUP_NOUNS = frozenset(

@@ -113,7 +113,7 @@ def date_only(s: str) -> date | None:
     return _real_date(y, mo, d)
 
 
-def date_trailer(s: str) -> date | None:
+def _date_trailer(s: str) -> date | None:
     """The date a short line ends with after a dash (``노동신문 사설 - 1968년 01월 01일``), else
     None."""
     if len(s) > 100 or "년" not in s:
@@ -133,7 +133,7 @@ def _trailing_date(lines: list[Line]) -> date | None:
     for ln in lines[:40]:
         if is_paragraph(ln.s):
             return None
-        day = date_trailer(ln.s) if ln.s else None
+        day = _date_trailer(ln.s) if ln.s else None
         if day:
             return day
     return None

@@ -168,7 +168,8 @@ def _story(
                     st.updated_at = dt
     else:
         st.title = cut.title
-    # every story of a page shares the page's date (its date line, else its 입력 time)
+    # every story of a page shares the page's date: its date line, else its 입력 time, else
+    # the record's date, else a header line's date (ASSUMPTIONS decision 36)
     page_published = st.published_at or info.published_at
     st.date = (info.date or (page_published.date() if page_published else None) or hints.date
                or info.line_date)
