@@ -95,6 +95,58 @@ def test_rules_a_firm_named_like_a_person_is_the_firm_in_its_story() -> None:
     assert ("person", "dana whitcombe") in found
 
 
+def test_rules_a_lone_word_before_said_is_the_company_its_story_names() -> None:
+    found = _facts("Portwell Tool Co agreed to buy the yard. Portwell said its offer was final.")
+    assert found == {("org", "portwell tool co")}, found
+    # a company whose name merely holds a person's surname leaves the person alone
+    found = _facts("Dana Portwell runs the yard. Portwell said it would grow. Portwell Tool "
+                   "Co agreed.")
+    assert ("person", "dana portwell") in found
+
+
+@pytest.mark.parametrize("text, wanted", [
+    # a person of an organisation, an organisation's officer: two entities, never one body
+    ("Rates will fall, said Dana Whitcombe of Harbour Data Resources Inc.",
+     {("person", "dana whitcombe"), ("org", "harbour data resources inc")}),
+    ("Harbour Ferry Corp Chairman T.R. Vellan said the line would grow.",
+     {("org", "harbour ferry corp"), ("person", "t r vellan")}),
+    ("Bank of Pinehollow Governor Tarn Veloso said rates would stay.",
+     {("org", "bank of pinehollow"), ("person", "tarn veloso")}),
+    ("Unification Ministry Spokesperson Koo Byoung-sam said talks would resume.",
+     {("org", "unification ministry"), ("person", "koo byoungsam")}),
+    ("Senate Majority Leader Dana Whitcombe said the bill would pass.",
+     {("org", "senate"), ("person", "dana whitcombe")}),
+    # a long title of the form "X of Y" before a name
+    ("Minister of Foreign Affairs Choe Son Hui met Governor of the Bank of Greece Tarn Veloso.",
+     {("person", "choe sonhui"), ("person", "tarn veloso"), ("org", "bank of greece")}),
+    # ranks of the armed services are titles, the staff of an army a body
+    ("Army Colonel Ri Un Ryong and Navy Lieutenant Commander Yu Kyong Song spoke at the KPA "
+     "General Staff.",
+     {("person", "ri unryong"), ("person", "yu kyongsong"),
+      ("org", "general staff of the korean people's army")}),
+    # a known long name with a title word and "and" in it
+    ("Talks under the General Agreement on Tariffs and Trade resumed.",
+     {("org", "general agreement on tariffs and trade")}),
+    # Korean names with a syllable that is also an English word or a month
+    ("Present were Chairman Pak In Chol and Minister of Commerce Kwak Jong Jun.",
+     {("person", "pak inchol"), ("person", "kwak jongjun")}),
+    # particles inside a name
+    ("Finance Minister Tarn du Veloso said the budget was final.",
+     {("person", "tarn du veloso")}),
+    # a body's officials are no person
+    ("Officials of the Ministry of Light Industry visited.",
+     {("org", "ministry of light industry")}),
+    # short names of the financial news; a union that is a country
+    ("The Fed said the IMF would lend to the Soviet Union.",
+     {("org", "federal reserve"), ("org", "international monetary fund"),
+      ("place", "soviet union")}),
+])
+def test_rules_split_people_from_their_bodies_and_titles(
+        text: str, wanted: set[tuple[str, str]]) -> None:
+    found = _facts(text)
+    assert found == wanted, found
+
+
 def test_rules_read_the_title_and_mark_its_mentions() -> None:
     story = ParsedStory(text="The leader inspected the port on Monday.", language="en",
                         title="Kim Jong Un Inspects Wonsan Port Construction")

@@ -66,8 +66,8 @@ _TOKEN = (
 #: (Each pattern that finds a run in a whole text starts with a look-ahead for the letter a run
 #: starts with: without it the engine tries the whole pattern at every letter, 2-3x slower.)
 _SEQ = re.compile(
-    rf"(?=[A-Z\d]){_TOKEN}(?:[ ](?:{_TOKEN}|(?:(?:of|for)(?: the)?|and|the|on|de|van|von|bin|al)"
-    r"(?=[ ][A-Z])))*"
+    rf"(?=[A-Z\d]){_TOKEN}(?:[ ](?:{_TOKEN}|"
+    r"(?:(?:of|for)(?: the)?|and|the|on|de|du|der|van|von|bin|al)(?=[ ][A-Z])))*"
 )
 _LEADERS = re.compile(r"Kim (?:Il Sung|Jong Il|Jong Un|Yo Jong)")
 _HYPHEN_ADJ = re.compile(r"^([A-Z][\w.]+)-(?:based|led|born|style|made|bound|related|backed)$")
@@ -274,7 +274,10 @@ def _sequence(col: Collector, text: str, phrase: str, pos: int) -> None:
             if ((low in COMMON_CAPS or low in FRAGMENTS) and low not in _JOINERS
                     and tokens[i - 1] != "the"
                     and not _known_place(tokens[i - 1:i + 1])
-                    and not _known_place(tokens[i:i + 2])):
+                    and not _known_place(tokens[i:i + 2])
+                    and not (i + 1 < n and is_korean_name(tokens[i - 1:i + 2])  # Kim In Chol
+                             and not gazetteer.is_place(tokens[i + 1]))
+                    and not (i > lo + 1 and is_korean_name(tokens[i - 2:i + 1]))):  # Kwak Jong Jun
                 _tokens(col, text, tokens[lo:i], offsets[lo:i])
                 lo = i
                 break
@@ -364,11 +367,30 @@ def _tokens(col: Collector, text: str, tokens: list[str], offsets: list[int]) ->
     if not tokens:
         return
     low = [t.casefold().rstrip(".") for t in tokens]
+    if _rank(low, 0):  # "Army Colonel Ri Un Ryong": the service is part of the rank
+        return _tokens(col, text, tokens[1:], offsets[1:])
+    if len(tokens) > 1 and casefold_key(" ".join(tokens)) in ORG_ALIASES:
+        # a known long name, titles and "and" in it: "General Agreement on Tariffs and Trade"
+        col.add("org", " ".join(tokens), offsets[0], offsets[-1] + len(tokens[-1]),
+                source="acronym")
+        return
     # "Farmers of Songhang Farm", "Governor of the Bank of Greece"
     if len(tokens) > 2 and (low[0] in PEOPLE_OF or low[0] in TITLE_HEADS) and low[1] == "of":
         skip = 3 if low[2] == "the" else 2
         _places_in(col, tokens[:skip], offsets[:skip])
+        title_toks, name_toks = _split_title(tokens)
+        titled = low[0] in TITLE_HEADS and not low[0].endswith("s")  # not "Officials of"
+        if len(name_toks) == 3 and not _named(name_toks, titled):
+            title_toks, name_toks = tokens[:-2], name_toks[1:]  # "… of Greece Tarn Veloso"
+        cut = len(title_toks)
+        if titled and cut > skip and len(name_toks) > 1 and _named(name_toks, titled):
+            # "Minister of Foreign Affairs Choe Son Hui": the whole title, then the name
+            col.add("person", " ".join(name_toks), offsets[cut],
+                    offsets[-1] + len(tokens[-1]), title=" ".join(title_toks), source="title")
+            tokens, offsets = tokens[:cut], offsets[:cut]
         return _tokens(col, text, tokens[skip:], offsets[skip:])
+    if _person_of_org(col, text, tokens, offsets, low):
+        return
     # "South Phyongan Province of the DPRK", "United Front Department of the North"
     for i in range(2, len(tokens) - 1):
         if low[i] == "of" and (low[i - 1] in PLACE_HEADS or (
@@ -389,6 +411,17 @@ def _tokens(col: Collector, text: str, tokens: list[str], offsets: list[int]) ->
         else:
             _tokens(col, text, tokens[1:], offsets[1:])
         return
+    # "BankAmerica Corp Chairman A.W. Clausen", "Bank of Korea Governor Lee Chang-yong": an
+    # organisation, then a title and a name
+    for i in range(1, len(tokens) - 1):
+        if low[i] in TITLE_HEADS and not tokens[i].isupper() and _officer(tokens[i:]):
+            while i > 1 and low[i - 1] in TITLE_WORDS and low[i - 1] not in _ORG_LIKE:
+                i -= 1  # "Senate Majority Leader", "Bank of Korea Senior Deputy Governor"
+            if _rank(low, i - 1) or _classify(tokens[:i]) != "org":
+                break  # "… and Navy Lieutenant Commander Yu Kyong Song": a rank
+            _tokens(col, text, tokens[:i], offsets[:i])
+            _tokens(col, text, tokens[i:], offsets[i:])
+            return
     # "X and Y" between two names or two organisations: two phrases
     if "and" in low and _split_and(col, text, tokens, offsets, low):
         return
@@ -432,6 +465,54 @@ def _tokens(col: Collector, text: str, tokens: list[str], offsets: list[int]) ->
         _segment_known(col, text, tokens, offsets)
 
 
+def _person_of_org(col: Collector, text: str, tokens: list[str], offsets: list[int],
+                   low: list[str]) -> bool:
+    """``David Wyss of Data Resources Inc``, ``Analyst Lawrence Cohn of Merrill Lynch and
+    Co``, ``Pak Sin A of the DPRK``: a person (with a title or a given name to show it) of an
+    organisation or a country, read as the two of them."""
+    if "of" not in low[2:-1]:
+        return False
+    i = low.index("of", 2)
+    rest = i + 2 if low[i + 1] == "the" else i + 1
+    body = _classify(tokens[rest:]) if rest < len(tokens) else None
+    if body not in ("org", "place"):
+        return False
+    title_toks, name_toks = _split_title(tokens[:i])
+    if not 2 <= len(name_toks) <= 3 or not (_named(name_toks) or (
+            body == "org" and _clean_title(title_toks) and _classify(name_toks) == "person?")):
+        return False
+    _tokens(col, text, tokens[:i], offsets[:i])
+    _sequence(col, text, " ".join(tokens[rest:]), offsets[rest])
+    return True
+
+
+def _officer(tokens: list[str]) -> bool:
+    """A title, then a name that is no place nor organisation: ``Chairman A.W. Clausen``."""
+    name = _split_title(tokens)[1]
+    return bool(name) and _classify(name) not in ("place", "org")
+
+
+def _person_like(tokens: list[str]) -> bool:
+    """A name's form, after a title if any: ``Kim Jong Un``, ``Navy Lieutenant Commander Yu
+    Kyong Song``."""
+    if _classify(tokens) in ("person", "person?"):
+        return True
+    title, name = _split_title(tokens)
+    low = [t.casefold().rstrip(".") for t in title]
+    if low and _rank(low, 0):
+        title = title[1:]
+    return bool(name) and _clean_title(title) is not None and (
+        _classify(name) in ("person", "person?") or len(name) == 1)
+
+
+def _named(tokens: list[str], titled: bool = False) -> bool:
+    """A person's name by its form: a Korean name, a given name and more, or a name's form
+    after a title."""
+    kind = _classify(tokens)
+    return kind == "person" or (kind == "person?" and (titled or (
+        is_given_name(tokens[0]) and tokens[0].casefold() not in COMMON_CAPS)))
+
+
 def _split_and(col: Collector, text: str, tokens: list[str], offsets: list[int],
                low: list[str]) -> bool:
     i = low.index("and")
@@ -439,9 +520,10 @@ def _split_and(col: Collector, text: str, tokens: list[str], offsets: list[int],
     if not left or not right:
         return False
     after_head = low[i - 1] in _ORG_LIKE or low[i - 1] in _PLACE_LIKE
-    if not after_head and any(t in _ORG_LIKE or t in _PLACE_LIKE for t in low):
+    if not after_head and any((t in _ORG_LIKE or t in _PLACE_LIKE) and not _rank(low, j)
+                              for j, t in enumerate(low)):
         return False  # "Ministry of Land and Marine Transport"
-    people = [_classify(part) in ("person", "person?") for part in (left, right)]
+    people = [_person_like(part) for part in (left, right)]
     if after_head or all(people) or (any(people) and len(left) > 1 and len(right) > 1):
         _tokens(col, text, left, offsets[:i])
         _sequence(col, text, " ".join(right), offsets[i + 1])
@@ -490,7 +572,8 @@ def _is_title_token(tok: str) -> bool:
 
 def _is_name_token(tok: str) -> bool:
     low = tok.casefold()
-    if re.fullmatch(r"[A-Z]\.", tok):  # an initial: "N. Dorjsuren"
+    if re.fullmatch(r"(?:[A-Z]\.){1,3}", tok) and casefold_key(tok) not in PLACE_ALIASES:
+        # initials: "N. Dorjsuren", "A.W. Clausen" (never "U.S.")
         return True
     return (
         tok[:1].isupper()
@@ -502,12 +585,36 @@ def _is_name_token(tok: str) -> bool:
     )
 
 
+#: The armed services, whose name starts a rank: "Army Senior Colonel", "Navy Lieutenant"
+_SERVICES = frozenset(["army", "navy", "air", "force", "marine", "corps"])
+def _rank(low: list[str], i: int) -> bool:
+    """``low[i]`` is an armed service that starts a rank before a name: "Army Senior Colonel
+    Choe Hun", never "Army General Staff"."""
+    if low[i] not in _SERVICES:
+        return False
+    j = i + 1
+    while j < len(low) and low[j] in TITLE_WORDS:
+        j += 1
+    return i + 1 < j < len(low) and low[j] not in _ORG_LIKE and low[j] not in _PLACE_LIKE
+
+
+#: Lower-case words inside a name: "Gerhard de Kock", "Ludwig van Beethoven"
+_NAME_PARTICLES = frozenset(["de", "van", "von", "der", "den", "du", "da", "di", "del", "la", "le"])
+
+
 def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """(title tokens, name tokens): the name is the trailing run of name-like tokens (≤ 3)."""
     name: list[str] = []
-    for tok in reversed(tokens):
+    for i in range(len(tokens) - 1, -1, -1):
+        tok = tokens[i]
         if len(name) < 3 and _is_name_token(tok):
             name.insert(0, tok)
+        elif name and tok in _NAME_PARTICLES and i and _is_name_token(tokens[i - 1]):
+            name.insert(0, tok)  # "Gerhard de Kock": the particle does not count
+        elif len(name) == 1 and i and is_korean_name([tokens[i - 1], tok, name[0]]):
+            name.insert(0, tok)  # "Pak In Chol"
+        elif not name and i > 1 and is_korean_name(tokens[i - 2:i + 1]):
+            name.insert(0, tok)  # "Pak Sin A"
         else:
             break
     while name and "." in name[-1]:
@@ -536,7 +643,10 @@ def _classify(tokens: list[str]) -> str | None:
         return "person"
     if low[-1] in NOT_NAME_HEADS:
         return None
-    names = 2 <= len(tokens) <= 3 and all(_is_name_token(t) for t in tokens)
+    core = [t for t in tokens[1:-1] if t not in _NAME_PARTICLES]  # "Barend du Plessis"
+    core = [tokens[0], *core, tokens[-1]] if len(tokens) > 1 else tokens
+    names = 2 <= len(core) <= 3 and all(_is_name_token(t) for t in core) and (
+        "." not in tokens[-1])  # "Harris Associates L.P."
     if names and not any(gazetteer.is_place(t) for t in tokens[1:]) and (
             not gazetteer.is_place(tokens[0]) or is_given_name(tokens[0])):
         return "person?"  # "Vladimir Vladimirovich Putin": a given name that is also a city

@@ -24,6 +24,7 @@ from typing import Any
 
 from dateline.enrich import english, gazetteer
 from dateline.enrich.facts import Collector, MentionFact, QuoteFact, StoryFacts
+from dateline.enrich.known import COMPANY_ENDS, words
 from dateline.enrich.names import (
     hangul_family_names,
     is_korean_name,
@@ -44,7 +45,14 @@ NAME = "entities"
 #: story; a headline's verb in capitals ends a name ("Carl Icahn Says"); a newswire table's
 #: "Nine Mths" is no name; a firm's short name beside its full one in a story ("Merrill
 #: Lynch") is the firm
-VERSION = "15"
+#: 16: a person of a body and a body's officer are two entities ("David Wyss of Data Resources
+#: Inc", "Bank of Korea Governor Lee Chang-yong"); "Minister of Foreign Affairs Choe Son Hui";
+#: a lone word before "said" that a company of the story is named with is that company
+#: ("Kodak said" beside "Eastman Kodak Co"); ranks of the armed services are titles; known
+#: long names whole ("General Agreement on Tariffs and Trade"); initials ("A.W. Clausen"),
+#: particles ("Barend du Plessis") and Korean syllables that are English words ("Pak In Chol")
+#: inside names
+VERSION = "16"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
@@ -53,22 +61,30 @@ SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
 _FIRM_TAIL = re.compile(r"^(?:(?:and|&)\s+co\.?|co\.?|inc\.?|corp\.?|corporation|ltd\.?|"
                         r"plc|llc|group|holdings|brothers|bros\.?|\s)+$")
 
+_TAIL_WORDS = words("and & co co. inc inc. corp corp. corporation ltd ltd. plc llc group holdings "
+                    "brothers bros bros.")
+
 
 def _firms_in_story(col: Collector) -> None:
     """A person's name that a firm of the same story starts with, and only a company's form
     after it (``Merrill Lynch`` beside ``Merrill Lynch and Co Inc``), is that firm."""
-    firms = [m for m in col.mentions if m.kind == "org"]
-    if not firms:
+    short: dict[str, str] = {}  # a firm's name without its company form → the firm
+    for firm in col.mentions:
+        if firm.kind == "org":
+            parts = firm.surface.split(" ")
+            i = len(parts) - 1
+            while i > 1 and parts[i].casefold() in _TAIL_WORDS:
+                if _FIRM_TAIL.match(" ".join(parts[i:]).casefold()):
+                    short.setdefault(" ".join(parts[:i]), firm.key)
+                i -= 1
+    if not short:
         return
     for m in col.mentions:
         if m.kind != "person" or m.source in _GIVEN or " " not in m.key:
             continue
-        for firm in firms:
-            rest = firm.surface[len(m.surface):]
-            if firm.surface.startswith(m.surface) and rest[:1] == " " and _FIRM_TAIL.match(
-                    rest.casefold()):
-                m.kind, m.key, m.source = "org", firm.key, "firm"
-                break
+        key = short.get(m.surface)
+        if key is not None:
+            m.kind, m.key, m.source = "org", key, "firm"
 
 
 def _resolve_in_story(col: Collector) -> None:
@@ -87,16 +103,41 @@ def _resolve_in_story(col: Collector) -> None:
             for tok in m.key.split()[1:] if not is_korean_name(m.key.split()) else ():
                 by_surname.setdefault(tok, set()).add(m.key)  # "Sung Kim" → "Kim"? keep both
     kept: list[MentionFact] = []
+    firms: dict[str, str] | None = None
     for m in col.mentions:
         if m.kind == "person" and " " not in m.key:
             full = by_surname.get(m.key, set())
             if len(full) == 1:
                 m.key = next(iter(full))
                 m.source = "surname"
+            elif m.source == "surname":  # "Kodak said" beside "Eastman Kodak Co"
+                if firms is None:
+                    firms = _firm_words(col.mentions)
+                firm = firms.get(m.surface)
+                if firm is not None:
+                    m.kind, m.key, m.source = "org", firm, "firm"
             elif m.source == "surname?":
                 continue  # a capitalised word alone, with nothing to say it is a person
         kept.append(m)
     col.mentions = kept
+
+
+
+
+def _firm_words(mentions: list[MentionFact]) -> dict[str, str]:
+    """The words of the story's companies (those whose name ends like one), each with the
+    key of the company it names: ``Kodak`` → ``eastman kodak co``; a word two companies
+    share names neither."""
+    words: dict[str, str] = {}
+    for m in mentions:
+        parts = m.surface.split()
+        if m.kind != "org" or len(parts) < 2 or parts[-1].casefold().rstrip(".") not in (
+                COMPANY_ENDS):
+            continue
+        for word in parts[:-1]:
+            if word[:1].isupper() and words.setdefault(word, m.key) != m.key:
+                words[word] = ""
+    return {w: k for w, k in words.items() if k}
 
 
 def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,

@@ -69,7 +69,12 @@ PLURAL_HEADS: dict[str, tuple[str, str]] = {
 #: Bodies named by one word.
 SINGLE_ORGS = words(
     "congress pentagon cabinet parliament senate kremlin majlis knesset bundestag duma "
-    "politburo interpol europol nasa"
+    "politburo interpol europol nasa fed bundesbank"
+)
+#: The last word of a company's name: "Chrysler Corp", "Dixons Group PLC", "Continental Bank".
+COMPANY_ENDS = words(
+    "corp corporation inc co cos ltd limited plc llc lp group holdings ag sa nv gmbh spa bancorp "
+    "bank airlines airways industries"
 )
 #: Media, companies and bodies whose names carry no organisation head.
 MEDIA = frozenset(
@@ -79,7 +84,7 @@ MEDIA = frozenset(
         "Choson Sinbo", "Voice of Korea", "Korean Central TV", "Korean Central Television",
         "Cheong Wa Dae", "Blue House", "White House", "Billboard", "FINA", "BTS", "Fox News",
         "Bloomberg", "Kyodo", "Pravda", "Al Jazeera", "Le Monde", "UEFA", "AFC", "NBA", "MLB",
-        "KBO", "MBN", "JTBC", "OSEN",
+        "KBO", "MBN", "JTBC", "OSEN", "Tanjug", "Itar-Tass", "Antara", "Bernama", "Kyodo News",
         # companies in the news
         "Samsung", "Hyundai", "LG", "SK", "KT", "Lotte", "Hanwha", "Doosan", "POSCO", "Kia",
         "Naver", "Kakao", "Coupang", "Apple", "Google", "Microsoft", "Amazon", "Tesla", "Nvidia",
