@@ -39,6 +39,8 @@ _RUNS = {
     "day_names": "Veloso Monday ",
     "possessives": "Veloso's ",
     "capitals": "Veloso Brannock Kelport ",
+    # people, titles and bodies in one run ("… Corp Chairman Tarn Veloso of Kelport Bank …")
+    "officers": "Harbour Ferry Corp Chairman Tarn Veloso of Kelport Bank Army Colonel ",
 }
 
 

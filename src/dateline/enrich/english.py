@@ -412,9 +412,11 @@ def _tokens(col: Collector, text: str, tokens: list[str], offsets: list[int]) ->
             _tokens(col, text, tokens[1:], offsets[1:])
         return
     # "BankAmerica Corp Chairman A.W. Clausen", "Bank of Korea Governor Lee Chang-yong": an
-    # organisation, then a title and a name
-    for i in range(1, len(tokens) - 1):
-        if low[i] in TITLE_HEADS and not tokens[i].isupper() and _officer(tokens[i:]):
+    # organisation, then a title and a name (no place nor body) that ends the run
+    name = _split_title(tokens)[1] if len(tokens) <= _NAMED_RUN else []
+    for i in range(1, len(tokens) - len(name) if name and _classify(name) not in (
+            "place", "org") else 0):
+        if low[i] in TITLE_HEADS and not tokens[i].isupper():
             while i > 1 and low[i - 1] in TITLE_WORDS and low[i - 1] not in _ORG_LIKE:
                 i -= 1  # "Senate Majority Leader", "Bank of Korea Senior Deputy Governor"
             if _rank(low, i - 1) or _classify(tokens[:i]) != "org":
@@ -465,12 +467,17 @@ def _tokens(col: Collector, text: str, tokens: list[str], offsets: list[int]) ->
         _segment_known(col, text, tokens, offsets)
 
 
+#: The longest run read as people beside their bodies and titles: a longer one is a list or
+#: worse, and reading it so would recurse once per person in it
+_NAMED_RUN = 16
+
+
 def _person_of_org(col: Collector, text: str, tokens: list[str], offsets: list[int],
                    low: list[str]) -> bool:
     """``David Wyss of Data Resources Inc``, ``Analyst Lawrence Cohn of Merrill Lynch and
     Co``, ``Pak Sin A of the DPRK``: a person (with a title or a given name to show it) of an
     organisation or a country, read as the two of them."""
-    if "of" not in low[2:-1]:
+    if len(tokens) > _NAMED_RUN or "of" not in low[2:-1]:
         return False
     i = low.index("of", 2)
     rest = i + 2 if low[i + 1] == "the" else i + 1
@@ -484,12 +491,6 @@ def _person_of_org(col: Collector, text: str, tokens: list[str], offsets: list[i
     _tokens(col, text, tokens[:i], offsets[:i])
     _sequence(col, text, " ".join(tokens[rest:]), offsets[rest])
     return True
-
-
-def _officer(tokens: list[str]) -> bool:
-    """A title, then a name that is no place nor organisation: ``Chairman A.W. Clausen``."""
-    name = _split_title(tokens)[1]
-    return bool(name) and _classify(name) not in ("place", "org")
 
 
 def _person_like(tokens: list[str]) -> bool:
@@ -587,6 +588,8 @@ def _is_name_token(tok: str) -> bool:
 
 #: The armed services, whose name starts a rank: "Army Senior Colonel", "Navy Lieutenant"
 _SERVICES = frozenset(["army", "navy", "air", "force", "marine", "corps"])
+
+
 def _rank(low: list[str], i: int) -> bool:
     """``low[i]`` is an armed service that starts a rank before a name: "Army Senior Colonel
     Choe Hun", never "Army General Staff"."""
