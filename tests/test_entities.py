@@ -164,8 +164,8 @@ FLOORS = {"person": 0.90, "org": 0.80, "place": 0.82, "reported": 0.55}
 #: F1 floors on the fresh gold (tests/data/entities_fresh.jsonl), Korean read by the rules
 #: alone (the extractor without python-crfsuite): (language, part) → type → floor
 FRESH_FLOORS = {
-    ("en", "all"): {"person": 0.93, "org": 0.88, "place": 0.95},
-    ("en", "heldout"): {"person": 0.90, "org": 0.85, "place": 0.95},
+    ("en", "all"): {"person": 0.95, "org": 0.91, "place": 0.95},  # raised at entities@16
+    ("en", "heldout"): {"person": 0.93, "org": 0.88, "place": 0.95},
     # batches 6–16 (fresh, harder than the earlier ones; the fifteenth North Korean addresses)
     # joined at entities@5, @6, @7, @8, @11, @12, @13 and @14; the floors went down as the
     # later batches joined, not with the code
@@ -175,8 +175,11 @@ FRESH_FLOORS = {
 #: Korean with the trained model, which learnt every Korean item of the gate: floors that fail
 #: when the model and the code that computes its features drift apart (a feature renamed, a
 #: model not trained again); what it does on articles it never saw is measured in
-#: benchmarks/train_korean_entities.py --cross and docs/quality.md
-MODEL_FLOORS = {("ko", "all"): {"person": 0.97, "org": 0.97, "place": 0.95}}
+#: benchmarks/train_korean_entities.py --cross and docs/quality.md.  Since entities@17 a name
+#: the model reads must meet one the rules or Kiwi found: on the items it learnt, the names it
+#: had learnt to find alone are lost (organisations 0.987 → 0.940), while on articles it never
+#: saw it gains (leave-one-batch-out: docs/quality.md)
+MODEL_FLOORS = {("ko", "all"): {"person": 0.97, "org": 0.93, "place": 0.95}}
 
 
 def test_quality_gate_mentions_on_shared_gold() -> None:

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 from dateline.enrich import korean_model
 from dateline.enrich.entities import extract
+from dateline.enrich.facts import MentionFact
 from dateline.model import ParsedStory
 
 _MEETING = ("윤석열 대통령은 12일 서울 용산 대통령실에서 기시다 후미오 일본 총리와 만나 회담했다. "
@@ -164,3 +165,25 @@ def test_a_title_keeps_the_rules_latin_names_when_the_model_reads_none_there() -
     story = ParsedStory(text=_MEETING, language="ko", title="NATO와 KBS")
     titled = {m.surface for m in extract(story).mentions if m.note == "title"}
     assert {"NATO", "KBS"} <= titled
+
+
+def test_a_name_the_model_reads_meets_one_the_rules_or_kiwi_found(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model alone typed common words of a register it never learnt (``창발성``,
+    "creativity", as a place in a North Korean address); its names now stand only where the
+    rules' mentions or Kiwi's proper nouns are."""
+    text = "근로자들은 창발성을 발휘하였다. 서울에서 회의가 열렸다."
+
+    class EveryHangulPiece:  # labels each Hangul piece a place, as a confused model would
+        def tag(self, feats: list[list[str]]) -> list[str]:
+            return ["B-place" if "type=hangul" in f else "O" for f in feats]
+
+        def marginal(self, label: str, at: int) -> float:
+            return 0.6  # and unsure of each
+
+    monkeypatch.setattr(korean_model, "_tagger", EveryHangulPiece)
+    seoul = text.index("서울")
+    mention = MentionFact("place", "서울", "seoul", seoul, seoul + 2)
+    read = korean_model.read(text, 0, len(text), [mention], [])
+    assert read is not None
+    assert {text[a:b] for _, a, b in read} == {"서울"}

@@ -100,7 +100,9 @@ _ORG_NEXT = re.compile(
 )
 _NOT_NAMES = words(
     "인터뷰 녹취 기자 앵커 리포트 특파원 대통령 위원장 국무위원장 장관 대변인 주체 세 동지 "
-    "수령님 장군님 천리마 두리 로동 범유행 유튜버"
+    "수령님 장군님 천리마 두리 로동 범유행 유튜버 "
+    # words of North Korean addresses that Kiwi tags as proper nouns
+    "창발성 창발 근로인테리 인테리 륭성발전 선군정치 선군사상"
 )
 #: Ships, rockets, satellites, missiles and phones named like people (``세월호``, ``나로호``,
 #: ``갤럭시``): none of the three kinds, whatever the words around them say.
@@ -545,11 +547,17 @@ def _titled(text: str, start: int, end: int) -> bool:
                 or _TITLE_BEFORE.search(text[max(0, start - 8):start]))
 
 
+def never_a_name(form: str) -> bool:
+    """A word the analyser may tag as a proper noun that names nobody and nothing
+    (``대변인``, ``세월호`` the ship, ``창발성`` "creativity")."""
+    return form in _NOT_NAMES or form in _THINGS
+
+
 def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
             titled_forms: frozenset[str] = frozenset()) -> str | None:
     """person / org / place / None for one proper noun at ``text[start:end]``; ``titled_forms``
     are the proper nouns a title goes with somewhere in the text."""
-    if form in _NOT_NAMES or form in _THINGS or len(form) < 1:
+    if never_a_name(form) or len(form) < 1:
         return None
     if form in KOREAN_PERSONS:
         return "person"

@@ -355,6 +355,9 @@ NOT_NAME_HEADS = frozenset(
         "championships",
         "contest",
         "bills",  # a newswire's "3-MO BILLS"
+        "notes",
+        "shares",
+        "reports",
         "tournament",
         "exhibition",
         "olympiad",
@@ -598,7 +601,8 @@ SPEECH_VERB_RE = "|".join(re.escape(v) for v in sorted(SPEECH_VERBS, key=len, re
 #: Verbs of a headline that capital letters join to the names around them ("CARL ICAHN SAYS
 #: FED'S …" read as "Carl Icahn Says Fed")
 HEADLINE_VERBS = frozenset(["says", "said", "sees", "urges", "warns", "plans", "asks", "tells",
-                            "seeks"])
+                            "seeks", "vows", "sells", "buys", "backs", "rejects", "denies",
+                            "expects", "predicts", "proposes", "opposes", "pledges", "meets"])
 #: Groups of people a story quotes without naming anyone ("Analysts said", "Dealers said"):
 #: never one person's surname.
 GROUP_NOUNS = frozenset(
