@@ -52,7 +52,8 @@ NAME = "entities"
 #: long names whole ("General Agreement on Tariffs and Trade"); initials ("A.W. Clausen"),
 #: particles ("Barend du Plessis") and Korean syllables that are English words ("Pak In Chol")
 #: inside names
-#: 17: a name the Korean model reads stands only where the rules or Kiwi found something;
+#: 17: a name the Korean model reads stands only where the rules or Kiwi found something, or
+#: where the model is sure of it (``korean_model.ALONE``);
 #: more headline verbs ("Vows", "Sells") and newswire words ("Notes", "Shares") end no name
 VERSION = "17"
 MAKER = f"{NAME}@{VERSION}"
@@ -130,16 +131,16 @@ def _firm_words(mentions: list[MentionFact]) -> dict[str, str]:
     """The words of the story's companies (those whose name ends like one), each with the
     key of the company it names: ``Kodak`` → ``eastman kodak co``; a word two companies
     share names neither."""
-    words: dict[str, str] = {}
+    named: dict[str, str] = {}
     for m in mentions:
         parts = m.surface.split()
         if m.kind != "org" or len(parts) < 2 or parts[-1].casefold().rstrip(".") not in (
                 COMPANY_ENDS):
             continue
         for word in parts[:-1]:
-            if word[:1].isupper() and words.setdefault(word, m.key) != m.key:
-                words[word] = ""
-    return {w: k for w, k in words.items() if k}
+            if word[:1].isupper() and named.setdefault(word, m.key) != m.key:
+                named[word] = ""
+    return {w: k for w, k in named.items() if k}
 
 
 def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,
