@@ -64,8 +64,9 @@ SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
 _FIRM_TAIL = re.compile(r"^(?:(?:and|&)\s+co\.?|co\.?|inc\.?|corp\.?|corporation|ltd\.?|"
                         r"plc|llc|group|holdings|brothers|bros\.?|\s)+$")
 
-_TAIL_WORDS = words("and & co co. inc inc. corp corp. corporation ltd ltd. plc llc group holdings "
-                    "brothers bros bros.")
+#: The words a firm's full form may end with: a company's last words and what joins them
+#: (a cheap first test before :data:`_FIRM_TAIL`)
+_TAIL_WORDS = COMPANY_ENDS | words("and & brothers bros")
 
 
 def _firms_in_story(col: Collector) -> None:
@@ -76,7 +77,7 @@ def _firms_in_story(col: Collector) -> None:
         if firm.kind == "org":
             parts = firm.surface.split(" ")
             i = len(parts) - 1
-            while i > 1 and parts[i].casefold() in _TAIL_WORDS:
+            while i > 1 and parts[i].casefold().rstrip(".") in _TAIL_WORDS:
                 if _FIRM_TAIL.match(" ".join(parts[i:]).casefold()):
                     short.setdefault(" ".join(parts[:i]), firm.key)
                 i -= 1
