@@ -78,6 +78,22 @@ def test_untitled_story_shows_a_derived_title_everywhere(untitled: Path) -> None
         assert kept == (expected,)  # kept for SQL readers by the ingest
 
 
+def test_search_hits_take_the_derived_title_from_the_index(untitled: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """The index keeps an untitled story's derived title with it: a page of hits asks the
+    store for none."""
+    with Archive(untitled) as arc:
+        sid = _radio(arc).id
+
+        def asked(self: Archive, story_ids: list[str]) -> dict[str, str]:
+            raise AssertionError(f"the store was asked for the titles of {story_ids}")
+
+        monkeypatch.setattr(Archive, "derived_titles", asked)
+        hits = {h.id: h for h in arc.search("harbour railway").hits}
+    assert hits[sid].title_derived and hits[sid].title.startswith("U.S. Secretary")
+
+
 def test_exports_mark_derived_titles_and_read_back_untitled(untitled: Path,
                                                              tmp_path: Path) -> None:
     with Archive(untitled, readonly=True) as arc:

@@ -310,6 +310,22 @@ def test_contract_hit_fields(engine: SearchEngine) -> None:
     assert engine.search("missile").took_ms >= 0
 
 
+def test_contract_lead_title_is_shown_not_searched(fresh: SearchEngine) -> None:
+    """An untitled story's title derived from its lead comes with its hits, marked derived,
+    and is never matched as a title (its words count where the text has them, no more)."""
+    fresh.add([IndexDoc(id="ferry-1", title=None, text="A ferry crossed the strait at dawn.",
+                        lead_title="Lighthouse keepers ferry"),
+               IndexDoc(id="ferry-2", title="Ferry fares", text="Ferry fares rose again.",
+                        lead_title="never shown: the story has a title")])
+    fresh.commit()
+    by_id = {h.id: h for h in fresh.search("ferry", facets=False).hits}
+    assert (by_id["ferry-1"].title, by_id["ferry-1"].title_derived) == (
+        "Lighthouse keepers ferry", True)
+    assert (by_id["ferry-2"].title, by_id["ferry-2"].title_derived) == ("Ferry fares", False)
+    assert fresh.search("lighthouse").total == 0
+    assert fresh.search("title:ferry").total == 1
+
+
 def test_contract_facets(engine: SearchEngine) -> None:
     res = engine.search("railway OR 철도")
     assert set(res.facets) == set(FACETS)

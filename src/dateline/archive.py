@@ -513,6 +513,8 @@ class Archive(IndexMixin, EntitiesMixin, AnalysisMixin, SemanticMixin):
                 snippets=snippets,
             )
         self._keep_korean_words()
+        # the engine shows the lead's title of an untitled story it indexed with one; a hit
+        # of another engine, or of a story indexed without it, is titled here
         untitled = [h for h in results.hits if not h.title]
         if untitled:
             derived = self.derived_titles([h.id for h in untitled])

@@ -18,14 +18,17 @@ def index_docs(store: Store, rows: list[IndexRow],
                ) -> list[IndexDoc]:
     """What the engine indexes for each of ``rows``: the story, its quotes and speakers, the
     canonical names of the entities it mentions (``entities_of``: story id → persons, orgs,
-    places) and its Korean terms, read for the whole list in a few queries."""
+    places), its Korean terms and, when untitled, the title derived from its lead, read for
+    the whole list in a few queries."""
     from dateline.search.base import IndexDoc
     from dateline.search.korean import has_hangul
+    from dateline.store.titles import derived_titles
 
     keys = [(r.id, r.revision) for r in rows]
     quotes = store.quote_texts(keys)
     names = entities_of([r.id for r in rows])
     terms = store.korean_search_terms(keys)
+    leads = derived_titles(store, [r.id for r in rows if not r.title])
     docs = []
     for row in rows:
         ko = terms.get((row.id, row.revision))
@@ -50,5 +53,6 @@ def index_docs(store: Store, rows: list[IndexRow],
             places=entities["places"],
             ko_title=ko[0] if ko else None,
             ko_text=ko[1] if ko else None,
+            lead_title=None if row.title else leads.get(row.id),
         ))
     return docs

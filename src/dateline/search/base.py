@@ -72,6 +72,9 @@ class IndexDoc:
     #: keeps them); engines analyse the text themselves when these are None
     ko_title: str | None = None
     ko_text: str | None = None
+    #: an untitled story's title derived from its lead (:func:`dateline.model.derive_title`):
+    #: shown on its hits (``title_derived``), never searched
+    lead_title: str | None = None
 
     def effective_date(self) -> _Date | None:
         """The story date, else the date it was published (in its own time zone)."""

@@ -248,8 +248,10 @@ class MemoryEngine(SearchEngine):
         for i in page:
             d = self._docs[i]
             snips = [self._snippet(d.doc.text, marks.stems, marks.korean)] if marks else []
-            hits.append(Hit(i, scores[i] if sort == "relevance" else 0.0, d.day, d.doc.title,
-                            d.doc.program, normalize_language(d.doc.language), snips))
+            title = d.doc.title or d.doc.lead_title
+            hits.append(Hit(i, scores[i] if sort == "relevance" else 0.0, d.day, title,
+                            d.doc.program, normalize_language(d.doc.language), snips,
+                            title_derived=not d.doc.title and title is not None))
         return SearchResults(
             hits=hits,
             total=len(scores),

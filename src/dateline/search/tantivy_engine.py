@@ -4,6 +4,7 @@ Schema (see :mod:`dateline.search.plan` for which query reaches which field)::
 
     id            raw, stored                  the story id (updates delete by it)
     title         English stemmed, stored      text       English stemmed, stored (snippets)
+    lead_title    bytes (UTF-8), stored only   an untitled story's title derived from its lead
     text_exact    lowercased, unstemmed        phrases search it
     title_ko      Korean morphemes             text_ko    Korean morphemes of title + text
     quotes        English stemmed
@@ -71,8 +72,9 @@ __all__ = ["SCHEMA_VERSION", "TantivyEngine"]
 log = logging.getLogger(__name__)
 
 #: 2: tantivy's built-in English analysers (the same chains); 3: ``id_num``, the story id as a
-#: number in a fast field (candidate searches read it without loading documents)
-SCHEMA_VERSION = 3
+#: number in a fast field (candidate searches read it without loading documents); 4:
+#: ``lead_title``, an untitled story's derived title stored with it (hits need no SQL)
+SCHEMA_VERSION = 4
 _META = "dateline-search.json"
 _BATCH = 512
 #: how old meta.json must be before its stat alone is trusted to show it unchanged (2 s: more
@@ -127,6 +129,7 @@ def _schema(t: Any) -> Any:
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_unsigned_field("id_num", fast=True)
     sb.add_text_field("title", stored=True, tokenizer_name=EN)
+    sb.add_bytes_field("lead_title", stored=True)  # shown, not searched: UTF-8, stored only
     sb.add_text_field("text", stored=True, tokenizer_name=EN)
     sb.add_text_field("text_exact", tokenizer_name=EXACT)
     sb.add_text_field("title_ko", tokenizer_name="dl_ko")
@@ -260,6 +263,8 @@ class TantivyEngine(SearchEngine):
             doc.add_unsigned("id_num", int(d.id, 16))
         if d.title:
             doc.add_text("title", d.title)
+        elif d.lead_title:
+            doc.add_bytes("lead_title", d.lead_title.encode("utf-8"))
         doc.add_text("text", d.text)
         doc.add_text("text_exact", d.text)
         if ko_title:
@@ -592,16 +597,19 @@ class TantivyEngine(SearchEngine):
     def _hit(self, doc: Any, score: float, marks: Highlights | None, generator: Any) -> Hit:
         get = doc.get_first
         day = get("date")
+        title = get("title")
+        lead = None if title else get("lead_title")
         return Hit(
             id=get("id"),
             score=score,
             date=day.date() if day is not None else None,
-            title=get("title"),
+            title=title if lead is None else lead.decode("utf-8"),
             program=get("program_raw"),
             language=get("language"),
             # the generator reads the text field alone, from the stored document as it is
             snippets=[] if marks is None else [self._snippet(doc, get("text") or "", marks,
                                                              generator)],
+            title_derived=lead is not None,
         )
 
     def _snippet_generator(self, searcher: Any, marks: Highlights) -> Any:
@@ -683,7 +691,7 @@ class TantivyEngine(SearchEngine):
 def _copy_hit(hit: Hit) -> Hit:
     """A hit no other holder shares (cached hits are handed out as copies)."""
     return Hit(hit.id, hit.score, hit.date, hit.title, hit.program, hit.language,
-               list(hit.snippets))
+               list(hit.snippets), hit.title_derived)
 
 
 def _facet_dict(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
