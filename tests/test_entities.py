@@ -90,6 +90,22 @@ def test_resolve_surname_case_and_overrides() -> None:
     assert by_key["lee dohun"] == by_key["mike pompeo"]
 
 
+def test_resolve_a_surname_joins_the_full_name_that_dominates_it() -> None:
+    """``Whitcombe`` alone is Dana Whitcombe when the archive names her forty times and Lee
+    Whitcombe once; with two names both in the news it stays apart, noted as ambiguous."""
+    names = [("person", "dana whitcombe", "Dana Whitcombe", 40),
+             ("person", "lee whitcombe", "Lee Whitcombe", 1),
+             ("person", "whitcombe", "Whitcombe", 90)]
+    entities, aliases = resolve(names, [])
+    by_key = {a[1]: a[2] for a in aliases}
+    assert by_key["whitcombe"] == by_key["dana whitcombe"] != by_key["lee whitcombe"]
+    names[1] = ("person", "lee whitcombe", "Lee Whitcombe", 12)
+    entities, aliases = resolve(names, [])
+    by_key = {a[1]: a[2] for a in aliases}
+    assert by_key["whitcombe"] not in (by_key["dana whitcombe"], by_key["lee whitcombe"])
+    assert {e[4] for e in entities if e[0] == by_key["whitcombe"]} == {"ambiguous surname"}
+
+
 def test_resolve_names_a_korean_person_as_most_often_written() -> None:
     # a name written apart once (one key: a Korean name's key has no spaces) is not the
     # fuller name of the one written whole 281 times; a foreign name of two words keeps its

@@ -104,6 +104,36 @@ def test_rules_a_lone_word_before_said_is_the_company_its_story_names() -> None:
     assert ("person", "dana portwell") in found
 
 
+@pytest.mark.parametrize("text, title, wanted", [
+    # a nationality's adjective that starts a company's name is part of it
+    ("American Harbour Freight Co said it would sell the unit to British Tidewater Co Plc.",
+     None, {("org", "american harbour freight co"), ("org", "british tidewater co plc")}),
+    # a partnership written with its comma, and two firms joined by "and"
+    ("Underwriters are Portwell, Rennick and Co and Whitcombe Freight Inc and Dana Tool "
+     "Co Inc.", None, {("org", "portwell rennick and co"), ("org", "whitcombe freight inc"),
+                       ("org", "dana tool co inc")}),
+    # a firm named in the possessive is one name
+    ("The notes are rated A-2 by Moody's Investors Service Inc, a trader said.",
+     None, {("org", "moody's investors service inc")}),
+    # a headline in capitals names its company whole
+    ("Shr 1.20 dlrs vs 1.10 dlrs. Net 10 mln vs nine mln.",
+     "HARBOUR FERRY GROUP INC <HFG> 4TH QTR NET", {("org", "harbour ferry group inc")}),
+    # a firm's word alone is the firm its story names with that word and an ending alone
+    ("Portwell Freight Ltd is owned by Portwell SA. Portwell said it would sell.",
+     None, {("org", "portwell freight ltd"), ("org", "portwell sa")}),
+])
+def test_rules_read_companies_whole(text: str, title: str | None,
+                                    wanted: set[tuple[str, str]]) -> None:
+    assert _facts(text, title) == wanted
+
+
+def test_rules_keep_a_nationality_out_of_other_names() -> None:
+    found = _facts("American officials met the Japanese delegation of the Harbour Council.")
+    assert not any(key.startswith(("american", "japanese")) for _, key in found), found
+    found = _facts("In Portwell, Rennick and Co said the yard would reopen.")
+    assert ("org", "in portwell rennick and co") not in found
+
+
 @pytest.mark.parametrize("text, wanted", [
     # a person of an organisation, an organisation's officer: two entities, never one body
     ("Rates will fall, said Dana Whitcombe of Harbour Data Resources Inc.",

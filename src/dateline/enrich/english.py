@@ -22,7 +22,9 @@ import re
 from dateline.enrich import gazetteer
 from dateline.enrich.facts import Collector
 from dateline.enrich.known import (
+    COMPANY_ENDS,
     FRAGMENTS,
+    LEGAL_ENDS,
     MEDIA_KEYS,
     ORG_EPITHETS,
     PEOPLE_OF,
@@ -37,6 +39,7 @@ from dateline.enrich.known import (
 )
 from dateline.enrich.lexicon import (
     COMMON_CAPS,
+    DEMONYMS,
     GROUP_NOUNS,
     HEADLINE_VERBS,
     METONYM_NEXT,
@@ -75,6 +78,13 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _JOINERS = ("of", "for", "and", "the", "on")
 _DIRECTIONS = words("north south east west northern southern eastern western")
 _COMMON_POSSESSORS = words("people children women men youth workers")
+#: Firms whose own names are possessives: ``Moody's Investors Service``, ``Standard and Poor's
+#: Corp`` are one name each, unlike ``Icahn's TWA``
+_FIRM_POSSESSORS = words("moody poor mcdonald sotheby christie lloyd macy")
+#: ``Goldman, Sachs and Co``, ``Smith Barney, Harris Upham and Co``: a partnership's name
+#: written with its comma
+_COMMA_FIRM = re.compile(r"(?=[A-Z])[A-Z][a-z]+(?: [A-Z][a-z]+)?, "
+                         r"[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:and|&) Co\b(?: Inc\b)?")
 _ORG_LIKE = ORG_HEADS | UNIT_HEADS
 _PLACE_LIKE = PLACE_HEADS | SITE_HEADS
 _CAPS_WORD = re.compile(r"[A-Z][A-Z0-9'’.&-]*[A-Z.]")
@@ -135,10 +145,14 @@ def recase_title(title: str, body: str) -> str:
     title = reading_text(title) if title.isupper() else title
     body = body.replace(title, " ")  # the headline repeated in the page is no evidence
     capitalised = {m.group(1) for m in _MID_SENTENCE_CAP.finditer(body)}
+    found = list(re.finditer(r"\S+", title))
+    firm = _firm_words([m.group() for m in found])
     out = []
     name_run = False  # inside a romanised Korean name: "Kim Jong Un"
-    for m in re.finditer(r"\S+", title):
+    for i, m in enumerate(found):
         word = m.group()
+        if i in firm:
+            continue
         core = _POSSESSIVE.sub("", word.strip("\"“”‘,:;!?()[]")).strip("'’")
         low = core.casefold().rstrip(".")
         key = casefold_key(core)
@@ -158,6 +172,27 @@ def recase_title(title: str, body: str) -> str:
     return "".join(chars)
 
 
+def _firm_words(title_words: list[str]) -> set[int]:
+    """The places in a headline's words of a company's name, its legal ending and up to five
+    words before it (``Farmers Group Inc``, ``Maui Land and Pineapple Co Inc``): they keep
+    their capitals, which the body seldom shows again (a brief writes tables).  A headline's
+    verb, a word after ``to`` or a function word other than ``and`` and ``of`` ends the name
+    (``Says IBM Corp``, ``To Buy American Motors Corp``)."""
+    keep: set[int] = set()
+    for j, word in enumerate(title_words):
+        if not _company_end(word, LEGAL_ENDS):
+            continue
+        keep.add(j)
+        for k in range(j - 1, max(-1, j - 6), -1):
+            low = title_words[k].casefold()
+            if (low in HEADLINE_VERBS or not title_words[k][:1].isalpha()
+                    or (low in _FUNCTION and low not in ("and", "&", "of"))
+                    or (k and title_words[k - 1].casefold() == "to")):  # "to Buy …": a verb
+                break
+            keep.add(k)
+    return keep
+
+
 # ----------------------------------------------------------------------------- scanning
 
 
@@ -166,11 +201,25 @@ def scan(col: Collector, text: str, start: int, end: int) -> None:
     chunk = text[start:end]
     for m in _LEADERS.finditer(chunk):
         col.add("person", m.group(), start + m.start(), start + m.end(), source="name")
+    for m in _COMMA_FIRM.finditer(chunk) if " Co" in chunk else ():  # (a cheap test first)
+        if _comma_firm(chunk, m):
+            col.add("org", m.group(), start + m.start(), start + m.end(), source="org-pattern")
     for m in _LIST.finditer(chunk):
         _name_list(col, m, start)
     for m in _SEQ.finditer(chunk):
         for phrase, at in _list_items(m.group(), start + m.start()):
             _sequence(col, text, phrase, at)
+
+
+def _comma_firm(chunk: str, m: re.Match[str]) -> bool:
+    """A :data:`_COMMA_FIRM` match names one firm: it starts a run of capitalised words (not
+    ``Burnham Lambert Inc, Kidder …`` inside two firms' names), after no sentence's first word
+    (``In Tokyo, Nomura and Co``), and no legal ending comes before its comma."""
+    before = m.group().split(",", 1)[0].split()
+    previous = chunk[:m.start()].rstrip().rpartition(" ")[2]
+    return not (before[0].casefold() in COMMON_CAPS
+                or any(_company_end(w, LEGAL_ENDS) for w in before)
+                or (previous[:1].isupper() and chunk[m.start() - 1:m.start()] == " "))
 
 
 #: A run that joins more parts than this by ``and`` is a list, read one part at a time.
@@ -335,6 +384,9 @@ def _droppable(tokens: list[str], lo: int, after: _After) -> bool:
     bare = [_POSSESSIVE.sub("", t) if len(t) > 3 else t for t in tokens[lo:lo + 3]]
     if _known_place(bare[:2]) or _known_place(bare[:3]):
         return False
+    if low in DEMONYMS and (any(_company_end(t) for t in tokens[lo + 2:])
+                            or _DEMONYM_BODIES.starts(tokens, lo)):
+        return False  # "American Express Co", "American Stock Exchange": the body's own name
     more = len(tokens) - lo > 1
     if low in _DIRECTIONS and more and tokens[lo + 1].casefold() not in COMMON_CAPS:
         return not after.direction_stop(lo)
@@ -343,11 +395,38 @@ def _droppable(tokens: list[str], lo: int, after: _After) -> bool:
     return True
 
 
+class _Names:
+    """Known names as tuples of casefolded words, by their first word."""
+
+    def __init__(self, names: list[str]):
+        self._by_first: dict[str, set[tuple[str, ...]]] = {}
+        for name in names:
+            words = tuple(name.split())
+            self._by_first.setdefault(words[0], set()).add(words)
+
+    def starts(self, tokens: list[str], lo: int) -> bool:
+        """One of the names starts ``tokens`` at ``lo``."""
+        known = self._by_first.get(tokens[lo].casefold(), ())
+        return any(tuple(t.casefold() for t in tokens[lo:lo + len(name)]) == name
+                   for name in known)
+
+
+#: The known bodies whose names begin with a nationality's adjective (``American Stock
+#: Exchange``): the adjective is part of the name
+_DEMONYM_BODIES = _Names([k for k in ORG_ALIASES if k.split(" ", 1)[0] in DEMONYMS])
+
+
+def _company_end(token: str, ends: frozenset[str] = COMPANY_ENDS) -> bool:
+    """``Corp.``, ``Plc``, ``Airlines``: the last word of a company's name."""
+    return token[:1].isupper() and token.casefold().rstrip(".,") in ends
+
+
 def _common_possessor(tok: str, after: _After, i: int) -> bool:
     """``Workers' Party``, ``Children's Knitwear Factory``: a possessive inside a name (the
     token at ``i``)."""
     stem = _POSSESSIVE.sub("", tok).casefold()
-    if stem in _COMMON_POSSESSORS or (tok.endswith(("s'", "s’")) and not gazetteer.is_place(stem)):
+    if (stem in _COMMON_POSSESSORS or stem in _FIRM_POSSESSORS
+            or (tok.endswith(("s'", "s’")) and not gazetteer.is_place(stem))):
         return after.head_or_of(i)
     return False
 
@@ -516,6 +595,11 @@ def _named(tokens: list[str], titled: bool = False) -> bool:
 
 def _split_and(col: Collector, text: str, tokens: list[str], offsets: list[int],
                low: list[str]) -> bool:
+    for j in range(1, len(low) - 1):  # "Kidder Peabody and Co Inc and Salomon Brothers Inc"
+        if low[j] == "and" and low[j - 1] in LEGAL_ENDS:  # two firms, the first one whole
+            _tokens(col, text, tokens[:j], offsets[:j])
+            _sequence(col, text, " ".join(tokens[j + 1:]), offsets[j + 1])
+            return True
     i = low.index("and")
     left, right = tokens[:i], tokens[i + 1:]
     if not left or not right:
@@ -637,8 +721,9 @@ def _classify(tokens: list[str]) -> str | None:
         return "org"
     if key in PLACE_ALIASES or gazetteer.is_place(phrase):
         return "place"
-    if low[-1] in _ORG_LIKE or (len(tokens) > 1 and any(t in _ORG_LIKE for t in low)
-                                and low[-1] not in _PLACE_LIKE):
+    if low[-1] in _ORG_LIKE or (len(tokens) > 1 and (
+            low[-1] in LEGAL_ENDS  # "MAI Plc", "Santa Anita Cos"
+            or any(t in _ORG_LIKE for t in low) and low[-1] not in _PLACE_LIKE)):
         return "org"
     if len(tokens) > 1 and (low[-1] in _PLACE_LIKE or low[0] in PLACE_FIRST):
         return "place"

@@ -55,7 +55,11 @@ NAME = "entities"
 #: 17: a name the Korean model reads stands only where the rules or Kiwi found something, or
 #: where the model is sure of it (``korean_model.ALONE``);
 #: more headline verbs ("Vows", "Sells") and newswire words ("Notes", "Shares") end no name
-VERSION = "17"
+#: 18: companies whole: a nationality's adjective that starts one ("American Express Co"), a
+#: partnership's comma ("Goldman, Sachs and Co"), a possessive firm ("Moody's Investors
+#: Service Inc"), a headline's company in capitals ("FARMERS GROUP INC"); two firms joined by
+#: "and" are two; a run ending in a legal ending is no person ("MAI Plc")
+VERSION = "18"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
@@ -131,17 +135,21 @@ def _resolve_in_story(col: Collector) -> None:
 def _firm_words(mentions: list[MentionFact]) -> dict[str, str]:
     """The words of the story's companies (those whose name ends like one), each with the
     key of the company it names: ``Kodak`` → ``eastman kodak co``; a word two companies
-    share names neither."""
+    share names neither, unless one of them is that word and its ending alone (``Nestle``
+    beside ``Nestle SA`` and ``Nestle Enterprises Ltd`` is ``Nestle SA``)."""
     named: dict[str, str] = {}
+    alone: dict[str, str] = {}
     for m in mentions:
         parts = m.surface.split()
         if m.kind != "org" or len(parts) < 2 or parts[-1].casefold().rstrip(".") not in (
                 COMPANY_ENDS):
             continue
+        if len(parts) == 2:
+            alone.setdefault(parts[0], m.key)
         for word in parts[:-1]:
             if word[:1].isupper() and named.setdefault(word, m.key) != m.key:
                 named[word] = ""
-    return {w: k for w, k in named.items() if k}
+    return {**{w: k for w, k in named.items() if k}, **alone}
 
 
 def extract(story: Any, proper_nouns: list[tuple[str, int, int]] | None = None,

@@ -76,6 +76,9 @@ COMPANY_ENDS = words(
     "corp corporation inc co cos ltd limited plc llc lp group holdings ag sa nv gmbh spa bancorp "
     "bank airlines airways industries"
 )
+#: The legal endings among them: a company's name and nothing else (a ``group`` or a ``bank``
+#: may be a study group or a central bank)
+LEGAL_ENDS = words("corp corporation inc co cos ltd limited plc llc lp ag sa nv gmbh")
 #: Media, companies and bodies whose names carry no organisation head.
 MEDIA = frozenset(
     [

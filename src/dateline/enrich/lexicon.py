@@ -380,8 +380,12 @@ NOT_NAME_HEADS = frozenset(
         "dynasty",
     ]
 )
+#: Adjectives of nationality: dropped from the start of a name (``American officials``), kept
+#: in a company's own (``American Express Co``, see :func:`dateline.enrich.english._droppable`).
+DEMONYMS = frozenset(["korean", "american", "chinese", "japanese", "russian", "european",
+                      "british", "french", "german", "asian"])
 #: Capitalised words that start sentences or phrases and are never part of a name.
-COMMON_CAPS = frozenset(
+COMMON_CAPS = DEMONYMS | frozenset(
     [
         "the",
         "a",
@@ -507,17 +511,8 @@ COMMON_CAPS = frozenset(
         "southern",
         "eastern",
         "western",
-        "korean",
         "koreans",
-        "american",
         "americans",
-        "chinese",
-        "japanese",
-        "russian",
-        "european",
-        "british",
-        "french",
-        "german",
         "inter-korean",
         "u-s",
         "asked",
@@ -537,7 +532,6 @@ COMMON_CAPS = frozenset(
         "let",
         "regarding",
         "concerning",
-        "asian",
     ]
 ) | frozenset(
     [

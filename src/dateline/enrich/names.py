@@ -281,6 +281,8 @@ ORG_ALIASES: dict[str, str] = {
     "general dynamics": "general dynamics",
     "general mills": "general mills",
     "general foods": "general foods",
+    "american stock exchange": "american stock exchange",
+    "new york stock exchange": "new york stock exchange",
 }
 #: Display names of canonical place/org keys that title-casing gets wrong.
 DISPLAY: dict[str, str] = {

@@ -10,7 +10,8 @@ Rules, in order:
 1. persons with a full name are grouped by their romanisation key (``Lee Do-hoon`` = ``Lee Do
    Hoon`` = ``LEE DOHOON``; ``Lee Seong-joon`` = ``Lee Sung-jun``; ``Kang`` ≠ ``Gang``);
 2. a bare surname (``Pompeo``, ``MOON``, ``트럼프``, ``박``) joins the one full-name group with
-   that family name; with none or several it stays its own entity (noted as ambiguous when
+   that family name, or among several the one mentioned ten times as often as all the others
+   together (:data:`DOMINANT`); else it stays its own entity (noted as ambiguous when
    several);
 3. organisations and places group by key (``U.S.`` = ``US`` = ``United States``);
 4. overrides: ``merge`` joins two groups, ``split`` takes one alias out into its own entity.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dateline.enrich.names import (
@@ -96,10 +98,14 @@ def resolve(names: list[tuple[str, str, str, int]],
                 group.keys = {}
             elif _is_hangul(key) and candidates:
                 group.note = "ambiguous surname"
+    def mentions(group: _Group) -> int:
+        return sum(sum(surfaces.get(("person", k), {}).values()) for k in group.keys)
+
     for key in singles:
         candidates = by_surname.get(key, [])
-        if len(candidates) == 1:
-            add("person", key, candidates[0], "surname")
+        chosen = candidates[0] if len(candidates) == 1 else _dominant(candidates, mentions)
+        if chosen is not None:
+            add("person", key, chosen, "surname")
         else:
             group = _Group("person", note="ambiguous surname" if candidates else None)
             groups.append(group)
@@ -134,6 +140,22 @@ def resolve(names: list[tuple[str, str, str, int]],
             surface = max(counts, key=lambda s: (counts[s], name_quality(s))) if counts else key
             aliases.append((group.kind, key, eid, surface, how))
     return entities, aliases
+
+
+#: A bare surname that several full names share joins the most mentioned of them when it has
+#: at least this many times the mentions of all the others together, and :data:`DOMINANT_MIN`
+#: mentions: in 1987's news ``Reagan`` is Ronald Reagan (51 mentions), not Michael Reagan (2);
+#: ``Baker`` stays apart (James Baker and Howard Baker are both in the news)
+DOMINANT = 10
+DOMINANT_MIN = 20
+
+
+def _dominant(candidates: list[_Group], mentions: Callable[[_Group], int]) -> _Group | None:
+    if len(candidates) < 2:
+        return None
+    counted = sorted(((mentions(g), i) for i, g in enumerate(candidates)), reverse=True)
+    top, rest = counted[0][0], sum(n for n, _ in counted[1:])
+    return candidates[counted[0][1]] if top >= DOMINANT_MIN and top >= DOMINANT * rest else None
 
 
 def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -> tuple[str, str]:
