@@ -58,7 +58,8 @@ NAME = "entities"
 #: 18: companies whole: a nationality's adjective that starts one ("American Express Co"), a
 #: partnership's comma ("Goldman, Sachs and Co"), a possessive firm ("Moody's Investors
 #: Service Inc"), a headline's company in capitals ("FARMERS GROUP INC"); two firms joined by
-#: "and" are two; a run ending in a legal ending is no person ("MAI Plc")
+#: "and" are two; a run ending in a legal ending is no person ("MAI Plc"); the Korean model
+#: trained on batches 1-17 of the fresh gold
 VERSION = "18"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
