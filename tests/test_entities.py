@@ -292,3 +292,11 @@ def test_a_family_name_alone_in_hangul_joins_its_one_full_name() -> None:
     assert by_key["트러스"] == by_key["리즈트러스"]
     assert by_key["박"] not in {by_key["박솔빈"], by_key["박하람"]}
     assert {e[4] for e in entities if e[0] == by_key["박"]} == {"ambiguous surname"}
+    # a foreign surname in Hangul joins the full name that dominates it; a Korean one never
+    names += [("person", "도널드트럼프", "도널드 트럼프", 40),
+              ("person", "이방카트럼프", "이방카 트럼프", 2), ("person", "트럼프", "트럼프", 7),
+              ("person", "박솔빈", "박솔빈", 200)]
+    _, aliases = resolve(names, [])
+    by_key = {a[1]: a[2] for a in aliases}
+    assert by_key["트럼프"] == by_key["도널드트럼프"] != by_key["이방카트럼프"]
+    assert by_key["박"] not in {by_key["박솔빈"], by_key["박하람"]}

@@ -187,3 +187,23 @@ def test_a_name_the_model_reads_meets_one_the_rules_or_kiwi_found(
     read = korean_model.read(text, 0, len(text), [mention], [])
     assert read is not None
     assert {text[a:b] for _, a, b in read} == {"서울"}
+
+
+def test_a_name_ending_with_a_body_or_site_head_is_no_person(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A steelworks named after a person (``김책제철소``) was read as a person; a name the
+    model reads ending with a head only a body or a site takes is typed by that head."""
+    text = "솔빛제철소와 솔빛발전소, 그리고 김솔빈이 왔다."
+
+    class EveryHangulWordAPerson:  # labels each Hangul piece a person, and is sure of it
+        def tag(self, feats: list[list[str]]) -> list[str]:
+            return ["B-person" if "type=hangul" in f else "O" for f in feats]
+
+        def marginal(self, label: str, at: int) -> float:
+            return 0.99
+
+    monkeypatch.setattr(korean_model, "_tagger", EveryHangulWordAPerson)
+    read = korean_model.read(text, 0, len(text), [], [])
+    assert read is not None
+    kinds = {text[a:b]: kind for kind, a, b in read}
+    assert (kinds["솔빛제철소"], kinds["솔빛발전소"], kinds["김솔빈"]) == ("org", "place", "person")

@@ -547,6 +547,20 @@ def _titled(text: str, start: int, end: int) -> bool:
                 or _TITLE_BEFORE.search(text[max(0, start - 8):start]))
 
 
+#: Heads only a body or a site ends with: no person's name ends so (``김책제철소``, the Kim Chaek
+#: steelworks, is not Kim Chaek)
+_BODY_HEAD = re.compile(r"[\uac00-\ud7a3](?:제철소|제강소|제련소|공장|기업소|위원회|대학교|협회|"
+                        r"공단|재단|연구소|은행)$")
+_SITE_END = re.compile(r"[\uac00-\ud7a3](?:발전소|광산|탄광)$")
+
+
+def head_kind(form: str) -> str | None:
+    """org / place when ``form`` ends with a head only a body or a site takes, else None."""
+    if _BODY_HEAD.search(form):
+        return "org"
+    return "place" if _SITE_END.search(form) or _SITE_HEAD.search(form) else None
+
+
 def never_a_name(form: str) -> bool:
     """A word the analyser may tag as a proper noun that names nobody and nothing
     (``대변인``, ``세월호`` the ship, ``창발성`` "creativity")."""

@@ -89,18 +89,24 @@ def resolve(names: list[tuple[str, str, str, int]],
                 found |= hangul_family_names(k, surface) - {k}
         for sur in found - {None}:
             by_surname[sur].append(group)  # type: ignore[index]
+
+    def mentions(group: _Group) -> int:
+        return sum(sum(surfaces.get(("person", k), {}).values()) for k in group.keys)
+
     for group in list(groups):  # a Hangul family name alone joins its one full name
         if group.kind == "person" and len(group.keys) == 1:
             key = next(iter(group.keys))
             candidates = [g for g in by_surname.get(key, []) if g is not group]
-            if _is_hangul(key) and len(candidates) == 1:
-                add("person", key, candidates[0], "surname")
+            if not _is_hangul(key) or not candidates:
+                continue
+            # a Korean family name of one syllable (박, 김) is anyone's: never by dominance
+            chosen = candidates[0] if len(candidates) == 1 else (
+                _dominant(candidates, mentions) if len(key) > 1 else None)
+            if chosen is not None:
+                add("person", key, chosen, "surname")
                 group.keys = {}
-            elif _is_hangul(key) and candidates:
+            else:
                 group.note = "ambiguous surname"
-    def mentions(group: _Group) -> int:
-        return sum(sum(surfaces.get(("person", k), {}).values()) for k in group.keys)
-
     for key in singles:
         candidates = by_surname.get(key, [])
         chosen = candidates[0] if len(candidates) == 1 else _dominant(candidates, mentions)
