@@ -146,7 +146,7 @@ def recase_title(title: str, body: str) -> str:
     body = body.replace(title, " ")  # the headline repeated in the page is no evidence
     capitalised = {m.group(1) for m in _MID_SENTENCE_CAP.finditer(body)}
     found = list(re.finditer(r"\S+", title))
-    firm = _firm_words([m.group() for m in found])
+    firm = _headline_firms([m.group() for m in found])
     out = []
     name_run = False  # inside a romanised Korean name: "Kim Jong Un"
     for i, m in enumerate(found):
@@ -172,7 +172,7 @@ def recase_title(title: str, body: str) -> str:
     return "".join(chars)
 
 
-def _firm_words(title_words: list[str]) -> set[int]:
+def _headline_firms(title_words: list[str]) -> set[int]:
     """The places in a headline's words of a company's name, its legal ending and up to five
     words before it (``Farmers Group Inc``, ``Maui Land and Pineapple Co Inc``): they keep
     their capitals, which the body seldom shows again (a brief writes tables).  A headline's
