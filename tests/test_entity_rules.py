@@ -579,3 +579,51 @@ def test_korean_scan_reads_a_ministry_of_an_office_federations_and_the_armed_for
     assert {("org", "대한민국 국군"), ("place", "대한민국"), ("org", "전국솔빛노동조합연맹")} <= got
     assert not {s for k, s in got if k == "person"}  # "문교부" before its minister is no one
     assert korean.kind_of("설치류") is None
+
+
+def test_korean_scan_reads_a_name_an_office_follows_as_a_person() -> None:
+    # the office comes after a country, a body or both, or glued to its field; "하원의장" is
+    # an office, not the chamber
+    text = ("나리코 파탈 중국 외교부 대변인은 밝혔다. 또 톨레 바운 국방장관에게 전화했다. "
+            "루시아 몬드렐 하원의장과 만났다.")
+    got = _scan_kinds(text, ("나리코 파탈", "중국", "톨레", "바운", "루시아 몬드렐"))
+    assert {("person", "나리코 파탈"), ("person", "톨레 바운"),
+            ("person", "루시아 몬드렐")} <= got
+    assert not {s for k, s in got if k == "org" and "하원" in s}
+
+
+def test_korean_scan_joins_a_foreign_name_after_a_title_or_a_given_name() -> None:
+    # a title before the first word: no body's name before a Korean one ("솔빛서베이 최종민");
+    # a family name with loanword syllables after a given name Korean names could have; the
+    # "이" of "파로바이" is the name's, a proper noun a space after it
+    text = ("내무부 장관 슐레이만 도일루가 말했다. 마이클 오브라이엔이 왔다. "
+            "솔빛서베이 최종민 대표는 말했다. 소론바이 제엔베토프를 지지했다.")
+    got = _scan_kinds(text, ("슐레이만", "도일루", "마이클", "오브라이엔", "솔빛서베이", "최종민",
+                             "소론바이", "제엔베토프"))
+    assert {("person", "슐레이만 도일루"), ("person", "마이클 오브라이엔"),
+            ("person", "소론바이 제엔베토프")} <= got
+    assert ("person", "최종민") in got
+
+
+@pytest.mark.parametrize("form, wanted", [
+    ("인천 강화군", (2, 3)), ("대전 갈마동", (2, 3)), ("경기도 고양시", (3, 4)),
+    ("인천 광역시", None), ("서울 수서역", None), ("대전 서구을", None), ("파리 10구", None),
+])
+def test_an_address_read_as_one_place_is_a_place_for_each_link(
+        form: str, wanted: tuple[int, int] | None) -> None:
+    assert korean.address_parts(form) == wanted
+
+
+@pytest.mark.parametrize("written, anonymous", [
+    ("김씨와", True), ("김모씨에게", True), ("이 모 씨가", True), ("오모(29)씨가", True),
+    ("임 씨는", True), ("문 대통령은", False), ("김 위원장이", False),
+])
+def test_a_surname_alone_before_ssi_names_nobody(written: str, anonymous: bool) -> None:
+    assert korean.anonymous(written[0], written, 1) is anonymous
+
+
+def test_a_body_named_with_its_country_gives_the_country_as_a_place() -> None:
+    assert korean.country_first("대한민국 특허청") == "대한민국"
+    assert korean.country_first("미국 국무부") == "미국"
+    assert korean.country_first("서울 종암경찰서") is None
+    assert korean.country_first("대한민국") is None

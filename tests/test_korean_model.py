@@ -207,3 +207,31 @@ def test_a_name_ending_with_a_body_or_site_head_is_no_person(
     assert read is not None
     kinds = {text[a:b]: kind for kind, a, b in read}
     assert (kinds["솔빛제철소"], kinds["솔빛발전소"], kinds["김솔빈"]) == ("org", "place", "person")
+
+
+def test_what_the_model_reads_is_read_as_the_rules_read_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body's country is a place too (``대한민국 특허청``); an address is a place for each link
+    (``인천 강화군``); a name an office follows is a person (``나리코 파탈 방위상``), and a
+    surname before ``씨`` is nobody."""
+    text = "대한민국 특허청은 인천 강화군의 나리코 파탈 방위상을 만났다. 김씨도 왔다."
+    spans = {"대한민국 특허청": "org", "인천 강화군": "place", "나리코 파탈": "place",
+             "김": "person"}
+
+    class Reads:  # reads each of ``spans`` with its kind, and is sure of it
+        def tag(self, feats: list[list[str]]) -> list[str]:
+            return ["O"] * len(feats)
+
+        def marginal(self, label: str, at: int) -> float:
+            return 0.99
+
+    monkeypatch.setattr(korean_model, "_tagger", Reads)
+    monkeypatch.setattr(korean_model, "spans_of", lambda cut, tags: [
+        (kind, text.index(form), text.index(form) + len(form)) for form, kind in spans.items()])
+    story = ParsedStory(text=text, language="ko")
+    got = {(m.kind, m.surface) for m in extract(story).mentions}
+    assert {("org", "대한민국 특허청"), ("place", "대한민국"), ("place", "인천"),
+            ("place", "강화군"), ("person", "나리코 파탈")} <= got
+    assert ("place", "인천 강화군") not in got
+    assert ("place", "나리코 파탈") not in got
+    assert not {s for k, s in got if k == "person" and s == "김"}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -60,7 +61,13 @@ NAME = "entities"
 #: Service Inc"), a headline's company in capitals ("FARMERS GROUP INC"); two firms joined by
 #: "and" are two; a run ending in a legal ending is no person ("MAI Plc"); the Korean model
 #: trained on batches 1-17 of the fresh gold
-VERSION = "18"
+#: 19: Korean, what the model reads is read as the rules read it: a body's country is a place
+#: too ("대한민국 특허청"), an address a place for each link ("인천 강화군"), a name an office
+#: follows a person ("오노데라 이쓰노리 방위상"), a surname before "씨" nobody; the rules join
+#: a foreign name after a title or a given name ("마이클 오브라이언") and read a name an
+#: office follows past a country and a body ("화춘잉 중국 외교부 대변인"); "하원의장" is an
+#: office, not the chamber
+VERSION = "19"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
@@ -296,16 +303,31 @@ def _read_korean(col: Collector, spans: list[tuple[int, int]], nouns: list[tuple
             out.add(m.kind, m.surface, m.start, m.end, title=m.title, source=m.source, key=m.key,
                     note=m.note, force=True)
     for names in read:
-        for kind, a, b in names or ():
-            out.add(kind, text[a:b], a, b, source="model")
+        _add_read(out, names or ())
     _add_unread(out, rules)
     if title and title_read:
         tcol = Collector(title)
-        for kind, a, b in title_names:
-            tcol.add(kind, title[a:b], a, b, source="model")
+        _add_read(tcol, title_names)
         _add_unread(tcol, title_read[0])
         _add_title_mentions(out, tcol.mentions, korean=True)
     return out
+
+
+def _add_read(col: Collector, names: Iterable[tuple[str, int, int]]) -> None:
+    """The names the Korean model read in ``col.text``, as the rules read them: the country a
+    body's name starts with is a place as well (``대한민국 특허청``), and an address is a place
+    for each of its links (``대전 갈마동``)."""
+    from dateline.enrich import korean as ko
+
+    text = col.text
+    for kind, a, b in names:
+        parts = ko.address_parts(text[a:b]) if kind == "place" else None
+        if parts:
+            col.add("place", text[a:a + parts[0]], a, a + parts[0], source="model")
+            col.add("place", text[a + parts[1]:b], a + parts[1], b, source="model")
+        elif col.add(kind, text[a:b], a, b, source="model") and kind == "org" and (
+                country := ko.country_first(text[a:b])):
+            col.add("place", country, a, a + len(country), source="model", force=True)
 
 
 def _add_unread(col: Collector, rules: list[MentionFact]) -> None:

@@ -54,7 +54,7 @@ _TITLES = (
     "총비서|비서|부위원장|원수|동지|대사|외무상|장군|사령관|작가|가수|배우|여사|변호사|목사|신부|"
     "추기경|교황|총장|청장|지사|시장|군수|구청장|의장|총재|부총리|실장|비서실장|수석|앵커|"
     "주지사|서장|소방서장|경찰서장|본부장|원장|국장|과장|부장|소장|단장|이사장|처장|차장|팀장|"
-    "교장|원내대표|사무총장|대변인|전 총리|전 장관"
+    "교장|원내대표|사무총장|대변인|전 총리|전 장관|부통령|방위상"
 )
 _TITLE_AFTER = re.compile(rf"^\s?(?:{_TITLES})(?![\uac00-\ud7a3]{{2}})")
 _TITLE_BEFORE = re.compile(rf"(?:{_TITLES})\s$")
@@ -92,7 +92,7 @@ _EXTENDS = re.compile(
     r"동상|요금소|휴게소|터미널|해수욕장|나들목|광장|헬기장|호텔|"
     r"(?:장군|대왕|열사|선생) 동상))|"
     r"시|현|섬|제도|열도|자치구|구|역|지방|기지|\d{1,2}구)"
-    r"(?=$|[^\uac00-\ud7a3]|[은는이가을를의에와과도로])"
+    r"(?=$|[^\uac00-\ud7a3]|[은는이가을를에와과도로]|의(?![장원]))"  # not "하원의장"
 )
 _REGNAL = re.compile(r"^\s?\d{1,2}세")  # 엘리자베스 2세
 _ORG_NEXT = re.compile(
@@ -179,7 +179,8 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
          spans: list[tuple[int, int]] | None = None) -> None:
     """Type the proper nouns ``found`` in ``text`` and add them to ``col``; bodies written as
     common nouns (``소방방재청``, ``외교부``, ``…위원회``) are found in ``spans`` of the text."""
-    found = [_without_particle(text, *f) for f in found]
+    starts = {a for _, a, _ in found}
+    found = [_without_particle(text, *f, name_after=f[2] + 1 in starts) for f in found]
     starts = {a for _, a, _ in found}
     joined: list[tuple[str, int, int]] = []
     last: tuple[str, str, int, int] | None = None  # the last proper noun as Kiwi gave it
@@ -188,7 +189,9 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
         # "나세르 칸아니": a proper noun nothing types and the next one a space after are one name
         if (prev and text[prev[2]:a] in (" ", "-") and not _fixed(prev[0]) and not _fixed(form)
                 and not _SECTION.match(text, b)
-                and not _TITLE_ONLY.match(form) and not _named_after(prev[0], form)
+                and not _TITLE_ONLY.match(form)
+                and not (_named_after(prev[0], form)
+                         and not _TITLE_BEFORE.search(text, max(0, prev[1] - 8), prev[1]))
                 and not (ADMIN_SUFFIX.search(prev[0]) and ADMIN_SUFFIX.search(form))
                 and last is not None and _joinable(*last)):
             joined[-1] = (f"{prev[0]}{text[prev[2]:a]}{form}", prev[1], b)
@@ -285,15 +288,18 @@ def _named_after(first: str, form: str) -> bool:
     return _person_form(form) and (len(first) >= 4 or first[-1] in "사원수관장")
 
 
-def _without_particle(text: str, form: str, start: int, end: int) -> tuple[str, int, int]:
+def _without_particle(text: str, form: str, start: int, end: int,
+                      name_after: bool = False) -> tuple[str, int, int]:
     """A proper noun the analyser read with its particle (``대한민국의``, ``배럿의``; ``안창림이``
-    before a space) or with the match it names (``홍콩전``), without it."""
+    before a space, unless a proper noun follows: ``소론바이 제엔베코프``) or with the match it
+    names (``홍콩전``), without it."""
     if form[-1:] == "전" and form[:-1] in gazetteer.korean_country_names():
         return form[:-1], start, end - 1  # "홍콩전", "일본전": the match against a country
     if text[end:end + 1] and _HANGUL.match(text[end]):
         return form, start, end
     if (len(form) >= 3 and form[-1] == "의" and not form.endswith("주의")
-            or len(form) == 4 and form[-1] == "이" and _person_form(form[:-1])):
+            or len(form) == 4 and form[-1] == "이" and _person_form(form[:-1])
+            and not name_after):
         return form[:-1], start, end - 1
     return form, start, end
 
@@ -509,6 +515,9 @@ def _starts_with_body(form: str) -> bool:
 def _joinable(form: str, text: str, start: int, end: int) -> bool:
     """Nothing types this proper noun but, maybe, a title before it (``대표 베너드 체카소브``)."""
     kind = kind_of(form, text, start, end)
+    if kind == "person" and _person_form(form) and _LOANWORD_SYLLABLES.intersection(
+            text[end + 1:end + 6].partition(" ")[0]):
+        return True  # "마이클 오브라이언": a foreign given name, the family name after it
     return kind is None or (kind == "person" and not _person_form(form)
                             and (" " in form  # "에이미 코니" + "배럿"
                                  or bool(_TITLE_BEFORE.search(text[max(0, start - 8):start]))))
@@ -554,6 +563,65 @@ _BODY_HEAD = re.compile(r"[\uac00-\ud7a3](?:제철소|제강소|제련소|공장
 _SITE_END = re.compile(r"[\uac00-\ud7a3](?:발전소|광산|탄광)$")
 
 
+#: An office after the words that describe its holder: a country, a body or both (``화춘잉 중국
+#: 외교부 대변인``, ``마무드 아마디네자드 이란 대통령``), or glued to its field (``척 헤이글
+#: 국방장관``, ``낸시 펠로시 하원의장``)
+_OFFICE_WORD = re.compile(rf"(?:[\uac00-\ud7a3]{{0,4}}(?:장관|의장|의원|대변인|총리|대사|위원장|지사)"
+                          rf"|{_TITLES}){_PARTICLE}")
+
+
+def _described(text: str, end: int) -> bool:
+    """The proper noun ending at ``end`` is followed by an office, with at most a country and a
+    body between them: the holder's name (:data:`_OFFICE_WORD`)."""
+    if text[end:end + 1] != " ":
+        return False
+    words = text[end + 1:end + 40].split(" ", 3)
+    for i, word in enumerate(words[:3]):
+        if _OFFICE_WORD.match(word):
+            return True
+        if not (word in _SHORT_COUNTRIES or gazetteer.is_korean_place(word)
+                or _BODIES.fullmatch(word) or word in KOREAN_BODIES):
+            return False
+    return False
+
+
+def holds_office(form: str, text: str, end: int) -> bool:
+    """``form``, ending at ``end`` and no known place or body, is a name an office follows
+    (:func:`_described`): a person, whatever else reads it as a place."""
+    return not _fixed(form) and _described(text, end)
+
+
+#: What follows a surname alone that names someone the story does not name: ``김씨``, ``김모씨``,
+#: ``이 모 씨``, ``오모(29)씨``
+_ANONYMOUS_AFTER = re.compile(r" ?(?:모 ?)?(?:\([^)]{1,12}\) ?)?씨|모(?:\(|$|[^\uac00-\ud7a3])| 모 ")
+
+
+def anonymous(form: str, text: str, end: int) -> bool:
+    """``form`` is a surname alone, written as for someone the story does not name."""
+    return len(form) == 1 and form in _SURNAMES and bool(_ANONYMOUS_AFTER.match(text, end))
+
+
+def country_first(form: str) -> str | None:
+    """The country a body's name starts with, a space before the rest (``대한민국 특허청``,
+    ``미국 국무부``): a place as well as part of the body's name."""
+    first, space, _ = form.partition(" ")
+    return first if space and (first in _SHORT_COUNTRIES
+                               or first in gazetteer.korean_country_names()) else None
+
+
+#: The smaller unit of an address after a known place (``인천 강화군``, ``대전 갈마동``): a place
+#: of its own, as each link of an address chain is; ``인천 광역시`` is one name
+_UNIT_AFTER = re.compile(r"^([\uac00-\ud7a3]+) ((?![\uac00-\ud7a3]*(?:광역시|특별시|자치시)$)"
+                         r"[\uac00-\ud7a3]{1,4}[시군구읍면동리])$")
+
+
+def address_parts(form: str) -> tuple[int, int] | None:
+    """The length of the place and the offset of the unit when ``form`` is a known place and a
+    smaller unit after it, else None."""
+    m = _UNIT_AFTER.match(form)
+    return (m.end(1), m.start(2)) if m and gazetteer.is_korean_place(m.group(1)) else None
+
+
 def head_kind(form: str) -> str | None:
     """org / place when ``form`` ends with a head only a body or a site takes, else None."""
     if _BODY_HEAD.search(form):
@@ -587,7 +655,8 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
     glued_title = bool(title_after) and bool(_GLUED_TITLE.match(after))
     if glued_title and title_after and len(title_after.group().strip()) < 2:
         title_after = None  # "천" + "왕성": one glued syllable is no title
-    titled = bool(title_after or _TITLE_BEFORE.search(before) or _REGNAL.match(after))
+    titled = bool(title_after or _TITLE_BEFORE.search(before) or _REGNAL.match(after)
+                  or _described(text, end))
     if _SITE_HEAD.search(form):
         return "place"  # "서울대공원", "진도체육관": a site, though a body's name starts it
     if form in MEDIA_KEYS or form in KOREAN_BODIES:

@@ -295,16 +295,21 @@ def read(text: str, start: int, end: int, mentions: list[MentionFact],
                    + [(a, b) for _, a, b in nouns if start <= a and b <= end])
     tags = tagger.tag(feats)
     first = {a: i for i, (a, _b) in enumerate(cut)}
-    return [(_typed(kind, text[a:b]), a, b) for kind, a, b in spans_of(cut, tags)
+    return [(_typed(kind, text, a, b), a, b) for kind, a, b in spans_of(cut, tags)
             if "\n" not in text[a:b] and has_hangul(text[a:b])
             and (found.meets(a, b) or tagger.marginal(tags[first[a]], first[a]) >= ALONE)
-            and not ko.never_a_name(text[a:b].split()[0])]
+            and not ko.never_a_name(text[a:b].split()[0])
+            and not (kind == "person" and ko.anonymous(text[a:b], text, b))]
 
 
-def _typed(kind: str, form: str) -> str:
+def _typed(kind: str, text: str, start: int, end: int) -> str:
     """The model's kind, but a name ending with a head only bodies and sites take is never a
-    person (``김책제철소``, read as a person where a steelworks is meant)."""
-    return (ko.head_kind(form) or kind) if kind == "person" else kind
+    person (``김책제철소``, read as a person where a steelworks is meant), and a name an office
+    follows is no place (``오노데라 이쓰노리 방위상``)."""
+    form = text[start:end]
+    if kind == "person":
+        return ko.head_kind(form) or kind
+    return "person" if kind == "place" and ko.holds_office(form, text, end) else kind
 
 
 #: The model's least probability (of its first label) for a name that meets nothing the rules
