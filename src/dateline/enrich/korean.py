@@ -566,8 +566,8 @@ _SITE_END = re.compile(r"[\uac00-\ud7a3](?:발전소|광산|탄광)$")
 #: An office after the words that describe its holder: a country, a body or both (``화춘잉 중국
 #: 외교부 대변인``, ``마무드 아마디네자드 이란 대통령``), or glued to its field (``척 헤이글
 #: 국방장관``, ``낸시 펠로시 하원의장``)
-_OFFICE_WORD = re.compile(rf"(?:[\uac00-\ud7a3]{{0,4}}(?:장관|의장|의원|대변인|총리|대사|위원장|지사)"
-                          rf"|{_TITLES}){_PARTICLE}")
+_OFFICE_WORD = re.compile(rf"(?:[\uac00-\ud7a3]{{0,4}}"
+                          rf"(?:장관|의장|의원|대변인|총리|대사|위원장|지사)|{_TITLES}){_PARTICLE}")
 
 
 def _described(text: str, end: int) -> bool:
@@ -576,7 +576,7 @@ def _described(text: str, end: int) -> bool:
     if text[end:end + 1] != " ":
         return False
     words = text[end + 1:end + 40].split(" ", 3)
-    for i, word in enumerate(words[:3]):
+    for word in words[:3]:
         if _OFFICE_WORD.match(word):
             return True
         if not (word in _SHORT_COUNTRIES or gazetteer.is_korean_place(word)
@@ -593,7 +593,8 @@ def holds_office(form: str, text: str, end: int) -> bool:
 
 #: What follows a surname alone that names someone the story does not name: ``김씨``, ``김모씨``,
 #: ``이 모 씨``, ``오모(29)씨``
-_ANONYMOUS_AFTER = re.compile(r" ?(?:모 ?)?(?:\([^)]{1,12}\) ?)?씨|모(?:\(|$|[^\uac00-\ud7a3])| 모 ")
+_ANONYMOUS_AFTER = re.compile(r" ?(?:모 ?)?(?:\([^)]{1,12}\) ?)?씨"
+                              r"|모(?:\(|$|[^\uac00-\ud7a3])| 모 ")
 
 
 def anonymous(form: str, text: str, end: int) -> bool:
