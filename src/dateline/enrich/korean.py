@@ -220,7 +220,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             # statue
             if (col.add("org" if ext.group("org") else "place", f"{form} {ext.group(1)}", a,
                         b + ext.end(), source="kiwi") and ext.group("org")
-                    and (form in _SHORT_COUNTRIES or form in gazetteer.korean_country_names())):
+                    and _country(form)):
                 col.add("place", form, a, b, source="kiwi", force=True)  # "미국 대사관"
         else:
             rest.append((form, a, b))
@@ -248,8 +248,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             col.add("person", m.group(), m.start(), m.end(), source="known")
         for m in patterns.ARMY.finditer(text, a, b):  # "북한군", "NATO군", "아프간 보안군"
             own = m.group("own")
-            if (own in _SHORT_COUNTRIES or own in gazetteer.korean_country_names()
-                    or own.isascii() and kind_of(own) == "org"):
+            if _country(own) or own.isascii() and kind_of(own) == "org":
                 col.add("org", m.group(), m.start(), m.end(), source="army",
                         force=only_part(col, None, m.start(), m.end()))
                 if not own.isascii():
@@ -324,7 +323,7 @@ def _add_body(col: Collector, text: str, start: int, end: int) -> None:
     if (before and (gazetteer.is_korean_place(place) or place in _SHORT_COUNTRIES)
             and col.add("org", text[before.start(1):end], before.start(1), end,
                         source="kiwi-suffix", force=force)):
-        if place in _SHORT_COUNTRIES or place in gazetteer.korean_country_names():
+        if _country(place):
             col.add("place", place, before.start(1), before.end(1), source="kiwi", force=True)
         return
     col.add("org", text[start:end], start, end, source="kiwi-suffix", force=force)
@@ -334,6 +333,11 @@ _PLACE_BEFORE = re.compile(r"(?<![\uac00-\ud7a3\w])([\uac00-\ud7a3]{1,8}) $")
 _ACRONYM_BEFORE = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z]{1,6}) $")
 #: Countries written short before a body's name (``미 국무부``, ``북한 외무성``, ``아프간 경찰``).
 _SHORT_COUNTRIES = frozenset(["한국", "북한", "남한", "조선", "미", "아프간"])
+
+
+def _country(word: str) -> bool:
+    """``word`` names a country, in full or as written short before a body's name."""
+    return word in _SHORT_COUNTRIES or word in gazetteer.korean_country_names()
 
 
 #: Offices written with a body glued before them (``감사원장``, ``외교부 대변인``, ``부회장``)
@@ -606,8 +610,7 @@ def country_first(form: str) -> str | None:
     """The country a body's name starts with, a space before the rest (``대한민국 특허청``,
     ``미국 국무부``): a place as well as part of the body's name."""
     first, space, _ = form.partition(" ")
-    return first if space and (first in _SHORT_COUNTRIES
-                               or first in gazetteer.korean_country_names()) else None
+    return first if space and _country(first) else None
 
 
 #: The smaller unit of an address after a known place (``인천 강화군``, ``대전 갈마동``): a place
