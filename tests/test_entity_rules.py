@@ -627,3 +627,11 @@ def test_a_body_named_with_its_country_gives_the_country_as_a_place() -> None:
     assert korean.country_first("미국 국무부") == "미국"
     assert korean.country_first("서울 종암경찰서") is None
     assert korean.country_first("대한민국") is None
+
+
+@pytest.mark.parametrize("form, noun", [
+    ("마찰력", True), ("고기압", True), ("장타율", True), ("배춧값", True), ("연막탄", True),
+    ("박진병", False), ("김영오", False), ("윤석열", False), ("갈마동", False),
+])
+def test_a_word_ending_as_a_common_noun_of_a_quantity_is_no_name(form: str, noun: bool) -> None:
+    assert korean.noun_like(form) is noun

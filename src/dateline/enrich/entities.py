@@ -67,7 +67,9 @@ NAME = "entities"
 #: a foreign name after a title or a given name ("마이클 오브라이언") and read a name an
 #: office follows past a country and a body ("화춘잉 중국 외교부 대변인"); "하원의장" is an
 #: office, not the chamber
-VERSION = "19"
+#: 20: a Korean word the model reads as a person that ends as a common noun of a quantity does
+#: is no one ("마찰력", "장타율", "배춧값")
+VERSION = "20"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

@@ -606,6 +606,18 @@ def anonymous(form: str, text: str, end: int) -> bool:
     return len(form) == 1 and form in _SURNAMES and bool(_ANONYMOUS_AFTER.match(text, end))
 
 
+#: Last syllables of common nouns of a quantity, a rate or a substance (``마찰력``, ``고기압``,
+#: ``장타율``, ``배춧값``, ``연막탄``, ``제대혈``), which Korean given names do not end in (``병``
+#: does: ``박진병``)
+_NOUN_LAST = frozenset("력압값탄혈량액료율률")
+
+
+def noun_like(form: str) -> bool:
+    """``form``, one word of three or four syllables, ends as a common noun does, not a name."""
+    return (3 <= len(form) <= 4 and form[-1] in _NOUN_LAST
+            and _HANGUL_WORD.match(form) is not None and form not in KOREAN_PERSONS)
+
+
 def country_first(form: str) -> str | None:
     """The country a body's name starts with, a space before the rest (``대한민국 특허청``,
     ``미국 국무부``): a place as well as part of the body's name."""

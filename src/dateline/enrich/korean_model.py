@@ -299,7 +299,8 @@ def read(text: str, start: int, end: int, mentions: list[MentionFact],
             if "\n" not in text[a:b] and has_hangul(text[a:b])
             and (found.meets(a, b) or tagger.marginal(tags[first[a]], first[a]) >= ALONE)
             and not ko.never_a_name(text[a:b].split()[0])
-            and not (kind == "person" and ko.anonymous(text[a:b], text, b))]
+            and not (kind == "person" and (ko.anonymous(text[a:b], text, b)
+                                           or ko.noun_like(text[a:b])))]
 
 
 def _typed(kind: str, text: str, start: int, end: int) -> str:
