@@ -635,3 +635,13 @@ def test_a_body_named_with_its_country_gives_the_country_as_a_place() -> None:
 ])
 def test_a_word_ending_as_a_common_noun_of_a_quantity_is_no_name(form: str, noun: bool) -> None:
     assert korean.noun_like(form) is noun
+
+
+@pytest.mark.parametrize("text, form, kind", [
+    ("전라북도에서 열렸다", "전라북도", "place"), ("정의당은 밝혔다", "정의당", "org"),
+    ("안산 선수는 웃었다", "안산", None), ("김누리는 웃었다", "김누리", None),
+])
+def test_a_place_or_body_the_gazetteers_know_is_no_person_without_a_title(
+        text: str, form: str, kind: str | None) -> None:
+    start = text.index(form)
+    assert korean.known_kind(form, text, start, start + len(form)) == kind

@@ -69,7 +69,9 @@ NAME = "entities"
 #: office, not the chamber
 #: 20: a Korean word the model reads as a person that ends as a common noun of a quantity does
 #: is no one ("마찰력", "장타율", "배춧값")
-VERSION = "20"
+#: 21: a Korean place or body the gazetteers know that the model reads as a person, with no
+#: title next to it, is the place or body ("전라북도", "정의당")
+VERSION = "21"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

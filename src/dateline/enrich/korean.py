@@ -589,6 +589,12 @@ def _described(text: str, end: int) -> bool:
     return False
 
 
+def known_kind(form: str, text: str, start: int, end: int) -> str | None:
+    """place / org when the gazetteers or a body's suffix fix ``form`` and no title next to it
+    makes it a person's name (``전라북도``, ``현충원``, ``정의당``; not ``안산 선수``)."""
+    return kind_of(form) if _fixed(form) and not _titled(text, start, end) else None
+
+
 def holds_office(form: str, text: str, end: int) -> bool:
     """``form``, ending at ``end`` and no known place or body, is a name an office follows
     (:func:`_described`): a person, whatever else reads it as a place."""

@@ -305,11 +305,12 @@ def read(text: str, start: int, end: int, mentions: list[MentionFact],
 
 def _typed(kind: str, text: str, start: int, end: int) -> str:
     """The model's kind, but a name ending with a head only bodies and sites take is never a
-    person (``김책제철소``, read as a person where a steelworks is meant), and a name an office
-    follows is no place (``오노데라 이쓰노리 방위상``)."""
+    person (``김책제철소``, read as a person where a steelworks is meant), nor is a place or a
+    body the gazetteers know with no title next to it (``전라북도``, ``정의당``), and a name an
+    office follows is no place (``오노데라 이쓰노리 방위상``)."""
     form = text[start:end]
     if kind == "person":
-        return ko.head_kind(form) or kind
+        return ko.head_kind(form) or ko.known_kind(form, text, start, end) or kind
     return "person" if kind == "place" and ko.holds_office(form, text, end) else kind
 
 
