@@ -295,21 +295,24 @@ def read(text: str, start: int, end: int, mentions: list[MentionFact],
                    + [(a, b) for _, a, b in nouns if start <= a and b <= end])
     tags = tagger.tag(feats)
     first = {a: i for i, (a, _b) in enumerate(cut)}
-    return [(_typed(kind, text, a, b), a, b) for kind, a, b in spans_of(cut, tags)
+    return [(typed, a, b) for kind, a, b in spans_of(cut, tags)
             if "\n" not in text[a:b] and has_hangul(text[a:b])
             and (found.meets(a, b) or tagger.marginal(tags[first[a]], first[a]) >= ALONE)
             and not ko.never_a_name(text[a:b].split()[0])
-            and not (kind == "person" and (ko.anonymous(text[a:b], text, b)
-                                           or ko.noun_like(text[a:b])))]
+            and (typed := _typed(kind, text, a, b))]
 
 
-def _typed(kind: str, text: str, start: int, end: int) -> str:
-    """The model's kind, but a name ending with a head only bodies and sites take is never a
-    person (``김책제철소``, read as a person where a steelworks is meant), nor is a place or a
-    body the gazetteers know with no title next to it (``전라북도``, ``정의당``), and a name an
-    office follows is no place (``오노데라 이쓰노리 방위상``)."""
+def _typed(kind: str, text: str, start: int, end: int) -> str | None:
+    """The model's kind as the rules would correct it, None for no name: a surname before
+    ``씨`` and a word ending as a common noun of a quantity are nobody (``김모씨``,
+    ``마찰력``); a name ending with a head only bodies and sites take is never a person
+    (``김책제철소``, read as a person where a steelworks is meant), nor is a place or a body the
+    gazetteers know with no title next to it (``전라북도``, ``정의당``); a name an office follows
+    is no place (``오노데라 이쓰노리 방위상``)."""
     form = text[start:end]
     if kind == "person":
+        if ko.anonymous(form, text, end) or ko.noun_like(form):
+            return None
         return ko.head_kind(form) or ko.known_kind(form, text, start, end) or kind
     return "person" if kind == "place" and ko.holds_office(form, text, end) else kind
 
