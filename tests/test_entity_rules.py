@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dateline.enrich import english, korean
+from dateline.enrich import english, gazetteer, korean
 from dateline.enrich.entities import extract
 from dateline.enrich.facts import Collector
 from dateline.enrich.names import key_for
@@ -286,6 +286,24 @@ def test_korean_scan_joins_a_three_part_and_a_hyphenated_foreign_name() -> None:
     got = _scanned(text, ["에이미 코니", "바렐의", "아네타", "크롬", "카렌바흐", "자를란트"])
     assert ("person", "에이미 코니 바렐") in got
     assert ("person", "아네타 크롬-카렌바흐") in got and ("place", "자를란트 주") in got
+
+
+def test_korean_scan_keeps_a_korean_name_apart_from_a_loanword_before_it() -> None:
+    # a job written in loanwords ("키커") is no given name; "버락 오바마" stays whole;
+    # a word of six syllables after a given name is no family name ("솔빛맘코리아", a body)
+    text = ("1번 키커 이솔민과 2번 키커 한다빈이 찼다. 버락 오바마가 왔다. "
+            "마이클 솔빛맘코리아 대표가 말했다.")
+    got = _scan_kinds(text, ("키커", "이솔민", "한다빈", "버락", "오바마", "마이클",
+                             "솔빛맘코리아"))
+    assert {("person", "이솔민"), ("person", "한다빈"), ("person", "버락 오바마")} <= got
+    assert not {s for k, s in got if "키커" in s or "마이클 솔빛맘코리아" in s}
+
+
+def test_korean_country_names_are_known_as_korean_text_writes_them() -> None:
+    # pycountry writes "남아프리카 공화국"; a Korean article writes it without the space
+    assert {"남아프리카 공화국", "남아프리카공화국"} <= gazetteer.korean_country_names()
+    assert korean.describes("남아프리카공화국") and korean.describes("UNHCR")
+    assert not korean.describes("퀸") and not korean.describes("라르센")
 
 
 def test_korean_scan_finds_well_known_people_and_never_a_ship() -> None:

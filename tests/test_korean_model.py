@@ -236,3 +236,32 @@ def test_what_the_model_reads_is_read_as_the_rules_read_it(
     assert ("place", "인천 강화군") not in got
     assert ("place", "나리코 파탈") not in got
     assert not {s for k, s in got if k == "person" and s in ("김", "마찰력")}
+
+
+def test_a_person_the_model_reads_is_mended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The words after a name that say who the person is go, and so do the words up to a title
+    before it and a particle read with it; a syllable the analyser cut off a name of two comes
+    back, unless it is one that follows names (``김솔씨``)."""
+    text = ("박솔민 미래한국당 의원과 소피아 라르센 UNHCR 대표, 스키 선수 아론 벨라미가 왔다. "
+            "배우 한다빈은 울었다. 이어 김솔배는 웃었고 김솔씨는 떠났다.")
+    read_as = [("박솔민 미래한국당", "박솔민"), ("소피아 라르센 UNHCR", "소피아"),
+               ("스키 선수 아론 벨라미", "스키"), ("한다빈은", "한다빈"), ("김솔", "김솔배"),
+               ("김솔", "김솔씨")]  # (what the model reads, where)
+
+    class Reads:  # reads each of ``read_as`` as a person, and is sure of it
+        def tag(self, feats: list[list[str]]) -> list[str]:
+            return ["O"] * len(feats)
+
+        def marginal(self, label: str, at: int) -> float:
+            return 0.99
+
+    def spans(cut: object, tags: object) -> list[tuple[str, int, int]]:
+        return [("person", text.index(where), text.index(where) + len(form))
+                for form, where in read_as]
+
+    monkeypatch.setattr(korean_model, "_tagger", Reads)
+    monkeypatch.setattr(korean_model, "spans_of", spans)
+    read = korean_model.read(text, 0, len(text), [], [])
+    assert read is not None
+    assert [text[a:b] for _, a, b in read] == [
+        "박솔민", "소피아 라르센", "아론 벨라미", "한다빈", "김솔배", "김솔"]

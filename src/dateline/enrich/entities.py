@@ -71,7 +71,13 @@ NAME = "entities"
 #: is no one ("마찰력", "장타율", "배춧값")
 #: 21: a Korean place or body the gazetteers know that the model reads as a person, with no
 #: title next to it, is the place or body ("전라북도", "정의당")
-VERSION = "21"
+#: 22: a Korean person the model reads is mended: the words after the name that say who the
+#: person is go ("곽상도 자유한국당"), so do the words up to a title before it ("스키 선수 비아노
+#: 리차드슨") and a particle ("엄태웅은"); a syllable the analyser cut off comes back ("김용" +
+#: "덕"); the rules join no Korean name to a job in loanwords before it ("키커 이정은"), nor a
+#: foreign given name to a word of six syllables ("하지원 에코맘코리아" stays apart when written
+#: so); country names are known without their spaces ("남아프리카공화국")
+VERSION = "22"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

@@ -334,6 +334,7 @@ def korean_country_names() -> frozenset[str]:
     except (ImportError, OSError):
         pass  # place_names() notes the missing package
     names |= {_KOREAN_SHORTEN.sub("", n) for n in names}
+    names |= {n.replace(" ", "") for n in names}  # "남아프리카공화국", as Korean text writes it
     return frozenset(n for n in names if _HANGUL_ONLY.match(n.replace(" ", "")) and len(n) >= 2)
 
 

@@ -58,6 +58,7 @@ _TITLES = (
 )
 _TITLE_AFTER = re.compile(rf"^\s?(?:{_TITLES})(?![\uac00-\ud7a3]{{2}})")
 _TITLE_BEFORE = re.compile(rf"(?:{_TITLES})\s$")
+TITLE_END = re.compile(rf"(?:{_TITLES})$")
 _STRONG_ORG = re.compile(
     r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행|"
     r"^[\uac00-\ud7a3]{3,}대|^[\uac00-\ud7a3]{2,}당)$"
@@ -213,7 +214,7 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
             head, _, form = form.rpartition(" ")
             rest.append((head, a, a + len(head)))
             a = b - len(form)
-        if ext and b + 1 not in starts and (not _person_form(form) or _fixed(form)
+        if ext and b + 1 not in starts and (not person_form(form) or _fixed(form)
                                             or ext.group(1).endswith("동상")):
             # not when the next word is a name of its own, nor after a person's name:
             # "조태영 외교부 대변인" is the spokesman of the ministry, but "이순신 장군 동상" a
@@ -283,8 +284,15 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
 
 def _named_after(first: str, form: str) -> bool:
     """``form`` is a Korean name after a word that is no given name: a body's or a job's
-    (``두잇서베이 최종기``, ``부조종사 고종진``)."""
-    return _person_form(form) and (len(first) >= 4 or first[-1] in "사원수관장")
+    (``두잇서베이 최종기``, ``부조종사 고종진``), also in loanwords (``키커 이정은``)."""
+    return person_form(form) and (len(first) >= 4 or first[-1] in "사원수관장"
+                                  or bool(_LOANWORD_JOB.search(first)))
+
+
+#: Jobs written in loanwords, which Kiwi may tag as proper nouns before a name (``키커 이정은``)
+_LOANWORD_JOB = re.compile(
+    r"(?:키커|골키퍼|스트라이커|코치|캐디|매니저|디자이너|셰프|프로듀서|아나운서|리포터|모델|댄서|"
+    r"래퍼|피아니스트|드러머|보컬|멤버|캡틴|파일럿|엔지니어|유튜버|크리에이터|스태프)$")
 
 
 def _without_particle(text: str, form: str, start: int, end: int,
@@ -297,7 +305,7 @@ def _without_particle(text: str, form: str, start: int, end: int,
     if text[end:end + 1] and _HANGUL.match(text[end]):
         return form, start, end
     if (len(form) >= 3 and form[-1] == "의" and not form.endswith("주의")
-            or len(form) == 4 and form[-1] == "이" and _person_form(form[:-1])
+            or len(form) == 4 and form[-1] == "이" and person_form(form[:-1])
             and not name_after):
         return form[:-1], start, end - 1
     return form, start, end
@@ -448,7 +456,7 @@ _NOT_SPLIT_NAMES = frozenset(["하지만", "지난해", "마지막", "지난주"
 
 def _add_split_name(col: Collector, text: str, start: int, end: int) -> bool:
     form = text[start:end]
-    if (not _person_form(form) or form[-1] in _NOT_LAST or form[-1] in _NOT_GIVEN_LAST
+    if (not person_form(form) or form[-1] in _NOT_LAST or form[-1] in _NOT_GIVEN_LAST
             or form[1] in _NOT_INSIDE
             or _fixed(form) or form in _NOT_NAMES or form in _NOT_SPLIT_NAMES
             or _BODIES.fullmatch(form)  # "국방부 장관": the ministry, not a name
@@ -516,13 +524,19 @@ def _starts_with_body(form: str) -> bool:
     return any(form[:n] in _HANGUL_BODIES for n in _HANGUL_BODY_LENGTHS if n < len(form))
 
 
+#: A foreign family name after a given name: a word of two to five syllables, maybe with its
+#: particle (not ``에코맘코리아`` in ``하지원 에코맘코리아 이사장``)
+_FAMILY_NAME = re.compile(rf"[\uac00-\ud7a3]{{2,5}}{_PARTICLE}")
+
+
 def _joinable(form: str, text: str, start: int, end: int) -> bool:
     """Nothing types this proper noun but, maybe, a title before it (``대표 베너드 체카소브``)."""
     kind = kind_of(form, text, start, end)
-    if kind == "person" and _person_form(form) and _LOANWORD_SYLLABLES.intersection(
-            text[end + 1:end + 6].partition(" ")[0]):
+    if kind == "person" and person_form(form) and (
+            family := _FAMILY_NAME.match(text, end + 1)) and _LOANWORD_SYLLABLES.intersection(
+            family.group()):
         return True  # "마이클 오브라이언": a foreign given name, the family name after it
-    return kind is None or (kind == "person" and not _person_form(form)
+    return kind is None or (kind == "person" and not person_form(form)
                             and (" " in form  # "에이미 코니" + "배럿"
                                  or bool(_TITLE_BEFORE.search(text[max(0, start - 8):start]))))
 
@@ -593,6 +607,17 @@ def known_kind(form: str, text: str, start: int, end: int) -> str | None:
     """place / org when the gazetteers or a body's suffix fix ``form`` and no title next to it
     makes it a person's name (``전라북도``, ``현충원``, ``정의당``; not ``안산 선수``)."""
     return kind_of(form) if _fixed(form) and not _titled(text, start, end) else None
+
+
+def describes(word: str) -> bool:
+    """``word``, after a person's name, says who the person is rather than naming them: a
+    country, a known body, a body by its head or a Latin acronym (``곽상도 자유한국당``, ``제이콥
+    주마 남아프리카공화국``, ``크리스티아나 피게레즈 UNFCCC``)."""
+    if word.isascii():
+        return word.isalpha() and word.isupper()
+    return _country(word) or len(word) >= 3 and (
+        word in KOREAN_BODIES or word in MEDIA_KEYS or bool(_STRONG_ORG.search(word))
+        or bool(_BODIES.fullmatch(word)))
 
 
 def holds_office(form: str, text: str, end: int) -> bool:
@@ -704,7 +729,7 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
         return "org"
     if len(form) == 1 and not (title_after and not after.lstrip().startswith(("씨", "모"))):
         titled = False  # "이 씨", "사무총장 리": a surname alone is named by a title after it
-    if titled and len(form) <= 12 and (len(form) <= 1 or _person_form(form) or not glued_title
+    if titled and len(form) <= 12 and (len(form) <= 1 or person_form(form) or not glued_title
                                        or _TITLE_BEFORE.search(before)):
         return "person"  # "윤석열 대통령", "박대통령"; not "용산소방서장"
     if form in gazetteer.KOREAN_PLACES_AMBIGUOUS and not titled:
@@ -714,7 +739,7 @@ def kind_of(form: str, text: str = "", start: int = 0, end: int = 0,
     if (len(form) == 3 and form[-1] in "현성문" and gazetteer.is_korean_place(form[:2])
             and not titled):
         return "place"  # "이란현", "천안문": a place's county, province or gate
-    if _person_form(form):  # three syllables, a surname first: a name unless its end says not
+    if person_form(form):  # three syllables, a surname first: a name unless its end says not
         if form[-1] in "역시군산섬읍면도강" or form.endswith("해안"):
             return "place"  # "한탄강", "남해안"
         if form.endswith(("행성", "왕성")) or form[-1] == "염":
@@ -760,7 +785,7 @@ _LOANWORD_SYLLABLES = frozenset(
 )
 
 
-def _person_form(form: str) -> bool:
+def person_form(form: str) -> bool:
     """Three syllables, a surname first, given-name syllables (``지머맨`` is a loanword)."""
     return (is_hangul_name(form) and len(form) == 3 and form[0] in _SURNAMES
             and not _LOANWORD_SYLLABLES.intersection(form[1:]) and form[-1] != "히")

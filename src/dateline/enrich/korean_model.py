@@ -237,7 +237,7 @@ def _own(form: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         tail.append("gaz_body")
     if form in PLACE_ALIASES:
         tail.append("alias_place")
-    if ko._person_form(form):  # noqa: SLF001 - the rules' own test of a name's form
+    if ko.person_form(form):  # the rules' own test of a name's form
         tail.append("person_form")
     if kind != "hangul":  # without Hangul, the rules' type reads the piece alone
         typed = ko.kind_of(form)
@@ -295,11 +295,57 @@ def read(text: str, start: int, end: int, mentions: list[MentionFact],
                    + [(a, b) for _, a, b in nouns if start <= a and b <= end])
     tags = tagger.tag(feats)
     first = {a: i for i, (a, _b) in enumerate(cut)}
-    return [(typed, a, b) for kind, a, b in spans_of(cut, tags)
-            if "\n" not in text[a:b] and has_hangul(text[a:b])
-            and (found.meets(a, b) or tagger.marginal(tags[first[a]], first[a]) >= ALONE)
-            and not ko.never_a_name(text[a:b].split()[0])
-            and (typed := _typed(kind, text, a, b))]
+    out = []
+    for kind, a, b in spans_of(cut, tags):
+        if ("\n" in text[a:b] or not has_hangul(text[a:b])
+                or not (found.meets(a, b) or tagger.marginal(tags[first[a]], first[a]) >= ALONE)
+                or ko.never_a_name(text[a:b].split()[0])):
+            continue
+        typed = _typed(kind, text, a, b)
+        if typed == "person" and (span := _person_span(text, a, b)) != (a, b):
+            a, b = span
+            typed = _typed(typed, text, a, b)
+        if typed:
+            out.append((typed, a, b))
+    return out
+
+
+#: What may follow a name in the same word without being part of it (``김용씨``, ``김용측``)
+_AFTER_NAME = frozenset("씨측님군양옹가형등들께")
+
+
+def _person_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A person's name as the model read it, mended:
+
+    - the words after it that say who the person is are not part of it (``곽상도 자유한국당``,
+      ``크리스티아나 피게레즈 UNFCCC``: :func:`~dateline.enrich.korean.describes`), nor the
+      words up to a title before it (``스키 선수 비아노 리차드슨``);
+    - a name of three syllables read with its particle loses it (``엄태웅은``, ``안창림이``);
+    - a last word of two syllables the analyser cut off before the end of its word gets its
+      last syllable back (``김용`` + ``덕``, ``데보라 허스`` + ``만은``)."""
+    words = text[start:end].split(" ")
+    while len(words) > 1 and ko.describes(words[-1]):
+        words.pop()
+        end = start + len(" ".join(words))
+    titled = [i for i, word in enumerate(words[:-1]) if ko.TITLE_END.search(word)]
+    if titled:
+        start += len(" ".join(words[:titled[-1] + 1])) + 1
+        del words[:titled[-1] + 1]
+    last = words[-1]
+    glued = "\uac00" <= text[end:end + 1] <= "\ud7a3"
+    if not glued and len(last) == 4 and last[-1] in "은는이가을를의와과도" and ko.person_form(
+            last[:3]):
+        return start, end - 1
+    if glued and len(last) == 2:
+        run = _RUN.match(text, end)
+        rest = run.group() if run else ""
+        for n in range(min(_LONGEST, len(rest)), 0, -1):  # the longest particle first
+            if rest[-n:] in _PARTICLES:
+                rest = rest[:-n]
+                break
+        if len(rest) == 1 and rest not in _AFTER_NAME:
+            end += 1
+    return start, end
 
 
 def _typed(kind: str, text: str, start: int, end: int) -> str | None:
