@@ -634,7 +634,8 @@ def test_an_address_read_as_one_place_is_a_place_for_each_link(
 
 @pytest.mark.parametrize("written, anonymous", [
     ("김씨와", True), ("김모씨에게", True), ("이 모 씨가", True), ("오모(29)씨가", True),
-    ("임 씨는", True), ("문 대통령은", False), ("김 위원장이", False),
+    ("임 씨는", True), ("문 대통령은", False), ("김 위원장이", False), ("박 군은", True),
+    ("김양이", True), ("박 군수는", False), ("이 양국은", False),
 ])
 def test_a_surname_alone_before_ssi_names_nobody(written: str, anonymous: bool) -> None:
     assert korean.anonymous(written[0], written, 1) is anonymous
@@ -663,3 +664,18 @@ def test_a_place_or_body_the_gazetteers_know_is_no_person_without_a_title(
         text: str, form: str, kind: str | None) -> None:
     start = text.index(form)
     assert korean.known_kind(form, text, start, start + len(form)) == kind
+
+
+@pytest.mark.parametrize("form, kind", [("문", "person"), ("미", "place"), ("갑", None)])
+def test_a_name_of_one_syllable_is_a_surname_or_a_short_country(form: str, kind: str) -> None:
+    assert korean.syllable_kind(form) == kind
+
+
+def test_no_country_and_no_common_noun_is_read_as_a_person() -> None:
+    # "미 국방장관": the office follows a country; "유전체", "genome", ends as a noun does, while
+    # "김용균" is a name; "서울시청" is the city's hall
+    assert not korean.holds_office("미", "미 국방장관 레온 파네타", 1)
+    assert korean.holds_office("레온 파네타", "레온 파네타 국방장관", 6)
+    assert korean.noun_like("유전체") and not korean.noun_like("김용균")
+    assert korean.head_kind("솔빛시청") == "org"
+    assert korean.anonymous("박 군", "박 군은 울었다", 3)  # the model reads "young Park" whole

@@ -77,7 +77,10 @@ NAME = "entities"
 #: "덕"); the rules join no Korean name to a job in loanwords before it ("키커 이정은"), nor a
 #: foreign given name to a word of six syllables ("하지원 에코맘코리아" stays apart when written
 #: so); country names are known without their spaces ("남아프리카공화국")
-VERSION = "22"
+#: 23: a Korean name of one syllable the model reads is a person only by a surname ("미" of
+#: "미 국방장관" is the country); "박 군" is anonymous; "…시청" is a body; "유전체" and
+#: "공화국" name no one
+VERSION = "23"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

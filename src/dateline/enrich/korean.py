@@ -101,7 +101,7 @@ _ORG_NEXT = re.compile(
 )
 _NOT_NAMES = words(
     "인터뷰 녹취 기자 앵커 리포트 특파원 대통령 위원장 국무위원장 장관 대변인 주체 세 동지 "
-    "수령님 장군님 천리마 두리 로동 범유행 유튜버 "
+    "수령님 장군님 천리마 두리 로동 범유행 유튜버 공화국 "
     # words of North Korean addresses that Kiwi tags as proper nouns
     "창발성 창발 근로인테리 인테리 륭성발전 선군정치 선군사상"
 )
@@ -577,7 +577,7 @@ def _titled(text: str, start: int, end: int) -> bool:
 #: Heads only a body or a site ends with: no person's name ends so (``김책제철소``, the Kim Chaek
 #: steelworks, is not Kim Chaek)
 _BODY_HEAD = re.compile(r"[\uac00-\ud7a3](?:제철소|제강소|제련소|공장|기업소|위원회|대학교|협회|"
-                        r"공단|재단|연구소|은행)$")
+                        r"공단|재단|연구소|은행|시청|구청|군청|도청)$")
 _SITE_END = re.compile(r"[\uac00-\ud7a3](?:발전소|광산|탄광)$")
 
 
@@ -621,26 +621,37 @@ def describes(word: str) -> bool:
 
 
 def holds_office(form: str, text: str, end: int) -> bool:
-    """``form``, ending at ``end`` and no known place or body, is a name an office follows
-    (:func:`_described`): a person, whatever else reads it as a place."""
-    return not _fixed(form) and _described(text, end)
+    """``form``, ending at ``end`` and no known place, body or country, is a name an office
+    follows (:func:`_described`): a person, whatever else reads it as a place (not ``미`` in
+    ``미 국방장관``)."""
+    return not (_fixed(form) or _country(form)) and _described(text, end)
 
 
 #: What follows a surname alone that names someone the story does not name: ``김씨``, ``김모씨``,
-#: ``이 모 씨``, ``오모(29)씨``
-_ANONYMOUS_AFTER = re.compile(r" ?(?:모 ?)?(?:\([^)]{1,12}\) ?)?씨"
+#: ``이 모 씨``, ``오모(29)씨``, ``박 군``, ``김양``
+_ANONYMOUS_AFTER = re.compile(rf" ?(?:모 ?)?(?:\([^)]{{1,12}}\) ?)?(?:씨|[군양]{_PARTICLE})"
                               r"|모(?:\(|$|[^\uac00-\ud7a3])| 모 ")
 
 
 def anonymous(form: str, text: str, end: int) -> bool:
     """``form`` is a surname alone, written as for someone the story does not name."""
+    if len(form) == 3 and form[0] in _SURNAMES and form[1:] in (" 군", " 양"):
+        return True  # "박 군", read with its "young" as one name
     return len(form) == 1 and form in _SURNAMES and bool(_ANONYMOUS_AFTER.match(text, end))
 
 
 #: Last syllables of common nouns of a quantity, a rate or a substance (``마찰력``, ``고기압``,
-#: ``장타율``, ``배춧값``, ``연막탄``, ``제대혈``), which Korean given names do not end in (``병``
-#: does: ``박진병``)
-_NOUN_LAST = frozenset("력압값탄혈량액료율률")
+#: ``장타율``, ``배춧값``, ``연막탄``, ``제대혈``, ``유전체``), which Korean given names do not end
+#: in (``병`` and ``균`` do: ``박진병``, ``김용균``)
+_NOUN_LAST = frozenset("력압값탄혈량액료율률체")
+
+
+def syllable_kind(form: str) -> str | None:
+    """The kind of a name of one syllable: a person by a surname (``문 후보``), a place by a
+    country written short (``미 국방장관``), else none."""
+    if form in _SURNAMES:
+        return "person"
+    return "place" if form in _SHORT_COUNTRIES else None
 
 
 def noun_like(form: str) -> bool:

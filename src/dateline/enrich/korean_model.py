@@ -350,15 +350,18 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _typed(kind: str, text: str, start: int, end: int) -> str | None:
     """The model's kind as the rules would correct it, None for no name: a surname before
-    ``씨`` and a word ending as a common noun of a quantity are nobody (``김모씨``,
-    ``마찰력``); a name ending with a head only bodies and sites take is never a person
+    ``씨`` or ``군`` and a word ending as a common noun of a quantity are nobody (``김모씨``,
+    ``박 군``, ``마찰력``); a person of one syllable is a surname, or a country written short
+    (``미``); a name ending with a head only bodies and sites take is never a person
     (``김책제철소``, read as a person where a steelworks is meant), nor is a place or a body the
     gazetteers know with no title next to it (``전라북도``, ``정의당``); a name an office follows
-    is no place (``오노데라 이쓰노리 방위상``)."""
+    is no place (``오노데라 이쓰노리 방위상``), unless it is a country's."""
     form = text[start:end]
     if kind == "person":
         if ko.anonymous(form, text, end) or ko.noun_like(form):
             return None
+        if len(form) == 1:
+            return ko.syllable_kind(form)
         return ko.head_kind(form) or ko.known_kind(form, text, start, end) or kind
     return "person" if kind == "place" and ko.holds_office(form, text, end) else kind
 
