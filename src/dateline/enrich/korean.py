@@ -58,7 +58,7 @@ _TITLES = (
 )
 _TITLE_AFTER = re.compile(rf"^\s?(?:{_TITLES})(?![\uac00-\ud7a3]{{2}})")
 _TITLE_BEFORE = re.compile(rf"(?:{_TITLES})\s$")
-TITLE_END = re.compile(rf"(?:{_TITLES})$")
+_TITLE_END = re.compile(rf"(?:{_TITLES})$")
 _STRONG_ORG = re.compile(
     r"(?:위원회|대학교|대학|학회|협회|공사|공단|거래소|재단|연구소|부대|은행|"
     r"^[\uac00-\ud7a3]{3,}대|^[\uac00-\ud7a3]{2,}당)$"
@@ -607,6 +607,11 @@ def known_kind(form: str, text: str, start: int, end: int) -> str | None:
     """place / org when the gazetteers or a body's suffix fix ``form`` and no title next to it
     makes it a person's name (``전라북도``, ``현충원``, ``정의당``; not ``안산 선수``)."""
     return kind_of(form) if _fixed(form) and not _titled(text, start, end) else None
+
+
+def ends_with_title(word: str) -> bool:
+    """``word`` is a title or ends with one (``선수``, ``스키선수``)."""
+    return bool(_TITLE_END.search(word))
 
 
 def describes(word: str) -> bool:

@@ -119,14 +119,19 @@ def pieces(text: str, start: int, end: int, cuts: set[int]) -> list[tuple[int, i
     for m in _RUN.finditer(text, start, end):
         a, b = m.span()
         points = [a, *ordered[bisect_right(ordered, a):bisect_left(ordered, b)], b]
-        if "\uac00" <= text[a] <= "\ud7a3":
-            tail = text[points[-2]:b]
-            for n in range(min(_LONGEST, len(tail) - 1), 0, -1):  # the longest particle first
-                if tail[-n:] in _PARTICLES:
-                    points.insert(-1, b - n)
-                    break
+        if "\uac00" <= text[a] <= "\ud7a3" and (n := _particle_end(text[points[-2]:b])):
+            points.insert(-1, b - n)
         out.extend(zip(points, points[1:], strict=False))
     return out
+
+
+def _particle_end(word: str, whole: bool = False) -> int:
+    """The length of the longest particle that ends ``word`` (0 for none); the whole word only
+    when ``whole``."""
+    for n in range(min(_LONGEST, len(word) - (not whole)), 0, -1):
+        if word[-n:] in _PARTICLES:
+            return n
+    return 0
 
 
 def tags_of(cut: list[tuple[int, int]], spans: list[tuple[str, int, int]]) -> list[str]:
@@ -327,7 +332,7 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int]:
     while len(words) > 1 and ko.describes(words[-1]):
         words.pop()
         end = start + len(" ".join(words))
-    titled = [i for i, word in enumerate(words[:-1]) if ko.TITLE_END.search(word)]
+    titled = [i for i, word in enumerate(words[:-1]) if ko.ends_with_title(word)]
     if titled:
         start += len(" ".join(words[:titled[-1] + 1])) + 1
         del words[:titled[-1] + 1]
@@ -339,10 +344,7 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int]:
     if glued and len(last) == 2:
         run = _RUN.match(text, end)
         rest = run.group() if run else ""
-        for n in range(min(_LONGEST, len(rest)), 0, -1):  # the longest particle first
-            if rest[-n:] in _PARTICLES:
-                rest = rest[:-n]
-                break
+        rest = rest[:len(rest) - _particle_end(rest, whole=True)]
         if len(rest) == 1 and rest not in _AFTER_NAME:
             end += 1
     return start, end
