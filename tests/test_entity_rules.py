@@ -679,3 +679,5 @@ def test_no_country_and_no_common_noun_is_read_as_a_person() -> None:
     assert korean.noun_like("유전체") and not korean.noun_like("김용균")
     assert korean.head_kind("솔빛시청") == "org"
     assert korean.anonymous("박 군", "박 군은 울었다", 3)  # the model reads "young Park" whole
+    assert korean.anonymous("김 씨", "김 씨가 왔다", 3)
+    assert not korean.anonymous("박 군수", "박 군수가 왔다", 4)

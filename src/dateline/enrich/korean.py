@@ -639,9 +639,10 @@ _ANONYMOUS_AFTER = re.compile(rf" ?(?:모 ?)?(?:\([^)]{{1,12}}\) ?)?(?:씨|[군�
 
 
 def anonymous(form: str, text: str, end: int) -> bool:
-    """``form`` is a surname alone, written as for someone the story does not name."""
-    if len(form) == 3 and form[0] in _SURNAMES and form[1:] in (" 군", " 양"):
-        return True  # "박 군", read with its "young" as one name
+    """``form`` is a surname alone, written as for someone the story does not name; also when
+    read with what follows it as one name (``박 군``, ``김 씨``)."""
+    if len(form) == 3 and form[1] == " ":
+        return anonymous(form[0], text, end - 2)
     return len(form) == 1 and form in _SURNAMES and bool(_ANONYMOUS_AFTER.match(text, end))
 
 
