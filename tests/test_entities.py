@@ -194,8 +194,10 @@ FRESH_FLOORS = {
 #: benchmarks/train_korean_entities.py --cross and docs/quality.md.  Since entities@17 a name
 #: the model reads must meet one the rules or Kiwi found: on the items it learnt, the names it
 #: had learnt to find alone are lost (organisations 0.987 → 0.940), while on articles it never
-#: saw it gains (leave-one-batch-out: docs/quality.md)
-MODEL_FLOORS = {("ko", "all"): {"person": 0.97, "org": 0.93, "place": 0.95}}
+#: saw it gains (leave-one-batch-out: docs/quality.md).  Since entities@24 a person it reads as
+#: one word of no Korean form is dropped unless the rules read a name there: persons it had
+#: learnt so fall to 0.957, while on articles it never saw persons gain
+MODEL_FLOORS = {("ko", "all"): {"person": 0.95, "org": 0.93, "place": 0.95}}
 
 
 def test_quality_gate_mentions_on_shared_gold() -> None:

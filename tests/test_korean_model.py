@@ -265,3 +265,33 @@ def test_a_person_the_model_reads_is_mended(monkeypatch: pytest.MonkeyPatch) -> 
     assert read is not None
     assert [text[a:b] for _, a, b in read] == [
         "박솔민", "소피아 라르센", "아론 벨라미", "한다빈", "김솔배", "김솔"]
+
+
+def test_a_foreign_name_read_in_half_gets_its_other_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One word of a foreign name of two gets the other word Kiwi tagged beside it: the family
+    name after it, the given name before a name of no Korean form; a job in loanwords before a
+    name is no part of it.  A word of no Korean form that the rules read as no name is no
+    person when the model alone reads one there, unless a surname starts a name of two
+    (``고종``); ``박모`` is nobody."""
+    text = ("아지무 네쿠레 ITU 사무총장과 존스대학의 시리바산 드라세가란 교수, 키커 라몬 벨토가 "
+            "왔다. 코스피는 올랐고 고종은 웃었고 박모 씨는 떠났다.")
+    read_as = ["아지무", "드라세가란", "키커 라몬 벨토", "코스피", "고종", "박모"]
+    tagged = ["아지무", "네쿠레", "시리바산", "드라세가란"]  # what Kiwi tags as proper nouns
+
+    class Reads:  # reads each of ``read_as`` as a person, and is sure of it
+        def tag(self, feats: list[list[str]]) -> list[str]:
+            return ["O"] * len(feats)
+
+        def marginal(self, label: str, at: int) -> float:
+            return 0.99
+
+    def at(form: str) -> tuple[int, int]:
+        return text.index(form), text.index(form) + len(form)
+
+    monkeypatch.setattr(korean_model, "_tagger", Reads)
+    monkeypatch.setattr(korean_model, "spans_of", lambda cut, tags: [
+        ("person", *at(form)) for form in read_as])
+    read = korean_model.read(text, 0, len(text), [], [(form, *at(form)) for form in tagged])
+    assert read is not None
+    assert [text[a:b] for _, a, b in read] == [
+        "아지무 네쿠레", "시리바산 드라세가란", "라몬 벨토", "고종"]

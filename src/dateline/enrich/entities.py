@@ -80,7 +80,11 @@ NAME = "entities"
 #: 23: a Korean name of one syllable the model reads is a person only by a surname ("미" of
 #: "미 국방장관" is the country); "박 군" is anonymous; "…시청" is a body; "유전체" and
 #: "공화국" name no one
-VERSION = "23"
+#: 24: a Korean person the model reads as one word of no Korean form, which the rules take for
+#: no name, is dropped ("코스피", "팔색조"); one word of a foreign name of two gets the other
+#: word Kiwi tagged beside it ("하마둔" + "뚜레"); a job in loanwords before a name is no part
+#: of it ("키커"); "박모" is anonymous
+VERSION = "24"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

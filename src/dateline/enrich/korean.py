@@ -610,8 +610,9 @@ def known_kind(form: str, text: str, start: int, end: int) -> str | None:
 
 
 def ends_with_title(word: str) -> bool:
-    """``word`` is a title or ends with one (``선수``, ``스키선수``)."""
-    return bool(_TITLE_END.search(word))
+    """``word`` is a title or ends with one (``선수``, ``스키선수``), or is a job written in
+    loanwords (``키커``)."""
+    return bool(_TITLE_END.search(word) or _LOANWORD_JOB.search(word))
 
 
 def describes(word: str) -> bool:
@@ -640,9 +641,11 @@ _ANONYMOUS_AFTER = re.compile(rf" ?(?:모 ?)?(?:\([^)]{{1,12}}\) ?)?(?:씨|[군�
 
 def anonymous(form: str, text: str, end: int) -> bool:
     """``form`` is a surname alone, written as for someone the story does not name; also when
-    read with what follows it as one name (``박 군``, ``김 씨``)."""
+    read with what follows it as one name (``박 군``, ``김 씨``, ``박모``)."""
     if len(form) == 3 and form[1] == " ":
         return anonymous(form[0], text, end - 2)
+    if len(form) == 2 and form[1] == "모":  # "박모 씨", read as one name
+        return anonymous(form[0], text, end - 1)
     return len(form) == 1 and form in _SURNAMES and bool(_ANONYMOUS_AFTER.match(text, end))
 
 

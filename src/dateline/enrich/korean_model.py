@@ -52,6 +52,7 @@ _PARTICLES = words(
     "인 이나 나 과는 와는 씨 측")
 _LONGEST = max(map(len, _PARTICLES))
 _RUN = re.compile(r"[\uac00-\ud7a3]+|[A-Za-z]+|[0-9]+|\S")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]*")
 
 _local = threading.local()
 _lock = threading.Lock()
@@ -312,7 +313,58 @@ def read(text: str, start: int, end: int, mentions: list[MentionFact],
             typed = _typed(typed, text, a, b)
         if typed:
             out.append((typed, a, b))
-    return out
+    return [(kind, a, b) for kind, a, b in _whole_foreign_names(text, out, nouns)
+            if kind != "person" or not _unbacked(text, a, b)]
+
+
+def _whole_foreign_names(text: str, found: list[tuple[str, int, int]],
+                         nouns: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The people of ``found`` read as one word of a foreign name of two, with the other word:
+    a proper noun Kiwi tagged beside it that nothing types (:func:`_other_half`)."""
+    starts = {a: (a, b) for _, a, b in nouns}
+    ends = {b: (a, b) for _, a, b in nouns}
+    others = _Found([(a, b) for kind, a, b in found if kind != "person"])
+    out = [(kind, *_other_half(text, a, b, starts, ends, others))
+           if kind == "person" and " " not in text[a:b] else (kind, a, b)
+           for kind, a, b in found]
+    if out == found:
+        return found
+    spans = {(a, b) for _, a, b in out}  # "기시다" and "후미오", both read: the whole name once
+    return list(dict.fromkeys(
+        (kind, a, b) for kind, a, b in out
+        if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in spans)))
+
+
+def _other_half(text: str, start: int, end: int, starts: dict[int, tuple[int, int]],
+                ends: dict[int, tuple[int, int]], others: _Found) -> tuple[int, int]:
+    """The name at ``text[start:end]`` with the other half of a foreign name, when Kiwi tagged
+    it (``starts`` / ``ends``: the proper nouns by their first and last offsets) and read it
+    as no other kind of name (``others``):
+
+    - a family name after it: a word of two or three syllables, maybe with a particle, that
+      the rules type as nothing (``하마둔`` + ``뚜레``, ``기시다`` + ``후미오``);
+    - a given name before a name of no Korean form: a word of its own that names no body and
+      no place the gazetteers know, and no Korean (``스리니바산`` + ``찬드라세가란``; not
+      ``두잇서베이 최종기``)."""
+    after = starts.get(end + 1) if text[end:end + 1] == " " else None
+    if after and not others.meets(*after):
+        a, b = after
+        word = text[a:b]
+        rest = _HANGUL.match(text, b).group()  # type: ignore[union-attr]
+        if (2 <= len(word) <= 3 and len(rest) == _particle_end(rest, whole=True)
+                and ko.kind_of(word, text, a, b) is None and not ko.person_form(word)
+                and not ko.ends_with_title(word)):
+            end = b
+    before = ends.get(start - 1) if text[start - 1:start] == " " else None
+    if before and not others.meets(*before) and not ko.person_form(text[start:end]):
+        a, b = before
+        word = text[a:b]
+        if (len(word) >= 2 and not (a and "\uac00" <= text[a - 1] <= "\ud7a3")
+                and ko.kind_of(word, text, a, b) != "org" and not ko.describes(word)
+                and not ko.ends_with_title(word) and not ko.person_form(word)
+                and not gazetteer.is_korean_place(word) and word not in PLACE_ALIASES):
+            start = a
+    return start, end
 
 
 #: What may follow a name in the same word without being part of it (``김용씨``, ``김용측``)
@@ -366,6 +418,17 @@ def _typed(kind: str, text: str, start: int, end: int) -> str | None:
             return ko.syllable_kind(form)
         return ko.head_kind(form) or ko.known_kind(form, text, start, end) or kind
     return "person" if kind == "place" and ko.holds_office(form, text, end) else kind
+
+
+def _unbacked(text: str, start: int, end: int) -> bool:
+    """The person the model reads at ``text[start:end]`` is one word of no Korean name's form
+    that the rules, reading the words around it, take for no name: the model alone was wrong
+    there more often than right (``지니계수``, ``코스피``, ``유플러스``, ``팔색조``; lost:
+    ``웬디``, ``윌리엄``, ``고종``)."""
+    form = text[start:end]
+    return (" " not in form and not ko.person_form(form)
+            and not (len(form) == 2 and ko.syllable_kind(form[0]) == "person")
+            and ko.kind_of(form, text, start, end) is None)
 
 
 #: The model's least probability (of its first label) for a name that meets nothing the rules
