@@ -182,11 +182,12 @@ FLOORS = {"person": 0.90, "org": 0.80, "place": 0.82, "reported": 0.55}
 FRESH_FLOORS = {
     ("en", "all"): {"person": 0.95, "org": 0.91, "place": 0.95},  # raised at entities@16
     ("en", "heldout"): {"person": 0.93, "org": 0.88, "place": 0.95},
-    # batches 6–19 (fresh, harder than the earlier ones; the fifteenth North Korean addresses)
-    # joined at entities@5, @6, @7, @8, @11, @12, @13, @14, @19 and @22; the floors went down
-    # as the later batches joined, not with the code; persons raised at entities@22
-    ("ko", "all"): {"person": 0.815, "org": 0.76, "place": 0.845},
-    ("ko", "heldout"): {"person": 0.81, "org": 0.75, "place": 0.84},
+    # batches 6–20 (fresh, harder than the earlier ones; the fifteenth North Korean addresses)
+    # joined at entities@5, @6, @7, @8, @11, @12, @13, @14, @19, @22 and @24; the floors went down
+    # as the later batches joined, not with the code; persons raised at entities@22 and with
+    # the twentieth batch (entities@24)
+    ("ko", "all"): {"person": 0.82, "org": 0.76, "place": 0.845},
+    ("ko", "heldout"): {"person": 0.815, "org": 0.75, "place": 0.84},
 }
 #: Korean with the trained model, which learnt every Korean item of the gate: floors that fail
 #: when the model and the code that computes its features drift apart (a feature renamed, a
@@ -211,7 +212,7 @@ def test_quality_gate_mentions_on_shared_gold() -> None:
 
 
 #: Batches of the fresh gold the gate scores: a batch joins once it has been measured.
-GATED_BATCHES = tuple(range(1, 20))
+GATED_BATCHES = tuple(range(1, 21))
 
 
 @pytest.mark.parametrize("reader", ["rules", "model"])
