@@ -303,3 +303,16 @@ def test_a_family_name_alone_in_hangul_joins_its_one_full_name() -> None:
     by_key = {a[1]: a[2] for a in aliases}
     assert by_key["트럼프"] == by_key["도널드트럼프"] != by_key["이방카트럼프"]
     assert by_key["박"] not in {by_key["박솔빈"], by_key["박하람"]}
+
+
+def test_a_korean_sign_off_and_a_page_s_chrome_name_no_body() -> None:
+    # "KBS 뉴스 …입니다" signs the report off and "KBS제보" is the page's own box: KBS is no
+    # organisation of the story; a body in Latin letters in the report is
+    from dateline.transcript import parse
+
+    page = ("<앵커 멘트>\n솔빛전자가 LG와 손잡았습니다.\n서솔빈 기자입니다.\n<리포트>\n"
+            "두 회사는 오늘 합의했습니다.\nKBS 뉴스 서솔빈입니다.\n\n■ 제보하기\n"
+            "▷ 카카오톡 : 'KBS제보' 검색, 채널 추가\n")
+    story = parse(page).stories[0]
+    orgs = {m.surface for m in extract(story).mentions if m.kind == "org"}
+    assert "LG" in orgs and "KBS" not in orgs

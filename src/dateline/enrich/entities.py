@@ -84,7 +84,9 @@ NAME = "entities"
 #: no name, is dropped ("코스피", "팔색조"); one word of a foreign name of two gets the other
 #: word Kiwi tagged beside it ("하마둔" + "뚜레"); a job in loanwords before a name is no part
 #: of it ("키커"); "박모" is anonymous
-VERSION = "24"
+#: 25: Korean names in Latin letters are read in the scanned segments only, not in a sign-off
+#: ("KBS 뉴스 서지영입니다") or a page's chrome ("'KBS제보' 검색")
+VERSION = "25"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

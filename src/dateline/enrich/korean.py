@@ -270,16 +270,18 @@ def scan(col: Collector, text: str, found: list[tuple[str, int, int]],
     _unsplit_names(col, text, spans or [(0, len(text))])  # 5. names Kiwi cut in pieces
     patterns.admin_chain(col, text)  # 6. "연기군 금남면 도암리": the smaller units after a place
     patterns.districts(col, text)  # "부천병", "송파구 을": electoral districts
-    for m in _LATIN.finditer(text):  # KBO, LG, NHK: Latin letters Kiwi does not tag NNP
-        if (not col.free(m.start(), m.end()) or kind_of(m.group()) != "org"
-                or m.group() in _THING_ACRONYMS):
-            continue
-        ext = _EXTENDS.match(text[m.end():m.end() + 16])  # "UN 안전보장이사회"
-        if ext and ext.group("org"):
-            col.add("org", f"{m.group()} {ext.group(1)}", m.start(), m.end() + ext.end(),
-                    source="acronym")
-        else:
-            col.add("org", m.group(), m.start(), m.end(), source="acronym")
+    for a, b in spans or [(0, len(text))]:  # 7. KBO, LG, NHK: Latin letters Kiwi does not tag
+        # NNP; within the spans, not in a sign-off ("KBS 뉴스 서지영입니다") or a page's chrome
+        for m in _LATIN.finditer(text, a, b):
+            if (not col.free(m.start(), m.end()) or kind_of(m.group()) != "org"
+                    or m.group() in _THING_ACRONYMS):
+                continue
+            ext = _EXTENDS.match(text[m.end():m.end() + 16])  # "UN 안전보장이사회"
+            if ext and ext.group("org"):
+                col.add("org", f"{m.group()} {ext.group(1)}", m.start(), m.end() + ext.end(),
+                        source="acronym")
+            else:
+                col.add("org", m.group(), m.start(), m.end(), source="acronym")
 
 
 def _named_after(first: str, form: str) -> bool:
