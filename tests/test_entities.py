@@ -316,3 +316,14 @@ def test_a_korean_sign_off_and_a_page_s_chrome_name_no_body() -> None:
     story = parse(page).stories[0]
     orgs = {m.surface for m in extract(story).mentions if m.kind == "org"}
     assert "LG" in orgs and "KBS" not in orgs
+
+
+def test_a_place_written_in_hangul_alone_is_named_as_written() -> None:
+    # an archive that writes 한국 and 미국 only reads them so; one English mention of the same
+    # country brings back the display name every archive shares
+    entities, _ = resolve([("place", "south korea", "한국", 7),
+                           ("place", "united states", "미국", 3)], [])
+    assert {e[2] for e in entities} == {"한국", "미국"}
+    entities, _ = resolve([("place", "south korea", "한국", 7),
+                           ("place", "south korea", "S. Korea", 1)], [])
+    assert [e[2] for e in entities] == ["South Korea"]

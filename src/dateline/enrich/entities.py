@@ -86,7 +86,9 @@ NAME = "entities"
 #: of it ("키커"); "박모" is anonymous
 #: 25: Korean names in Latin letters are read in the scanned segments only, not in a sign-off
 #: ("KBS 뉴스 서지영입니다") or a page's chrome ("'KBS제보' 검색")
-VERSION = "25"
+#: 26: a place or body an archive writes in Hangul alone is named as written ("한국", not
+#: "South Korea")
+VERSION = "26"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})

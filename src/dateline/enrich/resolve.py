@@ -186,8 +186,8 @@ def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -
             rank = (int(own), int(spaced), q[0], count, q[1])
             if best is None or rank > best[0]:
                 best = (rank, surface)
-    if group.kind != "person" and rep_key in DISPLAY:
-        return rep_key, DISPLAY[rep_key]
+    if group.kind != "person" and rep_key in DISPLAY and not _hangul_only(group, surfaces):
+        return rep_key, DISPLAY[rep_key]  # "U.S." and "미국" are the "United States"
     name = display_name(best[1]) if best else rep_key
     if group.kind != "person":
         if name.startswith("the "):
@@ -195,6 +195,13 @@ def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -
         if name.replace(".", "") in ("US", "U S"):
             name = "United States"
     return rep_key, name
+
+
+def _hangul_only(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -> bool:
+    """Every surface of ``group`` is written in Hangul: an archive that writes ``한국`` alone
+    reads it so, not as ``South Korea``."""
+    return all(_is_hangul(s.replace(" ", "")) for key in group.keys
+               for s in surfaces.get((group.kind, key), {}))
 
 
 def _is_hangul(key: str) -> bool:
