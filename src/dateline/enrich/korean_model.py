@@ -350,7 +350,8 @@ def _other_half(text: str, start: int, end: int, starts: dict[int, tuple[int, in
     if after and not others.meets(*after):
         a, b = after
         word = text[a:b]
-        rest = _HANGUL.match(text, b).group()  # type: ignore[union-attr]
+        glued = _HANGUL.match(text, b)  # what the word holds after the name: a particle
+        rest = glued.group() if glued else ""
         if (2 <= len(word) <= 3 and len(rest) == _particle_end(rest, whole=True)
                 and ko.kind_of(word, text, a, b) is None and not ko.person_form(word)
                 and not ko.ends_with_title(word)):
