@@ -77,3 +77,18 @@ def test_story_page_shows_mentions_and_speakers_as_stored(kbs: Path) -> None:
     # every entity link on the page points at an entity the enricher found in the story
     linked = set(re.findall(r'href="/entities/([^"]+)"', page))
     assert linked <= set(kinds) | {s["entity_id"] for s in story["speakers"]}
+
+
+def test_a_place_written_in_hangul_alone_is_listed_as_written_and_found_either_way(
+        tmp_path: Path) -> None:
+    # an archive that writes 미국 only lists it so, and finds its stories by place:미국 and by
+    # the name every archive shares, place:"United States"
+    page = tmp_path / "page.txt"
+    page.write_text("date 2024-03-01\n솔빛일보\n미국 정부는 미국 국무부를 통해 한국 정부에 "
+                    "항의했다고 밝혔습니다.\n", encoding="utf-8")
+    with Archive(tmp_path / "arc.dateline", create=True) as arc:
+        arc.ingest([page], workers=1)
+        places = {e[2] for e in _stored(arc, "place")}
+        assert {"미국", "한국"} <= places and not places & {"United States", "South Korea"}
+        for query in ("place:미국", 'place:"United States"', 'place:"South Korea"'):
+            assert arc.search(query).total == 1, query

@@ -448,15 +448,21 @@ class EntitiesMixin:
 
     def _doc_entities(self, story_ids: list[str]) -> dict[str, dict[str, list[str]]]:
         """Canonical names of the persons, orgs and places each story mentions (for the index),
-        by story id, each name once, in text order."""
+        by story id, each name once, in text order; a place or body named in Hangul also by
+        the display name every archive shares (``미국`` and ``United States``), so that either
+        finds it."""
+        from dateline.enrich.names import DISPLAY, key_for
+
         field = {"person": "persons", "org": "orgs", "place": "places"}
         out: dict[str, dict[str, list[str]]] = {
             sid: {"persons": [], "orgs": [], "places": []} for sid in story_ids
         }
         for sid, kind, value in self._entities.mention_names(story_ids):
             values = out[sid][field[kind]]
-            if value not in values:
-                values.append(value)
+            shared = DISPLAY.get(key_for(kind, value)) if kind != "person" else None
+            for name in (value, shared):
+                if name and name not in values:
+                    values.append(name)
         return out
 
     def story_extras(self, story_id: str) -> dict[str, Any]:
