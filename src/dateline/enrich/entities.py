@@ -88,7 +88,9 @@ NAME = "entities"
 #: ("KBS 뉴스 서지영입니다") or a page's chrome ("'KBS제보' 검색")
 #: 26: a place or body an archive writes in Hangul alone is named as written ("한국", not
 #: "South Korea")
-VERSION = "26"
+#: 27: Korea's regions are places the gazetteer knows ("영남", "호남", "충청"; "충청" had read as
+#: a body by its last syllable)
+VERSION = "27"
 MAKER = f"{NAME}@{VERSION}"
 #: Segment kinds whose text is scanned for names (noise, headers and bylines are not).
 SCANNED = frozenset({"anchor", "report", "soundbite", "narration"})
