@@ -198,10 +198,10 @@ def _canonical(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -
 
 
 def _hangul_only(group: _Group, surfaces: dict[tuple[str, str], dict[str, int]]) -> bool:
-    """Every surface of ``group`` is written in Hangul: an archive that writes ``한국`` alone
-    reads it so, not as ``South Korea``."""
-    return all(_is_hangul(s.replace(" ", "")) for key in group.keys
-               for s in surfaces.get((group.kind, key), {}))
+    """``group`` has surfaces and every one is written in Hangul: an archive that writes
+    ``한국`` alone reads it so, not as ``South Korea``."""
+    written = [s for key in group.keys for s in surfaces.get((group.kind, key), {})]
+    return bool(written) and all(_is_hangul(s.replace(" ", "")) for s in written)
 
 
 def _is_hangul(key: str) -> bool:
